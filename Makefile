@@ -1,0 +1,18 @@
+.PHONY: run test worker lint messages
+
+PYTEST_ARGS ?=
+
+# The site with demo data at http://127.0.0.1:8000, no other server needed.
+run:
+	@bash scripts/run.sh
+
+# The whole suite against real PostgreSQL, Redis, Elasticsearch, S3 and Chromium.
+test:
+	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test.sh
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+messages:
+	.venv/bin/python manage.py makemessages -l fr_CA -l en --ignore=.venv --ignore=tests --ignore=bench
+	.venv/bin/python manage.py makemessages -d djangojs -l fr_CA -l en --ignore=.venv --ignore=staticfiles

@@ -1,0 +1,10 @@
+"""/api/v1/: each app contributes its own routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("profiles.api_urls")),
+    path("", include("projects.api_urls")),
+    path("", include("messaging.api_urls")),
+    path("", include("search.api_urls")),
+]

@@ -1,0 +1,3 @@
+"""WebSocket routes (the consumer arrives with the messaging issue)."""
+
+websocket_urlpatterns = []

@@ -1,0 +1,219 @@
+"""Projects, quotes on them, invitations and the reviews that close them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.models import TimeStampedModel
+from profiles.models import Municipality, Skill
+
+MAX_AMOUNT = Decimal("10000000")  # 10 000 000 $: anything above is a typo or a joke.
+
+
+class Category(models.TextChoices):
+    """A fixed taxonomy that fits Quebec freelancers."""
+
+    WEB = "web", _("Développement web et logiciel")
+    DESIGN = "design", _("Design graphique")
+    WRITING = "writing", _("Rédaction et traduction")
+    PHOTO_VIDEO = "photo_video", _("Photo et vidéo")
+    MARKETING = "marketing", _("Marketing et réseaux sociaux")
+    ACCOUNTING = "accounting", _("Comptabilité et tenue de livres")
+    ADMIN = "admin", _("Soutien administratif")
+    TRADES = "trades", _("Métiers et rénovation")
+    CONSULTING = "consulting", _("Conseil et gestion")
+    TRAINING = "training", _("Formation et tutorat")
+    EVENTS = "events", _("Événements et animation")
+    AGRICULTURE = "agriculture", _("Agriculture et environnement")
+    AUDIO_MUSIC = "audio_music", _("Audio et musique")
+    LEGAL = "legal", _("Juridique et conformité")
+    CARE = "care", _("Services à la personne")
+    OTHER = "other", _("Autre")
+
+
+class BudgetType(models.TextChoices):
+    FIXED = "fixed", _("Forfait")
+    HOURLY = "hourly", _("Taux horaire")
+    TO_DISCUSS = "to_discuss", _("À discuter")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Publique")
+    INVITED = "invited", _("Sur invitation seulement")
+
+
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    OPEN = "open", _("Ouvert")
+    AWARDED = "awarded", _("Attribué")
+    COMPLETED = "completed", _("Terminé")
+    CANCELLED = "cancelled", _("Annulé")
+    CLOSED = "closed", _("Fermé sans décision")
+
+
+class Project(TimeStampedModel):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("titre"), max_length=120)
+    description = models.TextField(_("description"), max_length=10000)
+    category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="projects")
+    budget_type = models.CharField(_("budget"), max_length=12, choices=BudgetType.choices, default=BudgetType.TO_DISCUSS)
+    budget_min = models.DecimalField(_("budget minimum ($ CA)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    budget_max = models.DecimalField(_("budget maximum ($ CA)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    deadline = models.DateField(_("échéance souhaitée"), null=True, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    remote = models.BooleanField(_("peut se faire à distance"), default=False)
+    quotes_due = models.DateField(_("soumissions acceptées jusqu'au"))
+    visibility = models.CharField(_("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False, help_text=_("Masqué par la modération."))
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+        indexes = [models.Index(fields=["status", "visibility", "-published_at"], name="project_open_list_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_min__isnull=True) | Q(budget_max__isnull=True) | Q(budget_min__lte=models.F("budget_max")),
+                name="project_budget_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=(Q(budget_min__isnull=True) | Q(budget_min__gt=0)) & (Q(budget_max__isnull=True) | Q(budget_max__gt=0)),
+                name="project_budget_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Invitation(TimeStampedModel):
+    """A client's "demande de soumission" sent to one freelancer for one project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    message = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "freelancer"], name="one_invitation_per_freelancer")]
+
+
+class Pricing(models.TextChoices):
+    FIXED = "fixed", _("Prix forfaitaire")
+    HOURLY = "hourly", _("Taux horaire")
+
+
+class QuoteStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    SHORTLISTED = "shortlisted", _("Présélectionnée")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+LIVE_QUOTE_STATUSES = (QuoteStatus.PENDING, QuoteStatus.SHORTLISTED)
+
+
+class Quote(TimeStampedModel):
+    """A freelancer's soumission on a project; amounts are CAD before taxes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="quotes")
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quotes")
+    pricing = models.CharField(_("tarification"), max_length=10, choices=Pricing.choices, default=Pricing.FIXED)
+    # Fixed: the total. Hourly: the rate, and `estimated_hours` gives the estimate.
+    amount = models.DecimalField(
+        _("montant ($ CA)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
+    )
+    estimated_hours = models.DecimalField(_("heures estimées"), max_digits=7, decimal_places=1, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="CAD", editable=False)
+    charges_taxes = models.BooleanField(_("TPS et TVQ en sus"), default=True)
+    delivery_days = models.PositiveIntegerField(_("livraison (jours)"), null=True, blank=True)
+    delivery_date = models.DateField(_("livraison (date)"), null=True, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    status = models.CharField(max_length=12, choices=QuoteStatus.choices, default=QuoteStatus.PENDING, db_index=True)
+    decline_reason = models.TextField(_("raison du refus"), max_length=1000, blank=True)
+    revision_requested_at = models.DateTimeField(null=True, blank=True)
+    revision_note = models.TextField(_("révision demandée"), max_length=1000, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("soumission")
+        verbose_name_plural = _("soumissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "freelancer"],
+                condition=Q(status__in=["pending", "shortlisted"]),
+                name="one_live_quote_per_freelancer_and_project",
+            ),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(status="accepted"), name="one_accepted_quote_per_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT), name="quote_amount_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.freelancer}"
+
+    @property
+    def estimated_total(self) -> Decimal | None:
+        """Total before taxes: the fixed amount, or rate × estimated hours."""
+        if self.pricing == Pricing.FIXED:
+            return self.amount
+        if self.estimated_hours is None:
+            return None
+        return (self.amount * self.estimated_hours).quantize(Decimal("0.01"))
+
+
+class QuoteLineItem(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="line_items")
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class PaidAsAgreed(models.TextChoices):
+    YES = "yes", _("Oui, comme convenu")
+    LATE = "late", _("Oui, mais en retard")
+    NO = "no", _("Non")
+
+
+class Review(TimeStampedModel):
+    """One side's review of the other once a project is completed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written")
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received")
+    author_is_client = models.BooleanField()
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(max_length=3000, blank=True)
+    # Only in a freelancer's review of the client.
+    paid_as_agreed = models.CharField(max_length=4, choices=PaidAsAgreed.choices, blank=True)
+    is_hidden = models.BooleanField(default=False, help_text=_("Masqué par la modération."))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "author"], name="one_review_per_author_and_project"),
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_to_5"),
+        ]

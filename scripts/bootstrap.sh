@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Create the virtualenv and install pinned dependencies; compile translations.
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+_apt() {
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "==> apt-get install ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+_venv() {
+    local reqs="$1" stamp=".venv/.installed-$(basename "$1")"
+    [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+    if [ ! -f "$stamp" ] || [ "$reqs" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ]; then
+        echo "==> pip install -r $reqs"
+        .venv/bin/python -m pip install -q --upgrade pip
+        .venv/bin/python -m pip install -q -r "$reqs"
+        touch "$stamp"
+    fi
+}
+
+_messages() {
+    command -v msgfmt >/dev/null 2>&1 || _apt gettext
+    .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv >/dev/null
+}
+
+bootstrap_run() {
+    _venv requirements.txt
+    _messages
+}
+
+bootstrap_dev() {
+    _venv requirements-dev.txt
+    _messages
+}
+
+apt_install_test_deps() {
+    # Debian's Chromium for the browser tests (Playwright never downloads a browser here),
+    # Java and Maven for the Elasticsearch node, fonts so screenshots show every glyph.
+    _apt chromium fonts-dejavu-core fonts-noto-color-emoji curl
+    command -v mvn >/dev/null 2>&1 || _apt maven
+    command -v java >/dev/null 2>&1 || _apt default-jdk-headless
+}

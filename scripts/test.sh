@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make test`: provision what is missing, start every service the suite needs on
+# 127.0.0.1 (unless its URL is given), run pytest, stop what was started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source scripts/bootstrap.sh
+bootstrap_dev
+apt_install_test_deps
+
+source scripts/services.sh
+trap stop_started EXIT
+
+[ -n "${DATABASE_URL:-}" ] || start_postgres
+[ -n "${REDIS_URL:-}" ] || start_redis
+[ -n "${ELASTICSEARCH_URL:-}" ] || start_elasticsearch
+[ -n "${TEST_S3_ENDPOINT_URL:-}" ] || start_s3
+
+set +e
+# shellcheck disable=SC2086
+.venv/bin/python -m pytest ${PYTEST_ARGS:-}
+status=$?
+set -e
+exit $status

@@ -1,0 +1,115 @@
+"""Factories for every app's models; tests build their data here."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from profiles.models import FreelancerProfile, Municipality, Region, Skill, User, skill_key
+from projects.models import BudgetType, Category, Project, ProjectStatus, Quote, QuoteStatus, Review, Visibility
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"membre{n}@exemple.qc.ca")
+    name = factory.Faker("name", locale="fr_CA")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-solide-123")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """A real Quebec place by default (Rivière-du-Loup); pass coordinates for others."""
+
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("geonames_id",)
+
+    geonames_id = factory.Sequence(lambda n: 9_000_000 + n)
+    name = factory.Sequence(lambda n: f"Municipalité {n}")
+    region = Region.BAS_SAINT_LAURENT
+    latitude = 47.8286
+    longitude = -69.5366
+    population = 19_000
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Compétence {n}")
+    slug = factory.LazyAttribute(lambda o: skill_key(o.name))
+
+
+class FreelancerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FreelancerProfile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Faker("name", locale="fr_CA")
+    headline = "Graphiste et illustratrice"
+    bio = "Pigiste depuis dix ans, je travaille avec des PME de la région."
+    hourly_rate = Decimal("65.00")
+    languages = factory.LazyFunction(lambda: ["fr", "en"])
+    municipality = factory.SubFactory(MunicipalityFactory)
+    travel_radius_km = 50
+    remote = True
+
+    @factory.post_generation
+    def skills(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.skills.set(extracted)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """An open public project taking quotes for two more weeks."""
+
+    class Meta:
+        model = Project
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Site web pour une fromagerie {n}")
+    description = "Nous cherchons un pigiste pour refaire notre site vitrine, en français et en anglais."
+    category = Category.WEB
+    budget_type = BudgetType.FIXED
+    budget_min = Decimal("2000.00")
+    budget_max = Decimal("5000.00")
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    municipality = factory.SubFactory(MunicipalityFactory)
+    remote = False
+    quotes_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    visibility = Visibility.PUBLIC
+    status = ProjectStatus.OPEN
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def skills(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.skills.set(extracted)
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    project = factory.SubFactory(ProjectFactory)
+    freelancer = factory.LazyAttribute(lambda o: FreelancerProfileFactory().user)
+    amount = Decimal("3500.00")
+    delivery_days = 21
+    message = "Bonjour, j'ai réalisé plusieurs sites pour des commerces de la région."
+    status = QuoteStatus.PENDING
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    project = factory.SubFactory(ProjectFactory, status=ProjectStatus.COMPLETED)
+    author = factory.LazyAttribute(lambda o: o.project.owner)
+    subject = factory.SubFactory(UserFactory)
+    author_is_client = True
+    rating = 5
+    comment = "Travail impeccable, livré à temps."

@@ -1,0 +1,26 @@
+from decimal import Decimal
+
+from django.utils import translation
+
+from marketplace.templatetags.marketplace_tags import format_money
+
+
+def test_money_is_shown_the_quebec_way_in_french():
+    assert format_money(Decimal("1234.5"), "fr-ca") == "1\u202f234,50\u202f$"
+
+
+def test_money_is_shown_the_english_way_in_english():
+    assert format_money(Decimal("1234.5"), "en") == "$1,234.50"
+
+
+def test_large_amounts_are_grouped_by_thousands():
+    assert format_money(Decimal("10000000"), "fr-ca") == "10\u202f000\u202f000,00\u202f$"
+
+
+def test_dates_are_written_out_in_french():
+    import datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override("fr-ca"):
+        assert date_format(datetime.date(2026, 11, 25)) == "25 novembre 2026"
