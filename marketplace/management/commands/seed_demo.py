@@ -1,0 +1,351 @@
+"""Create a realistic French-language demo through the same services the site uses.
+
+~60 freelancers spread over Quebec's regions, ~40 projects in every state, quotes,
+invitations and reviews both ways. `--if-empty` does nothing when members exist.
+"""
+
+import datetime
+import io
+import random
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from profiles.models import Municipality, User
+from profiles.services import profile_save
+from projects.models import Project, ProjectStatus, Quote, QuoteStatus
+from projects.services import (
+    DECISION_GRACE_DAYS,
+    invitation_send,
+    project_cancel,
+    project_close_overdue,
+    project_complete,
+    project_create,
+    project_send_decision_reminders,
+    quote_accept,
+    quote_decline,
+    quote_request_revision,
+    quote_shortlist,
+    quote_submit,
+    review_submit,
+)
+
+DEMO_PASSWORD = "demo-pigiste-2026"
+
+PLACES = [
+    "Rivière-du-Loup", "Rimouski", "La Pocatière", "Saint-Pascal", "Trois-Pistoles", "Matane",
+    "Montmagny", "L'Islet", "Saint-Jean-Port-Joli", "Lévis", "Saint-Georges", "Thetford Mines",
+    "Québec", "Baie-Saint-Paul", "La Malbaie", "Montréal", "Laval", "Longueuil", "Sherbrooke", "Magog",
+    "Trois-Rivières", "Shawinigan", "Gatineau", "Saguenay", "Alma", "Rouyn-Noranda", "Val-d'Or",
+    "Sept-Îles", "Baie-Comeau", "Gaspé", "Joliette", "Saint-Jérôme", "Mont-Tremblant", "Drummondville",
+    "Victoriaville", "Granby", "Saint-Hyacinthe", "Saint-Jean-sur-Richelieu",
+]
+
+FIRST_NAMES = [
+    "Émilie", "Mathieu", "Catherine", "Jean-François", "Geneviève", "Olivier", "Marie-Ève", "Alexandre",
+    "Isabelle", "Maxime", "Julie", "Sébastien", "Valérie", "Guillaume", "Annie", "Félix", "Mélanie",
+    "Étienne", "Audrey", "Philippe", "Caroline", "Samuel", "Véronique", "Gabriel", "Karine", "Louis",
+    "Noémie", "Simon", "Chloé", "Antoine",
+]
+LAST_NAMES = [
+    "Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné",
+    "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc", "Paquette", "Girard", "Simard",
+    "Boucher", "Caron", "Beaulieu", "Cloutier", "Dubé", "Poirier", "Fournier", "Lapointe", "Leclerc",
+]
+
+# (headline, skills, hourly rate range, category)
+SPECIALTIES = [
+    ("Développeuse web WordPress et Shopify", ["Développement web", "WordPress", "Shopify", "SEO"], (55, 95), "web"),
+    ("Développeur Python et Django", ["Python", "Django", "API REST", "PostgreSQL"], (75, 130), "web"),
+    ("Graphiste et illustratrice", ["Design graphique", "Illustration", "Identité visuelle", "Adobe Illustrator"], (45, 85), "design"),
+    ("Designer graphique, logos et emballages", ["Logo", "Identité visuelle", "Emballage", "Design graphique"], (50, 90), "design"),
+    ("Rédactrice et réviseure", ["Rédaction", "Révision", "Rédaction web", "Français"], (45, 80), "writing"),
+    ("Traducteur agréé anglais-français", ["Traduction", "Localisation", "Révision", "Anglais"], (50, 85), "writing"),
+    ("Photographe d'événements et de produits", ["Photographie", "Retouche photo", "Photo de produits"], (60, 120), "photo_video"),
+    ("Vidéaste et monteur", ["Vidéo", "Montage vidéo", "Drone", "Motion design"], (60, 110), "photo_video"),
+    ("Gestionnaire de communauté", ["Réseaux sociaux", "Facebook", "Instagram", "Stratégie de contenu"], (40, 75), "marketing"),
+    ("Conseillère en marketing numérique", ["Marketing numérique", "Google Ads", "Infolettre", "SEO"], (60, 110), "marketing"),
+    ("Technicienne comptable, tenue de livres", ["Tenue de livres", "Comptabilité", "TPS/TVQ", "QuickBooks"], (40, 70), "accounting"),
+    ("Adjointe administrative virtuelle", ["Soutien administratif", "Facturation", "Saisie de données", "Service à la clientèle"], (32, 55), "admin"),
+    ("Charpentier-menuisier", ["Menuiserie", "Rénovation", "Ébénisterie"], (45, 75), "trades"),
+    ("Électricien résidentiel", ["Électricité", "Rénovation", "Domotique"], (60, 95), "trades"),
+    ("Formatrice en bureautique", ["Formation", "Excel", "Microsoft 365"], (45, 80), "training"),
+    ("Conseiller en gestion de PME", ["Plan d'affaires", "Gestion de projet", "Subventions"], (70, 140), "consulting"),
+    ("Animatrice et organisatrice d'événements", ["Événementiel", "Animation", "Logistique"], (40, 80), "events"),
+    ("Agronome-conseil", ["Agronomie", "Agriculture biologique", "Environnement"], (70, 120), "agriculture"),
+    ("Ingénieur du son", ["Prise de son", "Mixage", "Balado"], (50, 95), "audio_music"),
+]
+
+BIOS = [
+    "Travailleuse autonome depuis {years} ans, j'accompagne surtout des PME et des organismes de la région. "
+    "Je privilégie les projets où l'on se rencontre en personne quand c'est possible.",
+    "Pigiste à temps plein depuis {years} ans. J'aime les mandats clairs, les échéances réalistes et les "
+    "clients qui répondent à leurs courriels. Disponible pour des projets à distance partout au Québec.",
+    "Après {years} ans en agence, je suis maintenant à mon compte. Je travaille en français et en anglais, "
+    "et je me déplace volontiers dans les environs.",
+]
+
+PROJECTS = [
+    ("Refonte du site web d'une fromagerie", "web", ["Développement web", "WordPress"],
+     "Notre fromagerie artisanale cherche un pigiste pour refaire son site vitrine : présentation des produits, "
+     "points de vente, formulaire de contact. Le site doit être bilingue et facile à mettre à jour nous-mêmes."),
+    ("Boutique en ligne Shopify pour une microbrasserie", "web", ["Shopify", "Développement web"],
+     "Nous voulons vendre nos bières et produits dérivés en ligne avec cueillette sur place. Environ 40 produits."),
+    ("Logo et identité visuelle pour un gîte", "design", ["Logo", "Identité visuelle"],
+     "Gîte de cinq chambres au bord du fleuve. Nous cherchons un logo, une palette de couleurs et des cartes d'affaires."),
+    ("Étiquettes pour une gamme de confitures", "design", ["Emballage", "Design graphique"],
+     "Six saveurs, format 250 ml. Style champêtre et moderne. Impression chez un imprimeur local."),
+    ("Rédaction de fiches produits (60 fiches)", "writing", ["Rédaction web", "Rédaction"],
+     "Quincaillerie régionale : rédiger 60 fiches produits claires et optimisées pour le référencement."),
+    ("Traduction d'un site touristique vers l'anglais", "writing", ["Traduction", "Anglais"],
+     "Environ 12 000 mots à traduire pour la saison estivale. Connaissance de la région appréciée."),
+    ("Photos de produits pour un vignoble", "photo_video", ["Photographie", "Photo de produits"],
+     "Une demi-journée de séance photo au vignoble : bouteilles, paysages et équipe."),
+    ("Vidéo promotionnelle d'une minute", "photo_video", ["Vidéo", "Montage vidéo", "Drone"],
+     "Vidéo pour présenter notre centre de plein air, avec images de drone si possible."),
+    ("Gestion de nos réseaux sociaux pour 3 mois", "marketing", ["Réseaux sociaux", "Facebook", "Instagram"],
+     "Trois publications par semaine, réponses aux commentaires et un rapport mensuel."),
+    ("Campagne Google Ads pour une clinique", "marketing", ["Google Ads", "Marketing numérique"],
+     "Mise en place et suivi d'une campagne locale pour une clinique de physiothérapie."),
+    ("Tenue de livres mensuelle d'un dépanneur", "accounting", ["Tenue de livres", "TPS/TVQ"],
+     "Saisie des dépenses, conciliation bancaire et déclarations de TPS/TVQ trimestrielles."),
+    ("Soutien administratif 10 h par semaine", "admin", ["Soutien administratif", "Facturation"],
+     "Petite entreprise de paysagement : facturation, suivi des courriels et des rendez-vous."),
+    ("Rénovation d'une galerie en bois", "trades", ["Menuiserie", "Rénovation"],
+     "Galerie de 4 m × 3 m à refaire, avec garde-corps. Matériaux fournis ou à discuter."),
+    ("Installation de bornes de recharge", "trades", ["Électricité"],
+     "Deux bornes de niveau 2 à installer dans le stationnement d'un commerce."),
+    ("Formation Excel pour notre équipe", "training", ["Formation", "Excel"],
+     "Deux demi-journées pour 8 personnes : tableaux croisés dynamiques et formules courantes."),
+    ("Plan d'affaires pour une demande de financement", "consulting", ["Plan d'affaires", "Subventions"],
+     "Projet de boulangerie coopérative : plan d'affaires complet et prévisions financières sur trois ans."),
+    ("Animation d'un festival de village", "events", ["Animation", "Événementiel"],
+     "Animation de la scène principale pendant deux jours, en août."),
+    ("Plan de fertilisation pour une ferme maraîchère", "agriculture", ["Agronomie", "Agriculture biologique"],
+     "Ferme de 5 hectares en transition biologique : plan agroenvironnemental de fertilisation."),
+    ("Montage de 10 épisodes de balado", "audio_music", ["Mixage", "Balado"],
+     "Balado sur l'histoire régionale, épisodes de 30 minutes, enregistrés à distance."),
+    ("Application de réservation pour un salon de coiffure", "web", ["Python", "Django", "API REST"],
+     "Réservation en ligne, rappels par texto et gestion des horaires de 4 coiffeuses."),
+]
+
+DECLINE_REASONS = [
+    "Le budget proposé dépasse ce que nous pouvons investir cette année.",
+    "Nous avons choisi quelqu'un de plus proche de chez nous.",
+    "",
+]
+
+
+def _avatar(initials: str, rng: random.Random) -> SimpleUploadedFile:
+    """A coloured disc with initials, through the same upload path as a real photo."""
+    colours = ["#1f5fbf", "#1d7a46", "#8a3ffc", "#b3261e", "#d97706", "#0f766e", "#be185d"]
+    image = Image.new("RGB", (400, 400), "#f6f7f9")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((0, 0, 399, 399), fill=rng.choice(colours))
+    font = ImageFont.load_default(size=150)
+    draw.text((200, 200), initials, fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=88)
+    return SimpleUploadedFile("avatar.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+class Command(BaseCommand):
+    help = "Create a realistic French-language demo (members, projects, quotes, reviews)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when members already exist.")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, if_empty=False, seed=2026, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("Demo data already present.")
+            return
+        if not Municipality.objects.exists():
+            from django.core.management import call_command
+
+            call_command("load_municipalities")
+        rng = random.Random(seed)
+        places = list(Municipality.objects.filter(name__in=PLACES))
+        if not places:
+            places = list(Municipality.objects.order_by("-population")[:40])
+
+        freelancers = self._freelancers(rng, places)
+        clients = self._clients(rng, places)
+        self._projects(rng, places, clients, freelancers)
+
+        User.objects.create_superuser(email="admin@pigiste.localhost", password=DEMO_PASSWORD, name="Équipe Pigiste QC")
+        self.stdout.write(self.style.SUCCESS("Demo ready. Password for every demo account: " + DEMO_PASSWORD))
+        self.stdout.write("  client:     client@pigiste.localhost")
+        self.stdout.write("  freelancer: pigiste@pigiste.localhost")
+        self.stdout.write("  staff:      admin@pigiste.localhost (/admin/)")
+
+    def _user(self, email: str, name: str) -> User:
+        # Hashing once: seventy slow password hashes would make the first `make run` crawl.
+        if not hasattr(self, "_password_hash"):
+            self._password_hash = make_password(DEMO_PASSWORD)
+        user = User.objects.create_user(email=email, password=None, name=name)
+        user.password = self._password_hash
+        user.save(update_fields=["password"])
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    def _freelancers(self, rng: random.Random, places) -> list[User]:
+        users = []
+        for index in range(60):
+            first, last = FIRST_NAMES[index % len(FIRST_NAMES)], rng.choice(LAST_NAMES)
+            email = "pigiste@pigiste.localhost" if index == 0 else f"pigiste{index}@pigiste.localhost"
+            user = self._user(email, f"{first} {last}")
+            headline, skills, (low, high), _category = SPECIALTIES[index % len(SPECIALTIES)]
+            place = places[index % len(places)]
+            availability = rng.choice(["now", "now", "now", "from_date", "unavailable"])
+            data = {
+                "display_name": f"{first} {last}",
+                "headline": headline,
+                "bio": rng.choice(BIOS).format(years=rng.randint(2, 18)),
+                "skills": skills,
+                "hourly_rate": None if index % 9 == 4 else str(rng.randrange(low, high, 5)),
+                "languages": rng.choice([["fr"], ["fr", "en"], ["fr", "en"], ["fr", "en", "es"]]),
+                "availability": availability,
+                "available_from": (timezone.localdate() + datetime.timedelta(days=rng.randint(7, 60))).isoformat()
+                if availability == "from_date"
+                else None,
+                "remote": rng.random() < 0.7,
+                "municipality": place.pk,
+                "travel_radius_km": rng.choice([0, 25, 50, 75, 100, 150]),
+            }
+            profile_save(user=user, data=data, avatar=_avatar(first[0] + last[0], rng))
+            users.append(user)
+        return users
+
+    def _clients(self, rng: random.Random, places) -> list[User]:
+        names = [
+            ("client@pigiste.localhost", "Fromagerie du Fleuve"),
+            ("gite@pigiste.localhost", "Gîte La Maison du Quai"),
+            ("brasserie@pigiste.localhost", "Microbrasserie Le Loup"),
+            ("vignoble@pigiste.localhost", "Vignoble des Côtes"),
+            ("quincaillerie@pigiste.localhost", "Quincaillerie Pelletier"),
+            ("pleinair@pigiste.localhost", "Centre de plein air Kamouraska"),
+            ("clinique@pigiste.localhost", "Clinique Physio Plus"),
+            ("ferme@pigiste.localhost", "Ferme Les Jardins d'Ariane"),
+            ("festival@pigiste.localhost", "Festival du village"),
+            ("boulangerie@pigiste.localhost", "Boulangerie coopérative"),
+        ]
+        return [self._user(email, name) for email, name in names]
+
+    def _projects(self, rng: random.Random, places, clients, freelancers) -> None:
+        today = timezone.localdate()
+        # States for 40 projects: most open, some awarded, completed, cancelled, closed, draft.
+        plan = ["open"] * 20 + ["awarded"] * 6 + ["completed"] * 8 + ["cancelled"] * 2 + ["closed"] * 2 + ["draft"] * 2
+        rng.shuffle(plan)
+        for index, state in enumerate(plan):
+            title, category, skills, description = PROJECTS[index % len(PROJECTS)]
+            if index >= len(PROJECTS):
+                title = f"{title} (2e phase)"
+            owner = clients[index % len(clients)]
+            budget_type = rng.choice(["fixed", "fixed", "hourly", "to_discuss"])
+            low = Decimal(rng.choice([500, 1000, 1500, 2500, 4000]))
+            data = {
+                "title": title,
+                "description": description,
+                "category": category,
+                "skills": skills,
+                "budget_type": budget_type,
+                "budget_min": None if budget_type == "to_discuss" else str(low if budget_type == "fixed" else 40),
+                "budget_max": None if budget_type == "to_discuss" else str(low * 2 if budget_type == "fixed" else 90),
+                "deadline": (today + datetime.timedelta(days=rng.randint(30, 120))).isoformat(),
+                "municipality": rng.choice(places).pk,
+                "remote": rng.random() < 0.5,
+                "quotes_due": (today + datetime.timedelta(days=rng.randint(5, 25))).isoformat(),
+                "visibility": "invited" if index % 13 == 5 else "public",
+            }
+            with transaction.atomic():
+                project = project_create(owner=owner, data=data, publish=state != "draft")
+            if state == "draft":
+                continue
+            matching = [f for f in freelancers if SPECIALTIES[freelancers.index(f) % len(SPECIALTIES)][3] == category]
+            bidders = rng.sample(matching or freelancers, k=min(len(matching or freelancers), rng.randint(1, 5)))
+            if data["visibility"] == "invited":
+                for bidder in bidders:
+                    invitation_send(
+                        user=owner,
+                        project_id=project.pk,
+                        freelancer_profile_id=bidder.freelancer_profile.pk,
+                        message="Bonjour, votre profil correspond à ce que nous cherchons.",
+                    )
+            quotes = []
+            for bidder in bidders:
+                hourly = budget_type == "hourly"
+                quotes.append(
+                    quote_submit(
+                        user=bidder,
+                        project_id=project.pk,
+                        data={
+                            "pricing": "hourly" if hourly else "fixed",
+                            "amount": str(rng.randrange(45, 95, 5) if hourly else rng.randrange(600, 9000, 50)),
+                            "estimated_hours": str(rng.randint(10, 80)) if hourly else None,
+                            "delivery_days": rng.randint(5, 45),
+                            "charges_taxes": rng.random() < 0.7,
+                            "message": "Bonjour! Votre projet m'intéresse beaucoup. J'ai réalisé des mandats "
+                            "semblables dans la région et je peux commencer dès la semaine prochaine.",
+                        },
+                    )
+                )
+            if state == "open" and len(quotes) >= 3:
+                quote_shortlist(user=owner, quote_id=quotes[0].pk)
+                quote_request_revision(
+                    user=owner, quote_id=quotes[1].pk, note="Pourriez-vous détailler le prix par étape?"
+                )
+                quote_decline(user=owner, quote_id=quotes[2].pk, reason=rng.choice(DECLINE_REASONS))
+            elif state in ("awarded", "completed"):
+                winner = quotes[0]
+                quote_accept(user=owner, quote_id=winner.pk)
+                if state == "completed":
+                    project_complete(user=owner, project_id=project.pk)
+                    review_submit(
+                        user=owner,
+                        project_id=project.pk,
+                        data={
+                            "rating": rng.choice([4, 5, 5, 5]),
+                            "comment": rng.choice(
+                                [
+                                    "Excellent travail, à l'écoute et livré à temps. Je recommande!",
+                                    "Très professionnel, communication facile. Merci!",
+                                    "Bon travail, quelques retards mais le résultat est là.",
+                                ]
+                            ),
+                        },
+                    )
+                    review_submit(
+                        user=winner.freelancer,
+                        project_id=project.pk,
+                        data={
+                            "rating": rng.choice([3, 4, 5, 5]),
+                            "comment": rng.choice(
+                                ["Client clair dans ses attentes.", "Très agréable à travailler avec eux.", ""]
+                            ),
+                            "paid_as_agreed": rng.choice(["yes", "yes", "yes", "late"]),
+                        },
+                    )
+            elif state == "cancelled":
+                project_cancel(user=owner, project_id=project.pk)
+            elif state == "closed":
+                # Past its closing date without a decision: the same services the daily job runs,
+                # as if the reminder had gone out a while ago.
+                Project.objects.filter(pk=project.pk).update(quotes_due=today - datetime.timedelta(days=10))
+                project_send_decision_reminders(on=today)
+                Project.objects.filter(pk=project.pk).update(
+                    reminder_sent_at=timezone.now() - datetime.timedelta(days=DECISION_GRACE_DAYS + 1)
+                )
+                project_close_overdue()
+        self.stdout.write(
+            f"{Project.objects.count()} projects, {Quote.objects.count()} quotes "
+            f"({Quote.objects.filter(status=QuoteStatus.ACCEPTED).count()} accepted), "
+            f"{Project.objects.filter(status=ProjectStatus.COMPLETED).count()} completed."
+        )

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# A real one-node Elasticsearch 8 for the tests, without Docker: search/elasticsearch builds a small
+# launcher from Maven Central jars (the Elasticsearch server and its transport-netty4 module) and runs
+# the node inside one JVM, on 127.0.0.1 only.
+#
+#   scripts/elasticsearch.sh start <port> <workdir>   build if needed, start, wait for yellow, print the URL
+#   scripts/elasticsearch.sh stop <workdir>           stop what start left running there, wait for exit
+#   scripts/elasticsearch.sh status <workdir>         print the URL and exit 0 if running, else exit 1
+#   scripts/elasticsearch.sh build                    only build (mvn package), e.g. to warm ~/.m2
+#
+# start prints progress on stderr and the URL alone as its last line on stdout, so
+#   ES_URL=$(scripts/elasticsearch.sh start 9250 /tmp/es-test)
+# works. Starting again while running on the same port just prints the URL. Each fresh start wipes
+# <workdir>/data unless ES_TEST_KEEP_DATA=1. The node's output goes to <workdir>/elasticsearch.log.
+#
+# Environment: ES_JAVA_OPTS (appended to the JVM options, so it can override them: the heap is
+# -Xms512m -Xmx1g, and -XX:TieredStopAtLevel=1 (C1 JIT only) halves the start-up on 2 cores;
+# -XX:TieredStopAtLevel=4 restores the full JIT), ES_START_TIMEOUT (seconds, default 180),
+# ES_TEST_LOG_LEVEL (default INFO), JAVA_HOME, MVN.
+#
+# The node has the server's own analysis components plus the subset of the analysis-common module
+# that search/elasticsearch/src/main/java/marketplace/esnode/AnalysisSubsetPlugin.java re-registers
+# (Maven Central has no analysis-common for 8.x); an index naming another analysis type is refused
+# with "Unknown filter type". No x-pack: no security, no painless scripts, no ML.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PROJECT="$ROOT/search/elasticsearch"
+MAIN_CLASS="marketplace.esnode.Launcher"
+JAR="$PROJECT/target/es-test-node-1.0.jar"
+MVN="${MVN:-mvn}"
+
+say() { echo "elasticsearch.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+java_bin() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"; else command -v java || die "java not found (Java 17+ is needed)"; fi
+}
+
+# Build when the jar or its class path is missing, or a source/pom is newer than the jar.
+build() {
+  mkdir -p "$PROJECT/target"
+  (
+    # One build at a time, whatever the workdirs of concurrent starts.
+    flock -w 600 7 || die "another build holds $PROJECT/target/.build.lock"
+    if [[ -f "$JAR" && -d "$PROJECT/target/lib" && -z "$(find "$PROJECT/pom.xml" "$PROJECT/src" -newer "$JAR" -print -quit)" ]]; then
+      exit 0
+    fi
+    say "building the launcher (mvn package; a first run downloads ~80 MB into ~/.m2 from Maven Central)"
+    # A changed pom may change versions: drop the old class path (a running node keeps its open jars).
+    if [[ -f "$JAR" && "$PROJECT/pom.xml" -nt "$JAR" ]]; then rm -rf "$PROJECT/target/lib"; fi
+    if ! "$MVN" -q -B -f "$PROJECT/pom.xml" package >"$PROJECT/target/build.log" 2>&1; then
+      cat "$PROJECT/target/build.log" >&2
+      die "mvn package failed"
+    fi
+    touch "$JAR"
+  ) 7>"$PROJECT/target/.build.lock"
+}
+
+# Is $1 a live process running our launcher with --dir $2?
+is_ours() {
+  local pid="$1" dir="$2" cmd
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  cmd="$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  grep -qxF "$MAIN_CLASS" <<<"$cmd" && grep -qxF -- "$dir" <<<"$cmd"
+}
+
+# Launchers started on this workdir, from the pid file or, if that was lost, from /proc.
+our_pids() {
+  local dir="$1" pid recorded=""
+  [[ -f "$dir/elasticsearch.pid" ]] && recorded="$(cat "$dir/elasticsearch.pid")"
+  if [[ -n "$recorded" ]] && is_ours "$recorded" "$dir"; then echo "$recorded"; fi
+  for p in /proc/[0-9]*; do
+    pid="${p#/proc/}"
+    [[ "$pid" == "$recorded" ]] && continue
+    if is_ours "$pid" "$dir"; then echo "$pid"; fi
+  done
+  return 0
+}
+
+health_ok() {  # answers yellow or green, and is our cluster
+  local body
+  body="$(curl -sf --max-time 5 "http://127.0.0.1:$1/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null)" || return 1
+  grep -q '"cluster_name":"marketplace-test"' <<<"$body" && grep -q '"timed_out":false' <<<"$body"
+}
+
+abs_dir() { mkdir -p "$1" && (cd "$1" && pwd -P); }
+
+cmd_start() {
+  [[ $# == 2 ]] || die "usage: $0 start <port> <workdir>"
+  local port="$1" dir pid
+  [[ "$port" =~ ^[0-9]+$ ]] && (( port > 0 && port < 65536 )) || die "not a port: $port"
+  dir="$(abs_dir "$2")"
+
+  exec 9>"$dir/.lock"
+  flock -w 300 9 || die "another start/stop holds $dir/.lock"
+
+  pid="$(our_pids "$dir" | head -n1)"
+  if [[ -n "$pid" ]]; then
+    local running_port
+    running_port="$(cat "$dir/elasticsearch.port" 2>/dev/null || echo '?')"
+    [[ "$running_port" == "$port" ]] || die "already running in $dir on port $running_port (pid $pid): stop it first"
+    if health_ok "$port"; then
+      say "already running (pid $pid)"
+      echo "http://127.0.0.1:$port"
+      return 0
+    fi
+    say "pid $pid is running but not answering yet; waiting for it"
+  else
+    if curl -s --max-time 3 -o /dev/null "http://127.0.0.1:$port/"; then
+      die "something else already answers on 127.0.0.1:$port"
+    fi
+    build
+    local java
+    java="$(java_bin)"
+    [[ "${ES_TEST_KEEP_DATA:-0}" == 1 ]] || rm -rf "$dir/data"
+    rm -rf "$dir/tmp"
+    mkdir -p "$dir/tmp"
+    # shellcheck disable=SC2086  # ES_JAVA_OPTS is a list of options
+    nohup "$java" \
+      -Xms512m -Xmx1g -XX:TieredStopAtLevel=1 -XX:-OmitStackTraceInFastThrow \
+      -Dfile.encoding=UTF-8 -Djava.io.tmpdir="$dir/tmp" -Djava.locale.providers=SPI,CLDR \
+      -Djna.nosys=true -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true \
+      -Dio.netty.recycler.maxCapacityPerThread=0 -Dlog4j.shutdownHookEnabled=false \
+      -Dlog4j2.disable.jmx=true -Dlog4j2.formatMsgNoLookups=true \
+      ${ES_JAVA_OPTS:-} \
+      -cp "$PROJECT/target/classes:$PROJECT/target/lib/*" \
+      "$MAIN_CLASS" --port "$port" --dir "$dir" \
+      >"$dir/elasticsearch.log" 2>&1 </dev/null 9>&- 8>&- &
+    pid=$!
+    echo "$pid" >"$dir/elasticsearch.pid"
+    echo "$port" >"$dir/elasticsearch.port"
+    say "started pid $pid, log $dir/elasticsearch.log"
+  fi
+
+  local timeout="${ES_START_TIMEOUT:-180}" start_s=$SECONDS
+  until health_ok "$port"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$dir/elasticsearch.log" >&2 || true
+      rm -f "$dir/elasticsearch.pid"
+      die "the node exited before it was ready (log: $dir/elasticsearch.log)"
+    fi
+    if (( SECONDS - start_s >= timeout )); then
+      tail -n 40 "$dir/elasticsearch.log" >&2 || true
+      flock -u 9
+      cmd_stop "$dir" || true
+      die "not ready after ${timeout}s (log: $dir/elasticsearch.log)"
+    fi
+    sleep 0.5
+  done
+  say "ready after $((SECONDS - start_s))s"
+  echo "http://127.0.0.1:$port"
+}
+
+cmd_stop() {
+  [[ $# == 1 ]] || die "usage: $0 stop <workdir>"
+  [[ -d "$1" ]] || { say "no such workdir: $1 (nothing to stop)"; return 0; }
+  local dir pids pid
+  dir="$(cd "$1" && pwd -P)"
+  exec 8>"$dir/.lock"
+  flock -w 300 8 || die "another start/stop holds $dir/.lock"
+  pids="$(our_pids "$dir" | sort -u)"
+  if [[ -z "$pids" ]]; then
+    say "not running"
+    rm -f "$dir/elasticsearch.pid"
+    return 0
+  fi
+  for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
+  local deadline=$((SECONDS + 60))
+  for pid in $pids; do
+    while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "pid $pid did not stop within 60s after SIGTERM: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    fi
+  done
+  rm -f "$dir/elasticsearch.pid"
+  say "stopped (pid $(echo $pids))"
+}
+
+cmd_status() {
+  [[ $# == 1 ]] || die "usage: $0 status <workdir>"
+  [[ -d "$1" ]] || exit 1
+  local dir pid port
+  dir="$(cd "$1" && pwd -P)"
+  pid="$(our_pids "$dir" | head -n1)"
+  [[ -n "$pid" ]] || { say "not running"; exit 1; }
+  port="$(cat "$dir/elasticsearch.port" 2>/dev/null || true)"
+  if [[ -n "$port" ]] && health_ok "$port"; then
+    echo "http://127.0.0.1:$port"
+  else
+    say "pid $pid is running but not answering"
+    exit 1
+  fi
+}
+
+case "${1:-}" in
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  status) shift; cmd_status "$@" ;;
+  build) build ;;
+  *) die "usage: $0 start <port> <workdir> | stop <workdir> | status <workdir> | build" ;;
+esac
