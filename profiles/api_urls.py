@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from profiles import api
+
+urlpatterns = [
+    path("freelancers/<int:pk>/", api.FreelancerDetailApi.as_view(), name="api-freelancer-detail"),
+    path("me/profile/", api.MyProfileApi.as_view(), name="api-my-profile"),
+    path("municipalities/", api.MunicipalitySearchApi.as_view(), name="api-municipality-search"),
+]

@@ -4,15 +4,21 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import TimeStampedModel
+
+
+# How an erased account signs what it leaves behind (reviews, conversations).
+ERASED_MEMBER_NAME = _("Ancien membre")
 
 
 class UserManager(BaseUserManager):
@@ -47,6 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The language emails and notifications are written in.
     language = models.CharField(_("langue"), max_length=10, default="fr-ca")
+    # Set when the account was erased under Loi 25 (profiles.privacy.account_purge): the row stays so
+    # reviews and conversations keep their shape, signed "Ancien membre".
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -64,6 +73,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """The name shown to other members: profile name, else account name, else the email's local part."""
+        if self.erased_at is not None:
+            return str(ERASED_MEMBER_NAME)
         profile = getattr(self, "freelancer_profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
@@ -97,6 +108,8 @@ class Municipality(models.Model):
 
     geonames_id = models.PositiveIntegerField(unique=True)
     name = models.CharField(max_length=120, db_index=True)
+    # Lower case, no accents, words separated by spaces: for accent-insensitive prefix search.
+    search_name = models.CharField(max_length=120, db_index=True, blank=True, default="")
     region = models.CharField(max_length=2, choices=Region.choices, db_index=True)
     latitude = models.FloatField()
     longitude = models.FloatField()
@@ -164,6 +177,8 @@ class FreelancerProfile(TimeStampedModel):
     )
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     avatar_thumbnail = models.ImageField(upload_to="avatars/", blank=True)
+    # The same thumbnail in JPEG for the few browsers without WebP.
+    avatar_thumbnail_jpeg = models.ImageField(upload_to="avatars/", blank=True)
     # Denormalised by the review and project services for sorting and search.
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
@@ -203,6 +218,7 @@ class PortfolioImage(TimeStampedModel):
     item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="portfolio/")
     thumbnail = models.ImageField(upload_to="portfolio/")
+    thumbnail_jpeg = models.ImageField(upload_to="portfolio/", blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
@@ -246,3 +262,102 @@ class Report(TimeStampedModel):
                 name="one_open_report_per_reporter_and_item",
             )
         ]
+
+
+# --- Privacy (Loi 25): data exports, account deletion, email preferences ---------------------------
+
+
+class DataExport(TimeStampedModel):
+    """One archive of everything a member gave us, built in the background, downloadable by them only."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En préparation")
+        READY = "ready", _("Prête")
+        FAILED = "failed", _("Échec")
+        EXPIRED = "expired", _("Expirée")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    # The link's secret: random, never the row id, so a link can't be guessed from another one.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Key of the zip in the private storage (random, see marketplace.storage.random_key).
+    file_key = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export de données")
+        verbose_name_plural = _("exports de données")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_export_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d}"
+
+
+class AccountDeletion(TimeStampedModel):
+    """A member's request to delete their account; carried out after a grace period unless they log in."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Prévue")
+        CANCELLED = "cancelled", _("Annulée")
+        COMPLETED = "completed", _("Effectuée")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deletion_requests")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    purge_after = models.DateTimeField(db_index=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("suppression de compte")
+        verbose_name_plural = _("suppressions de compte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_deletion_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.status}"
+
+
+class DigestFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Tout de suite, un courriel par avis")
+    DAILY = "daily", _("Un résumé par jour, au plus")
+    NEVER = "never", _("Jamais : je consulte les avis sur le site")
+
+
+class EmailPreferences(models.Model):
+    """Which emails a member wants; no row means every kind, right away."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preferences")
+    # Kinds (messaging.models.NotificationKind values, or "unread_messages") the member turned off.
+    disabled_kinds = models.JSONField(default=list, blank=True)
+    frequency = models.CharField(
+        _("fréquence"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.IMMEDIATE
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("préférences de courriel")
+        verbose_name_plural = _("préférences de courriel")
+
+    def __str__(self):
+        return f"{self.user_id} {self.frequency}"
+
+
+@receiver(user_logged_in)
+def _cancel_deletion_on_login(sender, request, user, **kwargs):
+    # Loi 25 grace period: logging in during it means "keep my account". allauth logs in through
+    # django.contrib.auth.login, which sends this signal; the rule itself lives in the service.
+    from profiles.privacy import account_deletion_cancel_on_login
+
+    account_deletion_cancel_on_login(user=user, request=request)

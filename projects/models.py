@@ -1,5 +1,6 @@
 """Projects, quotes on them, invitations and the reviews that close them."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,7 +62,9 @@ class Project(TimeStampedModel):
     description = models.TextField(_("description"), max_length=10000)
     category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
     skills = models.ManyToManyField(Skill, blank=True, related_name="projects")
-    budget_type = models.CharField(_("budget"), max_length=12, choices=BudgetType.choices, default=BudgetType.TO_DISCUSS)
+    budget_type = models.CharField(
+        _("budget"), max_length=12, choices=BudgetType.choices, default=BudgetType.TO_DISCUSS
+    )
     budget_min = models.DecimalField(_("budget minimum ($ CA)"), max_digits=10, decimal_places=2, null=True, blank=True)
     budget_max = models.DecimalField(_("budget maximum ($ CA)"), max_digits=10, decimal_places=2, null=True, blank=True)
     deadline = models.DateField(_("échéance souhaitée"), null=True, blank=True)
@@ -84,11 +87,14 @@ class Project(TimeStampedModel):
         indexes = [models.Index(fields=["status", "visibility", "-published_at"], name="project_open_list_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(budget_min__isnull=True) | Q(budget_max__isnull=True) | Q(budget_min__lte=models.F("budget_max")),
+                condition=Q(budget_min__isnull=True)
+                | Q(budget_max__isnull=True)
+                | Q(budget_min__lte=models.F("budget_max")),
                 name="project_budget_min_not_above_max",
             ),
             models.CheckConstraint(
-                condition=(Q(budget_min__isnull=True) | Q(budget_min__gt=0)) & (Q(budget_max__isnull=True) | Q(budget_max__gt=0)),
+                condition=(Q(budget_min__isnull=True) | Q(budget_min__gt=0))
+                & (Q(budget_max__isnull=True) | Q(budget_max__gt=0)),
                 name="project_budget_positive",
             ),
         ]
@@ -162,9 +168,7 @@ class Quote(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["project"], condition=Q(status="accepted"), name="one_accepted_quote_per_project"
             ),
-            models.CheckConstraint(
-                condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT), name="quote_amount_in_range"
-            ),
+            models.CheckConstraint(condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT), name="quote_amount_in_range"),
         ]
 
     def __str__(self):
@@ -179,6 +183,22 @@ class Quote(TimeStampedModel):
             return None
         return (self.amount * self.estimated_hours).quantize(Decimal("0.01"))
 
+    @property
+    def is_live(self) -> bool:
+        """Still waiting for the client's decision."""
+        return self.status in LIVE_QUOTE_STATUSES
+
+    @property
+    def delivery_eta(self):
+        """The promised delivery date: the given date, or the days counted from when the quote was sent."""
+        if self.delivery_date is not None:
+            return self.delivery_date
+        if self.delivery_days is None or self.created_at is None:
+            return None
+        from django.utils import timezone
+
+        return timezone.localdate(self.created_at) + datetime.timedelta(days=self.delivery_days)
+
 
 class QuoteLineItem(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="line_items")
@@ -188,6 +208,9 @@ class QuoteLineItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.description
 
 
 class PaidAsAgreed(models.TextChoices):

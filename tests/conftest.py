@@ -26,6 +26,14 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "fr-ca"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the shared cache (Redis under `make test`): each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -63,6 +71,9 @@ class AsgiServer:
 def asgi_server(transactional_db, settings):
     """A live ASGI server (HTTP and WebSocket) on the test database."""
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    # Serve static files from the source folders, as `make run` does, so pages are styled.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
     server = AsgiServer()
     server.start()
     yield server
@@ -73,6 +84,9 @@ def asgi_server(transactional_db, settings):
 def _playwright():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in the main thread for the whole session; Django would
+    # otherwise refuse every later ORM call made from that thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         yield playwright
 

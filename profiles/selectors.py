@@ -1,0 +1,133 @@
+"""Reads of the profiles app; each owns its select_related/prefetch so pages run a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import NotFound
+from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, User
+from profiles.services import LANGUAGE_CHOICES, search_key
+
+REVIEWS_SHOWN = 20
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+
+
+def language_names(codes: list[str]) -> list[str]:
+    """Display names of language codes, in the page's language."""
+    return [str(LANGUAGE_NAMES.get(code, code)) for code in codes or []]
+
+
+def _can_see_hidden(viewer, owner_id: int) -> bool:
+    return bool(viewer and viewer.is_authenticated and (viewer.is_staff or viewer.pk == owner_id))
+
+
+def freelancer_get(*, profile_id: int, viewer=None) -> FreelancerProfile:
+    """A profile with everything its public page shows; hidden ones only for their owner and staff."""
+    portfolio = PortfolioItem.objects.prefetch_related(
+        Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
+    )
+    profile = (
+        FreelancerProfile.objects.select_related("user", "municipality")
+        .prefetch_related("skills", Prefetch("portfolio_items", queryset=portfolio))
+        .filter(pk=profile_id)
+        .first()
+    )
+    if profile is None or (profile.is_hidden and not _can_see_hidden(viewer, profile.user_id)):
+        raise NotFound(_("Ce profil n'existe pas ou n'est plus public."))
+    return profile
+
+
+def profile_for_user(*, user) -> FreelancerProfile | None:
+    """The user's own profile (for editing), or None before they create it."""
+    if not user.is_authenticated:
+        return None
+    return (
+        FreelancerProfile.objects.select_related("municipality")
+        .prefetch_related("skills", "portfolio_items__images")
+        .filter(user=user)
+        .first()
+    )
+
+
+def portfolio_item_get_own(*, user, item_id: int) -> PortfolioItem:
+    """One of the user's portfolio items with its images; anyone else's is "not found"."""
+    item = PortfolioItem.objects.prefetch_related("images").filter(pk=item_id, profile__user=user).first()
+    if item is None:
+        raise NotFound(_("Cette réalisation n'existe pas."))
+    return item
+
+
+@dataclass
+class ReviewSummary:
+    reviews: list = field(default_factory=list)
+    count: int = 0
+    average: Decimal | None = None
+
+
+def _summarise(reviews_qs) -> ReviewSummary:
+    stats = reviews_qs.aggregate(average=Avg("rating"), count=Count("id"))
+    average = stats["average"]
+    return ReviewSummary(
+        reviews=list(reviews_qs.select_related("author", "author__freelancer_profile", "project")[:REVIEWS_SHOWN]),
+        count=stats["count"],
+        average=Decimal(average).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if average is not None else None,
+    )
+
+
+def freelancer_reviews(*, user_id: int) -> ReviewSummary:
+    """Visible reviews clients left a freelancer, newest first, with their average (two queries)."""
+    from projects.models import Review
+
+    return _summarise(Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False))
+
+
+@dataclass
+class ClientReputation:
+    user: User
+    reviews: ReviewSummary
+    paid_answers: int  # freelancers who answered "paid as agreed?"
+    paid_as_agreed: int  # … and said yes
+    paid_late: int
+    projects_published: int
+
+
+def client_get(*, user_id: int) -> ClientReputation:
+    """A client's public reputation: reviews from freelancers and how many say they were paid as agreed."""
+    from projects.models import PaidAsAgreed, Project, ProjectStatus, Review
+
+    user = User.objects.select_related("freelancer_profile").filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFound(_("Ce client n'existe pas."))
+    reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+    paid = reviews_qs.exclude(paid_as_agreed="").aggregate(
+        answers=Count("id"),
+        yes=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.YES)),
+        late=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.LATE)),
+    )
+    published = Project.objects.filter(owner_id=user_id, is_hidden=False).exclude(status=ProjectStatus.DRAFT).count()
+    return ClientReputation(
+        user=user,
+        reviews=_summarise(reviews_qs),
+        paid_answers=paid["answers"],
+        paid_as_agreed=paid["yes"],
+        paid_late=paid["late"],
+        projects_published=published,
+    )
+
+
+def municipality_search(*, q: str, limit: int = 10) -> list[Municipality]:
+    """Places whose name, or a word of it, starts with `q`, accents ignored; whole-name prefixes and big places first."""
+    key = search_key(q or "")
+    if not key:
+        return []
+    return list(
+        Municipality.objects.filter(Q(search_name__startswith=key) | Q(search_name__contains=f" {key}"))
+        .annotate(
+            rank=Case(When(search_name__startswith=key, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("rank", "-population", "name")[:limit]
+    )

@@ -1,0 +1,36 @@
+"""Writes of the profiles app, split by subdomain; import from here."""
+
+from ._common import (
+    LANGUAGE_CHOICES,
+    LANGUAGE_CODES,
+    MAX_HOURLY_RATE,
+    MAX_IMAGES_PER_ITEM,
+    MAX_PORTFOLIO_ITEMS,
+    PROFILE_FIELDS,
+    search_key,
+)
+from .places import municipalities_load
+from .portfolio import portfolio_item_create, portfolio_item_delete, portfolio_item_update
+from .profile import profile_avatar_remove, profile_save, skills_get_or_create
+from .reports import REPORT_KINDS, report_create, report_dismiss, report_hide_target
+
+__all__ = [
+    "LANGUAGE_CHOICES",
+    "LANGUAGE_CODES",
+    "MAX_HOURLY_RATE",
+    "MAX_IMAGES_PER_ITEM",
+    "MAX_PORTFOLIO_ITEMS",
+    "PROFILE_FIELDS",
+    "REPORT_KINDS",
+    "municipalities_load",
+    "portfolio_item_create",
+    "portfolio_item_delete",
+    "portfolio_item_update",
+    "profile_avatar_remove",
+    "profile_save",
+    "report_create",
+    "report_dismiss",
+    "report_hide_target",
+    "search_key",
+    "skills_get_or_create",
+]

@@ -1,0 +1,266 @@
+"""The freelancer profile: one write path for the web form and the API."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import NotFound
+from marketplace.images import StoredImage, image_delete, image_store
+from profiles.models import (
+    Availability,
+    FreelancerProfile,
+    Municipality,
+    Skill,
+    User,
+    skill_key,
+)
+from search.outbox import outbox_record_profile
+
+from ._common import (
+    LANGUAGE_CODES,
+    MAX_HOURLY_RATE,
+    MAX_SKILL_LENGTH,
+    MAX_SKILLS,
+    MAX_TRAVEL_RADIUS_KM,
+    PROFILE_FIELDS,
+    Errors,
+    clean_text,
+)
+
+
+def _clean_skills(errors: Errors, value) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        errors.add("skills", _("Donnez une liste de compétences."))
+        return []
+    names: dict[str, str] = {}
+    for raw in value:
+        name = " ".join(str(raw).split())
+        if not name:
+            continue
+        if len(name) > MAX_SKILL_LENGTH:
+            errors.add("skills", _("Une compétence fait %(max)s caractères au maximum.") % {"max": MAX_SKILL_LENGTH})
+            return []
+        key = skill_key(name)
+        if not key:
+            errors.add("skills", _("« %(name)s » n'est pas une compétence valide.") % {"name": name})
+            return []
+        names.setdefault(key, name)
+    if len(names) > MAX_SKILLS:
+        errors.add("skills", _("%(max)s compétences au maximum.") % {"max": MAX_SKILLS})
+        return []
+    return list(names.values())
+
+
+def skills_get_or_create(*, names: list[str]) -> list[Skill]:
+    """The skills for these names, created when new; "Développement Web" and "développement web" are one."""
+    by_key = {skill_key(name): name for name in names}
+    if not by_key:
+        return []
+    # Races between two creators are settled by the unique slug.
+    Skill.objects.bulk_create([Skill(name=name, slug=key) for key, name in by_key.items()], ignore_conflicts=True)
+    skills = {skill.slug: skill for skill in Skill.objects.filter(slug__in=by_key)}
+    return [skills[key] for key in by_key]
+
+
+def _clean_rate(errors: Errors, value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        rate = Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\u202f", ""))
+    except InvalidOperation:
+        errors.add("hourly_rate", _("Entrez un montant, par exemple 65 ou 72,50."))
+        return None
+    if not rate.is_finite():
+        errors.add("hourly_rate", _("Entrez un montant, par exemple 65 ou 72,50."))
+        return None
+    if rate <= 0:
+        errors.add("hourly_rate", _("Le taux horaire doit être plus grand que 0 $ (laissez vide pour « à discuter »)."))
+    elif rate > MAX_HOURLY_RATE:
+        errors.add("hourly_rate", _("Le taux horaire ne peut pas dépasser 1 000 $ de l'heure."))
+    elif rate != rate.quantize(Decimal("0.01")):
+        errors.add("hourly_rate", _("Deux décimales au maximum."))
+    else:
+        return rate.quantize(Decimal("0.01"))
+    return None
+
+
+def _clean_languages(errors: Errors, value) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        errors.add("languages", _("Donnez une liste de langues."))
+        return []
+    codes = []
+    for raw in value:
+        code = str(raw).strip().lower()
+        if not code:
+            continue
+        if code not in LANGUAGE_CODES:
+            errors.add("languages", _("Langue inconnue : %(code)s.") % {"code": code[:20]})
+            return []
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _clean_bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "on", "yes", "oui")
+    return bool(value)
+
+
+def _clean_date(errors: Errors, field: str, value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(field, _("Entrez une date valide (AAAA-MM-JJ)."))
+        return None
+
+
+def _clean_municipality(errors: Errors, value) -> Municipality | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Municipality):
+        return value
+    try:
+        municipality_id = int(str(value).strip())
+    except ValueError:
+        municipality_id = None
+    municipality = (
+        Municipality.objects.filter(pk=municipality_id).first() if municipality_id and municipality_id > 0 else None
+    )
+    if municipality is None:
+        errors.add("municipality", _("Cette municipalité n'existe pas. Choisissez-la dans la liste."))
+    return municipality
+
+
+def _clean_radius(errors: Errors, value) -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        radius = int(str(value).strip())
+    except ValueError:
+        errors.add("travel_radius_km", _("Entrez un nombre de kilomètres."))
+        return 0
+    if not 0 <= radius <= MAX_TRAVEL_RADIUS_KM:
+        errors.add(
+            "travel_radius_km",
+            _("Entre 0 et %(max)s km.") % {"max": MAX_TRAVEL_RADIUS_KM},
+        )
+    return radius
+
+
+def _clean_profile(data: Mapping[str, Any], *, current: FreelancerProfile | None) -> dict:
+    """Validate the given fields; absent ones keep their current value."""
+    errors = Errors()
+    cleaned: dict[str, Any] = {}
+    given = set(data) & set(PROFILE_FIELDS)
+    if current is None or "display_name" in given:
+        cleaned["display_name"] = clean_text(
+            errors, "display_name", data.get("display_name"), max_length=80, required=True
+        )
+    if "headline" in given:
+        cleaned["headline"] = clean_text(errors, "headline", data["headline"], max_length=140)
+    if "bio" in given:
+        cleaned["bio"] = clean_text(errors, "bio", data["bio"], max_length=5000)
+    if "skills" in given:
+        cleaned["skills"] = _clean_skills(errors, data["skills"])
+    if "hourly_rate" in given:
+        cleaned["hourly_rate"] = _clean_rate(errors, data["hourly_rate"])
+    if "languages" in given:
+        cleaned["languages"] = _clean_languages(errors, data["languages"])
+    if "remote" in given:
+        cleaned["remote"] = _clean_bool(data["remote"])
+    if "municipality" in given:
+        cleaned["municipality"] = _clean_municipality(errors, data["municipality"])
+    if "travel_radius_km" in given:
+        cleaned["travel_radius_km"] = _clean_radius(errors, data["travel_radius_km"])
+    if "availability" in given or "available_from" in given:
+        availability = (
+            data.get("availability", current.availability if current else Availability.NOW) or Availability.NOW
+        )
+        if availability not in Availability.values:
+            errors.add("availability", _("Choisissez une disponibilité de la liste."))
+        available_from = _clean_date(
+            errors, "available_from", data.get("available_from", current.available_from if current else None)
+        )
+        if availability == Availability.FROM_DATE:
+            if available_from is None and "available_from" not in errors.errors:
+                errors.add("available_from", _("Indiquez à partir de quelle date vous êtes disponible."))
+            elif available_from is not None and available_from < timezone.localdate():
+                errors.add("available_from", _("Cette date est déjà passée."))
+        else:
+            # Only meaningful with "from a date"; a stale date would confuse visitors.
+            available_from = None
+        cleaned["availability"] = availability
+        cleaned["available_from"] = available_from
+    errors.raise_if_any()
+    return cleaned
+
+
+def profile_save(*, user: User, data: Mapping[str, Any], avatar=None) -> FreelancerProfile:
+    """Create the user's freelancer profile or update the given fields (absent keys stay as they are).
+
+    The one write path for the web form and the API. An avatar upload is checked and stored first,
+    so a bad image refuses the whole change and a failed change leaves no orphan file.
+    """
+    current = FreelancerProfile.objects.filter(user=user).first()
+    cleaned = _clean_profile(data, current=current)
+    stored: StoredImage | None = (
+        image_store(upload=avatar, prefix="avatars", field="avatar", crop_thumbnail=True) if avatar else None
+    )
+    old_files: list[str] = []
+    try:
+        with transaction.atomic():
+            profile = FreelancerProfile.objects.select_for_update().filter(user=user).first()
+            if profile is None:
+                profile = FreelancerProfile(user=user)
+            skills = cleaned.pop("skills", None)
+            for field, value in cleaned.items():
+                setattr(profile, field, value)
+            if stored is not None:
+                old_files = [profile.avatar.name, profile.avatar_thumbnail.name, profile.avatar_thumbnail_jpeg.name]
+                profile.avatar.name = stored.key
+                profile.avatar_thumbnail.name = stored.thumbnail_key
+                profile.avatar_thumbnail_jpeg.name = stored.thumbnail_jpeg_key
+            profile.save()
+            if skills is not None:
+                profile.skills.set(skills_get_or_create(names=skills))
+            outbox_record_profile(profile_id=profile.pk)
+            transaction.on_commit(lambda: image_delete(keys=old_files))
+    except Exception:
+        if stored is not None:
+            image_delete(keys=stored.keys)
+        raise
+    return profile
+
+
+def profile_avatar_remove(*, user: User) -> FreelancerProfile:
+    """Remove the user's avatar; files are deleted once the change is committed."""
+    with transaction.atomic():
+        profile = FreelancerProfile.objects.select_for_update().filter(user=user).first()
+        if profile is None:
+            raise NotFound(_("Vous n'avez pas encore de profil de pigiste."))
+        old_files = [profile.avatar.name, profile.avatar_thumbnail.name, profile.avatar_thumbnail_jpeg.name]
+        profile.avatar = profile.avatar_thumbnail = profile.avatar_thumbnail_jpeg = ""
+        profile.save()
+        outbox_record_profile(profile_id=profile.pk)
+        transaction.on_commit(lambda: image_delete(keys=old_files))
+    return profile

@@ -1,0 +1,93 @@
+from django.contrib import admin
+
+from projects.models import Invitation, Project, Quote, QuoteLineItem, Review
+
+
+class QuoteInline(admin.TabularInline):
+    model = Quote
+    extra = 0
+    fields = ["freelancer", "pricing", "amount", "estimated_hours", "delivery_days", "delivery_date", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "category", "status", "visibility", "quotes_due", "is_hidden", "created_at"]
+    list_filter = ["status", "visibility", "category", "is_hidden", "remote"]
+    search_fields = ["title", "description", "owner__email"]
+    raw_id_fields = ["owner", "municipality"]
+    filter_horizontal = ["skills"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "published_at",
+        "awarded_at",
+        "completed_at",
+        "closed_at",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [QuoteInline]
+    list_select_related = ["owner"]
+
+
+class QuoteLineItemInline(admin.TabularInline):
+    model = QuoteLineItem
+    extra = 0
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["project", "freelancer", "pricing", "amount", "status", "charges_taxes", "created_at"]
+    list_filter = ["status", "pricing", "charges_taxes"]
+    search_fields = ["project__title", "freelancer__email", "message"]
+    raw_id_fields = ["project", "freelancer"]
+    readonly_fields = ["decided_at", "revision_requested_at", "created_at", "updated_at"]
+    inlines = [QuoteLineItemInline]
+    list_select_related = ["project", "freelancer"]
+
+
+@admin.register(QuoteLineItem)
+class QuoteLineItemAdmin(admin.ModelAdmin):
+    list_display = ["quote", "description", "amount", "position"]
+    raw_id_fields = ["quote"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["project", "freelancer", "created_at"]
+    search_fields = ["project__title", "freelancer__email"]
+    raw_id_fields = ["project", "freelancer"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Hiding a review here changes what the ratings count: use the action, which recomputes them."""
+
+    list_display = ["project", "author", "subject", "rating", "paid_as_agreed", "is_hidden", "created_at"]
+    list_filter = ["rating", "paid_as_agreed", "is_hidden", "author_is_client"]
+    search_fields = ["project__title", "author__email", "subject__email", "comment"]
+    raw_id_fields = ["project", "author", "subject"]
+    readonly_fields = ["is_hidden"]
+    actions = ["hide_reviews", "show_reviews"]
+
+    def _set_hidden(self, queryset, hidden: bool):
+        from django.db import transaction
+
+        from projects.services import freelancer_rating_refresh
+
+        with transaction.atomic():
+            subjects = set(queryset.filter(author_is_client=True).values_list("subject_id", flat=True))
+            queryset.update(is_hidden=hidden)
+            for subject_id in subjects:
+                freelancer_rating_refresh(user_id=subject_id)
+
+    @admin.action(description="Masquer les évaluations choisies")
+    def hide_reviews(self, request, queryset):
+        self._set_hidden(queryset, True)
+
+    @admin.action(description="Afficher les évaluations choisies")
+    def show_reviews(self, request, queryset):
+        self._set_hidden(queryset, False)

@@ -1,0 +1,72 @@
+"""Access helpers: fetch and check in one call, so no view can forget the check."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import NotFound, PermissionDenied
+from projects.models import Invitation, Project, ProjectStatus, Quote, Visibility
+
+
+def project_is_visible_to(*, user, project: Project, invited: bool | None = None) -> bool:
+    """Drafts show to their owner, invite-only projects to the invited, hidden ones to staff and owner."""
+    is_owner = user.is_authenticated and project.owner_id == user.pk
+    if is_owner or (user.is_authenticated and user.is_staff):
+        return True
+    if project.is_hidden or project.status == ProjectStatus.DRAFT:
+        return False
+    if project.visibility == Visibility.INVITED:
+        if not user.is_authenticated:
+            return False
+        if invited is None:
+            invited = (
+                Invitation.objects.filter(project=project, freelancer=user).exists()
+                or Quote.objects.filter(project=project, freelancer=user).exists()
+            )
+        return invited
+    return True
+
+
+def project_get_visible(*, user, project_id: int, queryset=None) -> Project:
+    """The project if the user may see it, else NotFound (never a hint it exists)."""
+    qs = queryset if queryset is not None else Project.objects.all()
+    project = qs.filter(pk=project_id).first()
+    if project is None or not project_is_visible_to(user=user, project=project):
+        raise NotFound(_("Ce projet n'existe pas."))
+    return project
+
+
+def project_get_for_owner(*, user, project_id: int, queryset=None) -> Project:
+    """The project if the user owns it; 404 when they can't even see it, 403 when they can."""
+    project = project_get_visible(user=user, project_id=project_id, queryset=queryset)
+    if project.owner_id != user.pk:
+        raise PermissionDenied(_("Seul l'auteur du projet peut faire cela."))
+    return project
+
+
+def quote_is_visible_to(*, user, quote: Quote) -> bool:
+    """A quote shows to its author, the project's owner and staff only."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or quote.freelancer_id == user.pk or quote.project.owner_id == user.pk
+
+
+def quote_get_visible(*, user, quote_id: int) -> Quote:
+    """The quote if the user may read it, else NotFound (another freelancer's quote doesn't exist for you)."""
+    quote = (
+        Quote.objects.select_related("project", "freelancer__freelancer_profile")
+        .prefetch_related("line_items")
+        .filter(pk=quote_id)
+        .first()
+    )
+    if quote is None or not quote_is_visible_to(user=user, quote=quote):
+        raise NotFound(_("Cette soumission n'existe pas."))
+    return quote
+
+
+def quote_get_for_author(*, user, quote_id: int) -> Quote:
+    """The caller's own quote."""
+    quote = quote_get_visible(user=user, quote_id=quote_id)
+    if quote.freelancer_id != user.pk:
+        raise PermissionDenied(_("Seul l'auteur de la soumission peut faire cela."))
+    return quote

@@ -1,0 +1,234 @@
+"""Reads of the projects app; each hot page runs a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from projects.models import (
+    LIVE_QUOTE_STATUSES,
+    Category,
+    Invitation,
+    PaidAsAgreed,
+    Project,
+    ProjectStatus,
+    Quote,
+    QuoteStatus,
+    Review,
+    Visibility,
+)
+from projects.permissions import project_get_visible
+from projects.services._common import today
+from projects.services.reviews import REVIEW_EDIT_DAYS
+
+# Quotes a freelancer counts as "received" on a project: everything but the withdrawn ones.
+COUNTED_QUOTES = Q(
+    quotes__status__in=[QuoteStatus.PENDING, QuoteStatus.SHORTLISTED, QuoteStatus.ACCEPTED, QuoteStatus.DECLINED]
+)
+QUOTE_SORTS = ("price", "-price", "delivery", "-delivery", "rating", "-rating", "date")
+
+
+def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[Project]:
+    """Open public projects still taking quotes, newest first, with their quote counts."""
+    qs = (
+        Project.objects.filter(
+            status=ProjectStatus.OPEN, visibility=Visibility.PUBLIC, is_hidden=False, quotes_due__gte=today()
+        )
+        .select_related("municipality")
+        .prefetch_related("skills")
+        .annotate(quote_count=Count("quotes", filter=COUNTED_QUOTES))
+        .order_by("-published_at", "-id")
+    )
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    if remote:
+        qs = qs.filter(remote=True)
+    return qs
+
+
+def project_quote_count(*, project: Project) -> int:
+    return project.quotes.exclude(status=QuoteStatus.WITHDRAWN).count()
+
+
+def _quote_queryset() -> QuerySet[Quote]:
+    return Quote.objects.select_related("freelancer__freelancer_profile").prefetch_related("line_items")
+
+
+def _price_key(quote: Quote) -> Decimal:
+    total = quote.estimated_total
+    return total if total is not None else quote.amount
+
+
+def quotes_sorted(quotes: list[Quote], *, sort: str) -> list[Quote]:
+    """Sort for the comparison table; quotes without a value for the key go last."""
+    if sort not in QUOTE_SORTS:
+        sort = "price"
+    reverse = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "price":
+        ordered = sorted(quotes, key=_price_key, reverse=reverse)
+    elif key == "delivery":
+        with_eta = [q for q in quotes if q.delivery_eta is not None]
+        ordered = sorted(with_eta, key=lambda q: q.delivery_eta, reverse=reverse) + [
+            q for q in quotes if q.delivery_eta is None
+        ]
+    elif key == "rating":
+
+        def rating(q):
+            profile = getattr(q.freelancer, "freelancer_profile", None)
+            return profile.rating_average if profile and profile.rating_average is not None else None
+
+        rated = [q for q in quotes if rating(q) is not None]
+        # Best first by default: that's what a client asks for when sorting by rating.
+        ordered = sorted(
+            rated, key=lambda q: (rating(q), q.freelancer.freelancer_profile.rating_count), reverse=not reverse
+        )
+        ordered += [q for q in quotes if rating(q) is None]
+    else:
+        ordered = sorted(quotes, key=lambda q: (q.created_at, q.pk))
+    # Decided quotes sink below the live ones so the table reads as a to-do list.
+    order = {
+        QuoteStatus.ACCEPTED: 0,
+        QuoteStatus.SHORTLISTED: 1,
+        QuoteStatus.PENDING: 1,
+        QuoteStatus.DECLINED: 2,
+        QuoteStatus.WITHDRAWN: 3,
+    }
+    return sorted(ordered, key=lambda q: order.get(q.status, 9))
+
+
+def quotes_for_owner(*, project: Project, sort: str = "price") -> list[Quote]:
+    """Every quote of a project with its author's profile and line items, for its owner (or staff)."""
+    return quotes_sorted(list(_quote_queryset().filter(project=project)), sort=sort)
+
+
+@dataclass
+class ProjectPage:
+    """What one viewer may see of one project."""
+
+    project: Project
+    is_owner: bool
+    quote_count: int
+    quotes: list[Quote] = field(default_factory=list)  # owner and staff only
+    my_quote: Quote | None = None
+    invited: bool = False
+    can_quote: bool = False
+    takes_quotes: bool = False
+    hired_quote: Quote | None = None
+    reviews: list[Review] = field(default_factory=list)
+    my_review: Review | None = None
+    can_review: bool = False
+    can_edit_review: bool = False
+
+
+def _project_detail_queryset(user) -> QuerySet[Project]:
+    qs = Project.objects.select_related("owner__freelancer_profile", "municipality").prefetch_related("skills")
+    qs = qs.annotate(quote_count=Count("quotes", filter=COUNTED_QUOTES))
+    if user.is_authenticated:
+        qs = qs.annotate(
+            viewer_invited=Exists(Invitation.objects.filter(project=OuterRef("pk"), freelancer=user)),
+            viewer_quoted=Exists(Quote.objects.filter(project=OuterRef("pk"), freelancer=user)),
+        )
+    return qs
+
+
+def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> ProjectPage:
+    """The project page for this viewer: the owner sees every quote, a freelancer only their own."""
+    from django.utils import timezone
+
+    project = project_get_visible(user=user, project_id=project_id, queryset=_project_detail_queryset(user))
+    is_owner = user.is_authenticated and project.owner_id == user.pk
+    page = ProjectPage(project=project, is_owner=is_owner, quote_count=project.quote_count)
+    page.takes_quotes = project.status == ProjectStatus.OPEN and project.quotes_due >= today() and not project.is_hidden
+    if is_owner or (user.is_authenticated and user.is_staff):
+        page.quotes = quotes_for_owner(project=project, sort=sort)
+        page.hired_quote = next((q for q in page.quotes if q.status == QuoteStatus.ACCEPTED), None)
+    if user.is_authenticated and not is_owner:
+        page.invited = project.viewer_invited
+        if project.viewer_quoted:
+            # Their latest quote: a withdrawn one may be followed by a new live one.
+            page.my_quote = (
+                _quote_queryset().filter(project=project, freelancer=user).order_by("-created_at", "-id").first()
+            )
+        page.can_quote = (
+            page.takes_quotes
+            and (page.my_quote is None or not page.my_quote.is_live)
+            and (project.visibility == Visibility.PUBLIC or page.invited)
+        )
+        if page.my_quote is not None and page.my_quote.status == QuoteStatus.ACCEPTED:
+            page.hired_quote = page.my_quote
+    elif not user.is_authenticated:
+        page.can_quote = page.takes_quotes and project.visibility == Visibility.PUBLIC
+    if project.status == ProjectStatus.COMPLETED:
+        page.reviews = list(
+            Review.objects.filter(project=project, is_hidden=False).select_related("author__freelancer_profile")
+        )
+        if user.is_authenticated:
+            page.my_review = next((r for r in page.reviews if r.author_id == user.pk), None)
+            is_party = is_owner or (page.hired_quote is not None and page.hired_quote.freelancer_id == user.pk)
+            page.can_review = is_party and page.my_review is None
+            page.can_edit_review = (
+                page.my_review is not None and (timezone.now() - page.my_review.created_at).days < REVIEW_EDIT_DAYS
+            )
+    return page
+
+
+def project_reviews(*, project: Project) -> list[Review]:
+    return list(Review.objects.filter(project=project, is_hidden=False).select_related("author", "subject"))
+
+
+def client_dashboard(*, user, limit: int = 100) -> list[Project]:
+    """The projects a client posted, newest first, with their quote counts."""
+    return list(
+        Project.objects.filter(owner=user)
+        .annotate(
+            quote_count=Count("quotes", filter=COUNTED_QUOTES),
+            live_quote_count=Count("quotes", filter=Q(quotes__status__in=LIVE_QUOTE_STATUSES)),
+            pending_quote_count=Count("quotes", filter=Q(quotes__status=QuoteStatus.PENDING)),
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class FreelancerDashboard:
+    quotes: list[Quote]
+    invitations: list[Invitation]
+
+
+def freelancer_dashboard(*, user, limit: int = 100) -> FreelancerDashboard:
+    """A freelancer's quotes with their states, and the invitations they have not answered yet."""
+    quotes = list(
+        Quote.objects.filter(freelancer=user).select_related("project").order_by("-updated_at", "-id")[:limit]
+    )
+    invitations = list(
+        Invitation.objects.filter(freelancer=user, project__status=ProjectStatus.OPEN, project__is_hidden=False)
+        .exclude(project__quotes__freelancer=user)
+        .select_related("project__owner__freelancer_profile")
+        .order_by("-created_at")[:limit]
+    )
+    return FreelancerDashboard(quotes=quotes, invitations=invitations)
+
+
+def projects_open_for_invitation(*, user) -> list[Project]:
+    """The caller's projects a freelancer can still be invited to."""
+    return list(
+        Project.objects.filter(owner=user, status=ProjectStatus.OPEN, quotes_due__gte=today()).order_by("-published_at")
+    )
+
+
+def client_paid_as_agreed_summary(*, user_id: int) -> dict:
+    """How many freelancers said this client paid as agreed, late, or not: `{"yes": n, "late": n, "no": n, "total": n}`."""
+    rows = (
+        Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+        .values("paid_as_agreed")
+        .annotate(n=Count("id"))
+    )
+    summary = {choice: 0 for choice in PaidAsAgreed.values}
+    for row in rows:
+        if row["paid_as_agreed"] in summary:
+            summary[row["paid_as_agreed"]] = row["n"]
+    summary["total"] = sum(summary.values())
+    return summary

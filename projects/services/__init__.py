@@ -1,0 +1,48 @@
+"""Writes of the projects app, split by subdomain; import from here."""
+
+from .invitations import invitation_send
+from .projects import (
+    DECISION_GRACE_DAYS,
+    project_cancel,
+    project_close_overdue,
+    project_complete,
+    project_create,
+    project_publish,
+    project_send_decision_reminders,
+    project_update,
+    project_validate,
+)
+from .quotes import (
+    quote_accept,
+    quote_decline,
+    quote_request_revision,
+    quote_shortlist,
+    quote_submit,
+    quote_update,
+    quote_withdraw,
+)
+from .reviews import REVIEW_EDIT_DAYS, freelancer_rating_refresh, review_submit, review_update
+
+__all__ = [
+    "DECISION_GRACE_DAYS",
+    "REVIEW_EDIT_DAYS",
+    "freelancer_rating_refresh",
+    "invitation_send",
+    "project_cancel",
+    "project_close_overdue",
+    "project_complete",
+    "project_create",
+    "project_publish",
+    "project_send_decision_reminders",
+    "project_update",
+    "project_validate",
+    "quote_accept",
+    "quote_decline",
+    "quote_request_revision",
+    "quote_shortlist",
+    "quote_submit",
+    "quote_update",
+    "quote_withdraw",
+    "review_submit",
+    "review_update",
+]

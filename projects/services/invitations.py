@@ -1,0 +1,48 @@
+"""Invitations: a client's "demande de soumission" to one freelancer."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import Conflict, NotFound, PermissionDenied
+from messaging.models import NotificationKind
+from messaging.notifications import notify
+from profiles.models import FreelancerProfile
+from projects.models import Invitation, Project, ProjectStatus
+
+from ._common import FieldErrors, clean_text, project_url, today
+
+
+@transaction.atomic
+def invitation_send(*, user, project_id: int, freelancer_profile_id: int, message: str = "") -> Invitation:
+    """Invite a freelancer to quote on one of the caller's open projects."""
+    profile = FreelancerProfile.objects.select_related("user").filter(pk=freelancer_profile_id, is_hidden=False).first()
+    if profile is None:
+        raise NotFound(_("Ce profil de pigiste n'existe pas."))
+    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise NotFound(_("Ce projet n'existe pas."), field="project")
+    if project.owner_id != user.pk:
+        raise PermissionDenied(_("Vous ne pouvez inviter que sur vos propres projets."), field="project")
+    if project.status != ProjectStatus.OPEN or project.quotes_due < today():
+        raise Conflict(_("Ce projet ne reçoit plus de soumissions : choisissez un projet ouvert."), field="project")
+    if profile.user_id == user.pk:
+        raise Conflict(_("Vous ne pouvez pas vous inviter vous-même."), field="project")
+    errors = FieldErrors()
+    message = clean_text(message, field="message", errors=errors, max_length=2000)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(project=project, freelancer=profile.user, message=message)
+    except IntegrityError as exc:
+        raise Conflict(_("Vous avez déjà invité ce pigiste sur ce projet."), field="project") from exc
+    notify(
+        recipient=profile.user,
+        kind=NotificationKind.INVITATION,
+        title=format_lazy(_("Demande de soumission : « {title} »"), title=project.title),
+        body=message or _("Un client vous invite à soumissionner sur son projet."),
+        url=project_url(project.pk),
+    )
+    return invitation

@@ -1,0 +1,388 @@
+"""Writes on projects: create, update, publish, cancel, complete, and closing overdue ones."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import Conflict, NotFound, PermissionDenied
+from messaging.models import NotificationKind
+from messaging.notifications import notify
+from profiles.models import FreelancerProfile, Municipality, Skill, skill_key
+from projects.models import (
+    LIVE_QUOTE_STATUSES,
+    BudgetType,
+    Category,
+    Project,
+    ProjectStatus,
+    Quote,
+    QuoteStatus,
+    Visibility,
+)
+from search.outbox import outbox_record_profile, outbox_record_project
+
+from ._common import (
+    FieldErrors,
+    after_commit_quote_changed,
+    check_amount,
+    clean_text,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    project_url,
+    today,
+)
+
+PROJECT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "skills",
+    "budget_type",
+    "budget_min",
+    "budget_max",
+    "deadline",
+    "municipality",
+    "remote",
+    "quotes_due",
+    "visibility",
+)
+MAX_SKILLS = 15
+DEFAULT_QUOTES_DAYS = 14
+# Days an owner has after the closing date to decide before the project closes by itself.
+DECISION_GRACE_DAYS = 7
+
+
+def _skill_names(value, errors: FieldErrors) -> list[str]:
+    if value is None or value == "":
+        return []
+    names = value.split(",") if isinstance(value, str) else list(value)
+    cleaned, seen = [], set()
+    for raw in names:
+        name = " ".join(str(raw).split())
+        key = skill_key(name)
+        if not name or not key or key in seen:
+            continue
+        if len(name) > 60:
+            errors.add("skills", _("Une compétence a 60 caractères au maximum."))
+            continue
+        seen.add(key)
+        cleaned.append(name)
+    if len(cleaned) > MAX_SKILLS:
+        errors.add("skills", _("15 compétences au maximum."))
+    return cleaned
+
+
+def _skills_from_names(names: list[str]) -> list[Skill]:
+    """Existing skills by their normalised key, created when new."""
+    skills = []
+    for name in names:
+        skill, _created = Skill.objects.get_or_create(slug=skill_key(name), defaults={"name": name})
+        skills.append(skill)
+    return skills
+
+
+def _clean_project(data: Mapping, *, current: Project | None) -> dict:
+    """Validate a whole project input (merged with the current values); raise every field error at once."""
+    errors = FieldErrors()
+
+    def given(field):
+        return field in data
+
+    def value(field, default=None):
+        if given(field):
+            return data[field]
+        if current is None:
+            return default
+        if field == "municipality":
+            return current.municipality_id
+        if field == "skills":
+            return None
+        return getattr(current, field)
+
+    out: dict = {}
+    out["title"] = clean_text(value("title"), field="title", errors=errors, max_length=120, required=True)
+    out["description"] = clean_text(
+        value("description"), field="description", errors=errors, max_length=10000, required=True
+    )
+    category = value("category") or ""
+    if category not in Category.values:
+        errors.add("category", _("Choisissez une catégorie de la liste."))
+    out["category"] = category
+
+    budget_type = value("budget_type") or BudgetType.TO_DISCUSS
+    if budget_type not in BudgetType.values:
+        errors.add("budget_type", _("Choisissez un type de budget valide."))
+    out["budget_type"] = budget_type
+    budget_min = parse_decimal(value("budget_min"), field="budget_min", errors=errors)
+    budget_max = parse_decimal(value("budget_max"), field="budget_max", errors=errors)
+    if budget_type == BudgetType.TO_DISCUSS:
+        # "À discuter" has no figures; keeping stale ones would mislead freelancers.
+        budget_min = budget_max = None
+    else:
+        check_amount(budget_min, field="budget_min", errors=errors)
+        check_amount(budget_max, field="budget_max", errors=errors)
+        if (
+            budget_min is None
+            and budget_max is None
+            and "budget_min" not in errors.errors
+            and "budget_max" not in errors.errors
+        ):
+            errors.add("budget_max", _("Indiquez un budget, ou choisissez « À discuter »."))
+        if (
+            budget_min is not None
+            and budget_max is not None
+            and "budget_min" not in errors.errors
+            and "budget_max" not in errors.errors
+            and budget_min > budget_max
+        ):
+            errors.add("budget_min", _("Le budget minimum ne peut pas dépasser le budget maximum."))
+    out["budget_min"], out["budget_max"] = budget_min, budget_max
+
+    deadline = parse_date(value("deadline"), field="deadline", errors=errors)
+    # A date already saved may lie in the past by now; only a newly given one is checked.
+    deadline_changed = current is None or (given("deadline") and deadline != current.deadline)
+    if deadline is not None and deadline_changed and deadline < today():
+        errors.add("deadline", _("L'échéance ne peut pas être dans le passé."))
+    out["deadline"] = deadline
+
+    quotes_due = parse_date(value("quotes_due"), field="quotes_due", errors=errors)
+    if quotes_due is None and "quotes_due" not in errors.errors:
+        quotes_due = today() + datetime.timedelta(days=DEFAULT_QUOTES_DAYS)
+    quotes_due_changed = current is None or (given("quotes_due") and quotes_due != current.quotes_due)
+    if quotes_due is not None and quotes_due_changed and quotes_due < today():
+        errors.add("quotes_due", _("La date limite des soumissions ne peut pas être dans le passé."))
+    out["quotes_due"] = quotes_due
+
+    municipality_id = parse_int(value("municipality"), field="municipality", errors=errors)
+    if municipality_id is not None and not Municipality.objects.filter(pk=municipality_id).exists():
+        errors.add("municipality", _("Cette municipalité n'existe pas. Choisissez-en une dans la liste."))
+    out["municipality_id"] = municipality_id
+    out["remote"] = parse_bool(value("remote", False))
+    if municipality_id is None and not out["remote"] and "municipality" not in errors.errors:
+        errors.add("municipality", _("Indiquez une municipalité, ou précisez que le travail peut se faire à distance."))
+
+    visibility = value("visibility") or Visibility.PUBLIC
+    if visibility not in Visibility.values:
+        errors.add("visibility", _("Choisissez une visibilité valide."))
+    out["visibility"] = visibility
+
+    skills = value("skills")
+    out["skills"] = None if skills is None and current is not None else _skill_names(skills, errors)
+
+    errors.raise_if_any()
+    return out
+
+
+def _apply(project: Project, cleaned: dict) -> None:
+    for field, val in cleaned.items():
+        if field != "skills":
+            setattr(project, field, val)
+
+
+def project_validate(*, data: Mapping) -> None:
+    """Check a new project's fields without saving, e.g. before a visitor signs up to publish it."""
+    _clean_project(data, current=None)
+
+
+@transaction.atomic
+def project_create(*, owner, data: Mapping, publish: bool = False) -> Project:
+    """Create a project from its fields, as a draft or published at once."""
+    cleaned = _clean_project(data, current=None)
+    project = Project(owner=owner)
+    _apply(project, cleaned)
+    if publish:
+        project.status = ProjectStatus.OPEN
+        project.published_at = timezone.now()
+    project.save()
+    project.skills.set(_skills_from_names(cleaned["skills"]))
+    outbox_record_project(project_id=project.pk)
+    return project
+
+
+def _lock_project(project_id: int) -> Project:
+    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise NotFound(_("Ce projet n'existe pas."))
+    return project
+
+
+def _lock_owned_project(*, user, project_id: int) -> Project:
+    project = _lock_project(project_id)
+    if project.owner_id != user.pk:
+        raise PermissionDenied(_("Seul l'auteur du projet peut faire cela."))
+    return project
+
+
+@transaction.atomic
+def project_update(*, user, project_id: int, data: Mapping) -> Project:
+    """Change some fields of a project; only its owner, and not once awarded."""
+    project = _lock_owned_project(user=user, project_id=project_id)
+    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.OPEN):
+        raise Conflict(
+            _("Ce projet ne peut plus être modifié (statut : %(status)s).") % {"status": project.get_status_display()}
+        )
+    cleaned = _clean_project({k: v for k, v in data.items() if k in PROJECT_FIELDS}, current=project)
+    _apply(project, cleaned)
+    project.save()
+    if cleaned["skills"] is not None:
+        project.skills.set(_skills_from_names(cleaned["skills"]))
+    outbox_record_project(project_id=project.pk)
+    return project
+
+
+@transaction.atomic
+def project_publish(*, user, project_id: int) -> Project:
+    """Open a draft to quotes."""
+    project = _lock_owned_project(user=user, project_id=project_id)
+    if project.status != ProjectStatus.DRAFT:
+        raise Conflict(_("Seul un brouillon peut être publié."))
+    if project.quotes_due < today():
+        raise Conflict(
+            _("La date limite des soumissions est passée : changez-la avant de publier."), field="quotes_due"
+        )
+    project.status = ProjectStatus.OPEN
+    project.published_at = timezone.now()
+    project.save(update_fields=["status", "published_at", "updated_at"])
+    outbox_record_project(project_id=project.pk)
+    return project
+
+
+def _decline_live_quotes(project: Project, *, reason, exclude_id: int | None = None) -> list[Quote]:
+    quotes = list(
+        Quote.objects.select_for_update()
+        .filter(project=project, status__in=LIVE_QUOTE_STATUSES)
+        .exclude(pk=exclude_id)
+        .select_related("freelancer")
+    )
+    now = timezone.now()
+    for quote in quotes:
+        quote.status = QuoteStatus.DECLINED
+        quote.decided_at = now
+        if reason:
+            quote.decline_reason = str(reason)
+        quote.save(update_fields=["status", "decided_at", "decline_reason", "updated_at"])
+        after_commit_quote_changed(quote)
+    return quotes
+
+
+@transaction.atomic
+def project_cancel(*, user, project_id: int) -> Project:
+    """Cancel an open (or draft) project; live quotes are declined and their authors told."""
+    project = _lock_owned_project(user=user, project_id=project_id)
+    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.OPEN):
+        raise Conflict(_("Seul un projet ouvert peut être annulé."))
+    project.status = ProjectStatus.CANCELLED
+    project.closed_at = timezone.now()
+    project.save(update_fields=["status", "closed_at", "updated_at"])
+    for quote in _decline_live_quotes(project, reason=_("Le client a annulé le projet.")):
+        notify(
+            recipient=quote.freelancer,
+            kind=NotificationKind.PROJECT_CLOSED,
+            title=format_lazy(_("Projet annulé : « {title} »"), title=project.title),
+            body=_("Le client a annulé ce projet. Merci d'avoir soumissionné."),
+            url=project_url(project.pk),
+        )
+    outbox_record_project(project_id=project.pk)
+    return project
+
+
+@transaction.atomic
+def project_complete(*, user, project_id: int) -> Project:
+    """Mark an awarded project as completed; the hired freelancer's count goes up."""
+    project = _lock_owned_project(user=user, project_id=project_id)
+    if project.status != ProjectStatus.AWARDED:
+        raise Conflict(_("Seul un projet attribué peut être marqué comme terminé."))
+    project.status = ProjectStatus.COMPLETED
+    project.completed_at = timezone.now()
+    project.save(update_fields=["status", "completed_at", "updated_at"])
+    accepted = (
+        Quote.objects.filter(project=project, status=QuoteStatus.ACCEPTED)
+        .values_list("freelancer_id", flat=True)
+        .first()
+    )
+    if accepted is not None:
+        profile_id = FreelancerProfile.objects.filter(user_id=accepted).values_list("pk", flat=True).first()
+        if profile_id is not None:
+            FreelancerProfile.objects.filter(pk=profile_id).update(
+                completed_projects_count=F("completed_projects_count") + 1
+            )
+            outbox_record_profile(profile_id=profile_id)
+    outbox_record_project(project_id=project.pk)
+    return project
+
+
+def project_send_decision_reminders(*, on: datetime.date | None = None) -> int:
+    """Remind owners whose project passed its closing date without a decision; once per project."""
+    on = on or today()
+    ids = list(
+        Project.objects.filter(status=ProjectStatus.OPEN, quotes_due__lt=on, reminder_sent_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    sent = 0
+    for project_id in ids:
+        # One transaction per project: a failure on one doesn't undo the others' reminders.
+        with transaction.atomic():
+            project = Project.objects.select_for_update().select_related("owner").get(pk=project_id)
+            if project.status != ProjectStatus.OPEN or project.reminder_sent_at is not None:
+                continue
+            project.reminder_sent_at = timezone.now()
+            project.save(update_fields=["reminder_sent_at", "updated_at"])
+            close_on = today() + datetime.timedelta(days=DECISION_GRACE_DAYS)
+            notify(
+                recipient=project.owner,
+                kind=NotificationKind.DECISION_REMINDER,
+                title=format_lazy(_("Décision attendue : « {title} »"), title=project.title),
+                body=format_lazy(
+                    _(
+                        "La période de soumissions est terminée. Choisissez une soumission ou répondez aux pigistes : "
+                        "sans décision, le projet sera fermé le {date}."
+                    ),
+                    date=lazy(date_format, str)(close_on, "j F Y"),  # in the recipient's language
+                ),
+                url=project_url(project.pk),
+            )
+            sent += 1
+    return sent
+
+
+def project_close_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Close projects still undecided a grace period after their owner was reminded, and tell every bidder."""
+    now = now or timezone.now()
+    # Counted from the reminder, not the closing date: the owner always gets the full grace period.
+    limit = now - datetime.timedelta(days=DECISION_GRACE_DAYS)
+    ids = list(
+        Project.objects.filter(status=ProjectStatus.OPEN, reminder_sent_at__lte=limit).values_list("pk", flat=True)
+    )
+    closed = 0
+    for project_id in ids:
+        with transaction.atomic():
+            project = Project.objects.select_for_update().get(pk=project_id)
+            if project.status != ProjectStatus.OPEN:
+                continue
+            project.status = ProjectStatus.CLOSED
+            project.closed_at = timezone.now()
+            project.save(update_fields=["status", "closed_at", "updated_at"])
+            for quote in _decline_live_quotes(project, reason=_("Le projet a été fermé sans décision du client.")):
+                notify(
+                    recipient=quote.freelancer,
+                    kind=NotificationKind.PROJECT_CLOSED,
+                    title=format_lazy(_("Projet fermé : « {title} »"), title=project.title),
+                    body=_(
+                        "Le client n'a pas choisi de soumission à temps ; le projet est fermé. Merci d'avoir soumissionné."
+                    ),
+                    url=project_url(project.pk),
+                )
+            outbox_record_project(project_id=project.pk)
+            closed += 1
+    return closed

@@ -1,0 +1,125 @@
+"""Reviews once a project is completed, and the ratings they feed."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import Conflict, NotFound, PermissionDenied
+from messaging.models import NotificationKind
+from messaging.notifications import notify
+from profiles.models import FreelancerProfile
+from projects.models import PaidAsAgreed, Project, ProjectStatus, Quote, QuoteStatus, Review
+from search.outbox import outbox_record_profile
+
+from ._common import FieldErrors, clean_text, parse_int, project_url
+
+REVIEW_EDIT_DAYS = 14
+
+
+def _clean_review(data, *, author_is_client: bool) -> dict:
+    errors = FieldErrors()
+    rating = parse_int(data.get("rating"), field="rating", errors=errors)
+    if rating is None and "rating" not in errors.errors:
+        errors.add("rating", _("Choisissez une note de 1 à 5 étoiles."))
+    elif rating is not None and not 1 <= rating <= 5:
+        errors.add("rating", _("La note va de 1 à 5 étoiles."))
+    comment = clean_text(data.get("comment"), field="comment", errors=errors, max_length=3000)
+    paid = data.get("paid_as_agreed") or ""
+    if author_is_client:
+        paid = ""
+    elif paid not in PaidAsAgreed.values:
+        errors.add("paid_as_agreed", _("Dites si le client vous a payé comme convenu (oui, en retard ou non)."))
+    errors.raise_if_any()
+    return {"rating": rating, "comment": comment, "paid_as_agreed": paid}
+
+
+def freelancer_rating_refresh(*, user_id: int) -> None:
+    """Recompute a freelancer's average and count from the visible reviews clients left them.
+
+    Call inside the write transaction of any change to those reviews (new, edited, hidden).
+    """
+    profile = FreelancerProfile.objects.select_for_update().filter(user_id=user_id).first()
+    if profile is None:
+        return
+    stats = Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False).aggregate(
+        average=Avg("rating"), count=Count("id")
+    )
+    average = stats["average"]
+    profile.rating_average = (
+        Decimal(average).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if average is not None else None
+    )
+    profile.rating_count = stats["count"]
+    profile.save(update_fields=["rating_average", "rating_count", "updated_at"])
+    outbox_record_profile(profile_id=profile.pk)
+
+
+@transaction.atomic
+def review_submit(*, user, project_id: int, data) -> Review:
+    """Leave one's review of the other side of a completed project, once."""
+    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise NotFound(_("Ce projet n'existe pas."))
+    hired_id = (
+        Quote.objects.filter(project=project, status=QuoteStatus.ACCEPTED)
+        .values_list("freelancer_id", flat=True)
+        .first()
+    )
+    if user.pk == project.owner_id:
+        author_is_client, subject_id = True, hired_id
+    elif hired_id is not None and user.pk == hired_id:
+        author_is_client, subject_id = False, project.owner_id
+    else:
+        raise PermissionDenied(_("Seuls le client et le pigiste retenu peuvent évaluer ce projet."))
+    if project.status != ProjectStatus.COMPLETED or subject_id is None:
+        raise Conflict(_("Vous pourrez évaluer une fois le projet terminé."))
+    if Review.objects.filter(project=project, author=user).exists():
+        raise Conflict(_("Vous avez déjà évalué ce projet ; vous pouvez modifier votre évaluation."))
+    cleaned = _clean_review(data, author_is_client=author_is_client)
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                project=project, author=user, subject_id=subject_id, author_is_client=author_is_client, **cleaned
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Vous avez déjà évalué ce projet.")) from exc
+    if author_is_client:
+        freelancer_rating_refresh(user_id=subject_id)
+    notify(
+        recipient=review.subject,
+        kind=NotificationKind.REVIEW_RECEIVED,
+        title=format_lazy(_("Nouvelle évaluation : « {title} »"), title=project.title),
+        body=format_lazy(_("{name} vous a donné {rating}/5."), name=user.public_name, rating=review.rating),
+        url=project_url(project.pk),
+    )
+    return review
+
+
+@transaction.atomic
+def review_update(*, user, review_id: int, data) -> Review:
+    """Change one's own review within 14 days of writing it."""
+    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    if review is None or (review.author_id != user.pk and not user.is_staff):
+        raise NotFound(_("Cette évaluation n'existe pas."))
+    if review.author_id != user.pk:
+        raise PermissionDenied(_("Seul l'auteur peut modifier son évaluation."))
+    if timezone.now() - review.created_at > datetime.timedelta(days=REVIEW_EDIT_DAYS):
+        raise Conflict(_("Une évaluation ne peut plus être modifiée après 14 jours."))
+    merged = {
+        "rating": data.get("rating", review.rating),
+        "comment": data.get("comment", review.comment),
+        "paid_as_agreed": data.get("paid_as_agreed", review.paid_as_agreed),
+    }
+    cleaned = _clean_review(merged, author_is_client=review.author_is_client)
+    for field, val in cleaned.items():
+        setattr(review, field, val)
+    review.save()
+    if review.author_is_client:
+        freelancer_rating_refresh(user_id=review.subject_id)
+    return review

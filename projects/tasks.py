@@ -1,0 +1,14 @@
+"""Background work of the projects app: idempotent, safe to run twice."""
+
+from django_tasks import task
+
+from projects import services
+
+
+@task()
+def projects_follow_up_overdue() -> dict:
+    """Remind owners of projects past their closing date, then close the ones still undecided."""
+    return {
+        "reminded": services.project_send_decision_reminders(),
+        "closed": services.project_close_overdue(),
+    }

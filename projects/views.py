@@ -1,0 +1,525 @@
+"""Web pages of the projects app; thin: forms parse, services decide, selectors read."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from marketplace.errors import DomainError, NotFound
+from marketplace.errors import PermissionDenied as DomainPermissionDenied
+from profiles.models import FreelancerProfile
+from projects import selectors, services
+from projects.forms import (
+    DeclineForm,
+    InviteForm,
+    LineItemFormSet,
+    ProjectForm,
+    QuoteForm,
+    ReviewForm,
+    RevisionForm,
+    apply_domain_error,
+)
+from projects.models import Category, Project
+from projects.permissions import project_get_for_owner, quote_get_for_author
+
+PENDING_PROJECT_SESSION_KEY = "projects:pending_project"
+
+
+def _raise_http(error: DomainError):
+    """404 and 403 become Django's pages; other refusals are shown on the page the user was on."""
+    if isinstance(error, NotFound):
+        raise Http404(str(error.message))
+    if isinstance(error, DomainPermissionDenied):
+        raise DjangoPermissionDenied(str(error.message))
+
+
+def _project_url(pk: int, anchor: str = "") -> str:
+    return reverse("project-detail", args=[pk]) + anchor
+
+
+class ProjectListView(TemplateView):
+    template_name = "projects/project_list.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        category = self.request.GET.get("categorie", "")
+        remote = self.request.GET.get("distance") == "1"
+        paginator = Paginator(selectors.project_list_open(category=category, remote=remote), self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = {k: v for k, v in {"categorie": category, "distance": "1" if remote else ""}.items() if v}
+        context.update(
+            page_obj=page,
+            projects=page.object_list,
+            categories=Category.choices,
+            category=category,
+            remote=remote,
+            query_string=urlencode(query),
+        )
+        return context
+
+
+def _project_form_context(form, **extra):
+    return {"form": form, **extra}
+
+
+class ProjectCreateView(View):
+    """Anyone writes a project; a visitor signs up on submit and the project is created afterwards."""
+
+    template_name = "projects/project_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, _project_form_context(ProjectForm(), creating=True))
+
+    def post(self, request):
+        form = ProjectForm(request.POST)
+        publish = request.POST.get("action") != "draft"
+        if not form.is_valid():
+            return render(request, self.template_name, _project_form_context(form, creating=True))
+        if not request.user.is_authenticated:
+            try:
+                services.project_validate(data=form.service_data())
+            except DomainError as error:
+                apply_domain_error(form, error)
+                return render(request, self.template_name, _project_form_context(form, creating=True))
+            # Keep what they typed (as sent) until they have an account; nothing is written to the database yet.
+            pending = {key: request.POST.get(key, "") for key in form.fields}
+            pending["action"] = "publish" if publish else "draft"
+            request.session[PENDING_PROJECT_SESSION_KEY] = pending
+            next_url = reverse("project-create-resume")
+            messages.info(request, _("Votre projet est prêt. Créez votre compte (ou connectez-vous) pour le publier."))
+            return HttpResponseRedirect(reverse("account_signup") + "?" + urlencode({"next": next_url}))
+        return self._create(request, form, publish=publish)
+
+    def _create(self, request, form, *, publish: bool):
+        try:
+            project = services.project_create(owner=request.user, data=form.service_data(), publish=publish)
+        except DomainError as error:
+            apply_domain_error(form, error)
+            return render(request, self.template_name, _project_form_context(form, creating=True))
+        if publish:
+            messages.success(request, _("Votre projet est publié. Les pigistes peuvent maintenant vous soumissionner."))
+        else:
+            messages.success(request, _("Brouillon enregistré. Publiez-le quand vous serez prêt."))
+        return HttpResponseRedirect(_project_url(project.pk))
+
+
+class ProjectCreateResumeView(LoginRequiredMixin, ProjectCreateView):
+    """After sign-up or login: create the project the visitor wrote, without retyping."""
+
+    def get(self, request):
+        pending = request.session.get(PENDING_PROJECT_SESSION_KEY)
+        if not pending:
+            return HttpResponseRedirect(reverse("project-create"))
+        form = ProjectForm(pending)
+        if not form.is_valid():
+            return render(request, self.template_name, _project_form_context(form, creating=True))
+        response = self._create(request, form, publish=pending.get("action") != "draft")
+        if response.status_code == 302:
+            del request.session[PENDING_PROJECT_SESSION_KEY]
+        return response
+
+    def post(self, request):
+        request.session.pop(PENDING_PROJECT_SESSION_KEY, None)
+        return super().post(request)
+
+
+def _quote_forms(request, page, *, data=None):
+    """The quote form a freelancer sees on the project page, pre-filled with their quote when revising."""
+    return QuoteForm(data), LineItemFormSet(data, prefix="items")
+
+
+class ProjectDetailView(View):
+    template_name = "projects/project_detail.html"
+
+    def get(self, request, pk):
+        return self.render_page(request, pk)
+
+    def render_page(self, request, pk, *, quote_form=None, items_formset=None, status=200):
+        sort = request.GET.get("tri", "price")
+        try:
+            page = selectors.project_detail_for_viewer(user=request.user, project_id=pk, sort=sort)
+        except DomainError as error:
+            _raise_http(error)
+            raise
+        if quote_form is None and page.can_quote:
+            quote_form, items_formset = QuoteForm(), LineItemFormSet(prefix="items")
+        context = {
+            "page": page,
+            "project": page.project,
+            "sort": sort if sort in selectors.QUOTE_SORTS else "price",
+            "quote_form": quote_form,
+            "items_formset": items_formset,
+            "decline_form": DeclineForm(),
+            "revision_form": RevisionForm(),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class ProjectQuotesFragmentView(LoginRequiredMixin, View):
+    """The owner's comparison table alone, re-fetched live when a quote changes."""
+
+    def get(self, request, pk):
+        try:
+            project_get_for_owner(user=request.user, project_id=pk)
+            page = selectors.project_detail_for_viewer(
+                user=request.user, project_id=pk, sort=request.GET.get("tri", "price")
+            )
+        except DomainError as error:
+            _raise_http(error)
+            raise
+        context = {
+            "page": page,
+            "project": page.project,
+            "sort": request.GET.get("tri", "price"),
+            "decline_form": DeclineForm(),
+            "revision_form": RevisionForm(),
+        }
+        return render(request, "projects/_quotes_table.html", context)
+
+
+class ProjectUpdateView(LoginRequiredMixin, View):
+    template_name = "projects/project_form.html"
+
+    def _project(self, request, pk) -> Project:
+        try:
+            return project_get_for_owner(user=request.user, project_id=pk)
+        except DomainError as error:
+            _raise_http(error)
+            raise
+
+    def get(self, request, pk):
+        project = self._project(request, pk)
+        initial = {
+            "title": project.title,
+            "description": project.description,
+            "category": project.category,
+            "skills": ", ".join(s.name for s in project.skills.all()),
+            "budget_type": project.budget_type,
+            "budget_min": project.budget_min,
+            "budget_max": project.budget_max,
+            "deadline": project.deadline,
+            "municipality": project.municipality_id,
+            "remote": project.remote,
+            "quotes_due": project.quotes_due,
+            "visibility": project.visibility,
+        }
+        return render(request, self.template_name, {"form": ProjectForm(initial=initial), "project": project})
+
+    def post(self, request, pk):
+        project = self._project(request, pk)
+        form = ProjectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.project_update(user=request.user, project_id=pk, data=form.service_data())
+            except DomainError as error:
+                _raise_http(error)
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Projet mis à jour."))
+                return HttpResponseRedirect(_project_url(pk))
+        return render(request, self.template_name, {"form": form, "project": project})
+
+
+class _PostActionView(LoginRequiredMixin, View):
+    """POST-only action calling one service; refusals come back as a message on the project page."""
+
+    success_message = ""
+
+    def act(self, request, pk):
+        raise NotImplementedError
+
+    def project_id(self, request, pk) -> int:
+        return pk
+
+    def redirect_url(self, request, pk, result) -> str:
+        return _project_url(self.project_id(request, pk))
+
+    def post(self, request, pk):
+        try:
+            result = self.act(request, pk)
+        except DomainError as error:
+            _raise_http(error)
+            field_messages = [m for msgs in error.errors.values() for m in msgs]
+            for message in field_messages or [error.message]:
+                messages.error(request, str(message))
+            return HttpResponseRedirect(self.redirect_url(request, pk, None))
+        if self.success_message:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.redirect_url(request, pk, result))
+
+
+class ProjectPublishView(_PostActionView):
+    def act(self, request, pk):
+        self.success_message = _("Votre projet est publié.")
+        return services.project_publish(user=request.user, project_id=pk)
+
+
+class ProjectCancelView(_PostActionView):
+    def act(self, request, pk):
+        self.success_message = _("Le projet est annulé ; les pigistes qui avaient soumissionné sont avisés.")
+        return services.project_cancel(user=request.user, project_id=pk)
+
+
+class ProjectCompleteView(_PostActionView):
+    def act(self, request, pk):
+        self.success_message = _("Projet terminé. Pensez à évaluer le pigiste !")
+        return services.project_complete(user=request.user, project_id=pk)
+
+
+class QuoteCreateView(View):
+    """POST a quote from the project page; errors re-render that page with the form."""
+
+    def post(self, request, pk):
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": _project_url(pk)}))
+        form = QuoteForm(request.POST)
+        items = LineItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and items.is_valid():
+            try:
+                services.quote_submit(user=request.user, project_id=pk, data=form.service_data(items))
+            except DomainError as error:
+                _raise_http(error)
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Votre soumission est envoyée. Le client en est avisé."))
+                return HttpResponseRedirect(_project_url(pk, "#my-quote"))
+        return ProjectDetailView().render_page(request, pk, quote_form=form, items_formset=items, status=400)
+
+
+class _QuoteView(LoginRequiredMixin, View):
+    def project_id(self, request, pk) -> int:
+        from projects.models import Quote
+
+        project_id = Quote.objects.filter(pk=pk).values_list("project_id", flat=True).first()
+        if project_id is None:
+            raise Http404
+        return project_id
+
+
+class QuoteUpdateView(_QuoteView):
+    template_name = "projects/quote_form.html"
+
+    def _quote(self, request, pk):
+        try:
+            return quote_get_for_author(user=request.user, quote_id=pk)
+        except DomainError as error:
+            _raise_http(error)
+            raise
+
+    def get(self, request, pk):
+        quote = self._quote(request, pk)
+        initial = {
+            "pricing": quote.pricing,
+            "amount": quote.amount,
+            "estimated_hours": quote.estimated_hours,
+            "delivery_days": quote.delivery_days,
+            "delivery_date": quote.delivery_date,
+            "charges_taxes": "1" if quote.charges_taxes else "0",
+            "message": quote.message,
+        }
+        items = LineItemFormSet(
+            prefix="items", initial=[{"description": i.description, "amount": i.amount} for i in quote.line_items.all()]
+        )
+        return render(
+            request,
+            self.template_name,
+            {"form": QuoteForm(initial=initial), "items_formset": items, "quote": quote, "project": quote.project},
+        )
+
+    def post(self, request, pk):
+        quote = self._quote(request, pk)
+        form = QuoteForm(request.POST)
+        items = LineItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and items.is_valid():
+            try:
+                services.quote_update(user=request.user, quote_id=pk, data=form.service_data(items))
+            except DomainError as error:
+                _raise_http(error)
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Votre soumission est mise à jour."))
+                return HttpResponseRedirect(_project_url(quote.project_id, "#my-quote"))
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "items_formset": items, "quote": quote, "project": quote.project},
+            status=400,
+        )
+
+
+class _QuoteActionView(_QuoteView, _PostActionView):
+    anchor = "#quotes"
+
+    def redirect_url(self, request, pk, result) -> str:
+        return _project_url(self.project_id(request, pk), self.anchor)
+
+
+class QuoteWithdrawView(_QuoteActionView):
+    anchor = "#my-quote"
+
+    def act(self, request, pk):
+        self.success_message = _("Votre soumission est retirée.")
+        return services.quote_withdraw(user=request.user, quote_id=pk)
+
+
+class QuoteShortlistView(_QuoteActionView):
+    def act(self, request, pk):
+        self.success_message = _("Soumission ajoutée à votre présélection.")
+        return services.quote_shortlist(user=request.user, quote_id=pk)
+
+
+class QuoteDeclineView(_QuoteActionView):
+    def act(self, request, pk):
+        self.success_message = _("Soumission refusée ; le pigiste en est avisé.")
+        return services.quote_decline(user=request.user, quote_id=pk, reason=request.POST.get("reason", ""))
+
+
+class QuoteRequestRevisionView(_QuoteActionView):
+    def act(self, request, pk):
+        self.success_message = _("Demande de révision envoyée au pigiste.")
+        return services.quote_request_revision(user=request.user, quote_id=pk, note=request.POST.get("note", ""))
+
+
+class QuoteAcceptView(_QuoteActionView):
+    """GET asks for confirmation; POST hires."""
+
+    def get(self, request, pk):
+        try:
+            page = selectors.project_detail_for_viewer(user=request.user, project_id=self.project_id(request, pk))
+            if not page.is_owner:
+                raise DomainPermissionDenied(_("Seul l'auteur du projet peut décider des soumissions."))
+        except DomainError as error:
+            _raise_http(error)
+            raise
+        quote = next((q for q in page.quotes if q.pk == pk), None)
+        if quote is None:
+            raise Http404
+        others = sum(1 for q in page.quotes if q.is_live and q.pk != pk)
+        return render(
+            request, "projects/quote_accept_confirm.html", {"project": page.project, "quote": quote, "others": others}
+        )
+
+    def act(self, request, pk):
+        self.success_message = _("C'est conclu ! Le pigiste est avisé, et les autres soumissions sont refusées.")
+        return services.quote_accept(user=request.user, quote_id=pk)
+
+
+class ReviewCreateView(LoginRequiredMixin, View):
+    """Write (or, within 14 days, edit) one's review of the other side of a completed project."""
+
+    template_name = "projects/review_form.html"
+
+    def _page(self, request, pk):
+        try:
+            page = selectors.project_detail_for_viewer(user=request.user, project_id=pk)
+        except DomainError as error:
+            _raise_http(error)
+            raise
+        if not (page.can_review or page.can_edit_review):
+            if page.my_review is not None:
+                messages.error(request, _("Vous avez déjà évalué ce projet."))
+            else:
+                raise DjangoPermissionDenied(
+                    _("Seuls le client et le pigiste retenu peuvent évaluer ce projet, une fois terminé.")
+                )
+        return page
+
+    def _context(self, page, form):
+        subject = page.hired_quote.freelancer if page.is_owner and page.hired_quote else page.project.owner
+        return {"page": page, "project": page.project, "form": form, "subject": subject}
+
+    def get(self, request, pk):
+        page = self._page(request, pk)
+        if not (page.can_review or page.can_edit_review):
+            return HttpResponseRedirect(_project_url(pk))
+        initial = {}
+        if page.my_review:
+            initial = {
+                "rating": page.my_review.rating,
+                "comment": page.my_review.comment,
+                "paid_as_agreed": page.my_review.paid_as_agreed,
+            }
+        return render(
+            request,
+            self.template_name,
+            self._context(page, ReviewForm(initial=initial, author_is_client=page.is_owner)),
+        )
+
+    def post(self, request, pk):
+        page = self._page(request, pk)
+        form = ReviewForm(request.POST, author_is_client=page.is_owner)
+        if form.is_valid():
+            try:
+                if page.my_review is not None:
+                    services.review_update(user=request.user, review_id=page.my_review.pk, data=form.cleaned_data)
+                else:
+                    services.review_submit(user=request.user, project_id=pk, data=form.cleaned_data)
+            except DomainError as error:
+                _raise_http(error)
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Merci ! Votre évaluation est publiée."))
+                return HttpResponseRedirect(_project_url(pk, "#reviews"))
+        return render(request, self.template_name, self._context(page, form), status=400)
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        freelancer = selectors.freelancer_dashboard(user=user)
+        context.update(
+            client_projects=selectors.client_dashboard(user=user),
+            freelancer=freelancer,
+            has_profile=FreelancerProfile.objects.filter(user=user).exists(),
+        )
+        return context
+
+
+class FreelancerInviteView(LoginRequiredMixin, View):
+    template_name = "projects/freelancer_invite.html"
+
+    def _profile(self, profile_pk):
+        profile = FreelancerProfile.objects.select_related("user").filter(pk=profile_pk, is_hidden=False).first()
+        if profile is None:
+            raise Http404
+        return profile
+
+    def get(self, request, profile_pk):
+        profile = self._profile(profile_pk)
+        projects = selectors.projects_open_for_invitation(user=request.user)
+        form = InviteForm(projects=projects, initial={"project": request.GET.get("projet")})
+        return render(request, self.template_name, {"profile": profile, "projects": projects, "form": form})
+
+    def post(self, request, profile_pk):
+        profile = self._profile(profile_pk)
+        projects = selectors.projects_open_for_invitation(user=request.user)
+        form = InviteForm(request.POST, projects=projects)
+        if form.is_valid():
+            try:
+                services.invitation_send(
+                    user=request.user,
+                    project_id=form.cleaned_data["project"],
+                    freelancer_profile_id=profile.pk,
+                    message=form.cleaned_data["message"],
+                )
+            except DomainError as error:
+                _raise_http(error)
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Invitation envoyée à %(name)s.") % {"name": profile.display_name})
+                return HttpResponseRedirect(_project_url(form.cleaned_data["project"]))
+        return render(request, self.template_name, {"profile": profile, "projects": projects, "form": form}, status=400)

@@ -1,0 +1,120 @@
+"""The projects pages in Debian's Chromium, desktop and phone, against the live ASGI server."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from projects.models import Project, ProjectStatus, Quote
+from tests.factories import FreelancerProfileFactory, MunicipalityFactory, ProjectFactory, QuoteFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+PASSWORD = "motdepasse-solide-123"
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch, settings):
+    # Serve static files straight from static/ (no collectstatic in tests), else the screenshots show no CSS.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # allauth's sign-up and login limits count in the shared cache (Redis): start from zero.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def log_in(page, base, email):
+    page.goto(f"{base}/comptes/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+
+
+def test_visitor_publishes_a_project_by_signing_up_on_submit(asgi_server, new_page, screenshot):
+    MunicipalityFactory(name="Kamouraska")
+    base = asgi_server.url
+    page = new_page()
+    page.goto(f"{base}/projets/nouveau/")
+    page.fill("#id_title", "Logo pour notre microbrasserie")
+    page.fill(
+        "#id_description", "Nous ouvrons une microbrasserie à Kamouraska et cherchons un logo qui nous ressemble."
+    )
+    page.select_option("#id_category", "design")
+    page.fill("#id_skills", "Design graphique, Illustration")
+    page.check("input[name=budget_type][value=fixed]")
+    page.fill("#id_budget_min", "500")
+    page.fill("#id_budget_max", "1500")
+    page.select_option("#id_municipality", label="Kamouraska")
+    screenshot(page, "projects-create-desktop")
+    page.click("button[value=publish]")
+    page.wait_for_url("**/comptes/signup/**")
+    page.fill("input[name=email]", "brasserie@exemple.qc.ca")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    screenshot(page, "projects-after-signup-desktop")
+    page.wait_for_url("**/projets/*/")
+    assert page.locator("h1").inner_text() == "Logo pour notre microbrasserie"
+    project = Project.objects.get()
+    assert project.status == ProjectStatus.OPEN and project.owner.email == "brasserie@exemple.qc.ca"
+    screenshot(page, "projects-created-owner-desktop")
+
+
+def test_pages_look_right_on_desktop_and_phone(asgi_server, new_page, screenshot):
+    owner = UserFactory(email="client@exemple.qc.ca", name="Fromagerie du Littoral")
+    project = ProjectFactory(
+        owner=owner,
+        title="Site web bilingue pour la fromagerie",
+        description="Nous voulons un site vitrine en français et en anglais, avec nos produits et nos points de vente.\n\nHébergement à prévoir.",
+        deadline=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    names = ["Julie Gagnon", "Marc Pelletier", "Sophie Lévesque", "Étienne Bouchard"]
+    for i, name in enumerate(names):
+        profile = FreelancerProfileFactory(display_name=name, user=UserFactory(email=f"pigiste{i}@exemple.qc.ca"))
+        QuoteFactory(
+            project=project,
+            freelancer=profile.user,
+            amount=2500 + 700 * i,
+            delivery_days=10 + 5 * i,
+            charges_taxes=bool(i % 2),
+        )
+    for _ in range(3):
+        ProjectFactory()
+    base = asgi_server.url
+
+    for phone in (False, True):
+        suffix = "phone" if phone else "desktop"
+        visitor = new_page(phone=phone)
+        visitor.goto(f"{base}/projets/")
+        assert visitor.locator(".project-card").count() == 4
+        screenshot(visitor, f"projects-list-{suffix}")
+
+        client = new_page(phone=phone)
+        log_in(client, base, "client@exemple.qc.ca")
+        client.goto(f"{base}/projets/{project.pk}/")
+        assert client.locator("#quotes .quote-row").count() == 4
+        screenshot(client, f"projects-detail-owner-{suffix}")
+        client.goto(f"{base}/tableau-de-bord/")
+        screenshot(client, f"projects-dashboard-{suffix}")
+
+        freelancer = new_page(phone=phone)
+        log_in(freelancer, base, "pigiste1@exemple.qc.ca")
+        freelancer.goto(f"{base}/projets/{project.pk}/")
+        assert freelancer.locator("#my-quote").count() == 1
+        assert freelancer.locator("#quotes").count() == 0
+        screenshot(freelancer, f"projects-detail-freelancer-{suffix}")
+
+    # The client accepts one quote through the confirmation page.
+    page = new_page()
+    log_in(page, base, "client@exemple.qc.ca")
+    quote = Quote.objects.filter(project=project).order_by("amount").first()
+    page.goto(f"{base}/soumissions/{quote.pk}/accepter/")
+    screenshot(page, "projects-accept-confirm-desktop")
+    page.click("form button[type=submit].button")
+    page.wait_for_url(f"**/projets/{project.pk}/**")
+    assert "Attribué" in page.locator(".project-summary .status").inner_text()
+    screenshot(page, "projects-awarded-owner-desktop")

@@ -1,0 +1,293 @@
+"""Web pages: forms, actions, what each person sees, escaping, and sign-up on submit."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from profiles.models import User
+from projects.models import Invitation, Project, ProjectStatus, Quote, QuoteStatus, Review
+from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+XSS = '<script>alert("x")</script><b>gras</b>'
+XSS_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;gras&lt;/b&gt;"
+
+
+def form_post(project_data, **changes):
+    data = {**project_data, **changes}
+    data["skills"] = ", ".join(data["skills"]) if isinstance(data["skills"], list) else data["skills"]
+    data = {k: ("on" if v is True else "" if v in (None, False) else str(v)) for k, v in data.items()}
+    data.setdefault("action", "publish")
+    return data
+
+
+def test_project_create_page_publishes_and_redirects(client, owner, project_data):
+    client.force_login(owner)
+    response = client.post(reverse("project-create"), form_post(project_data))
+    project = Project.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/projets/{project.pk}/"
+    assert project.status == ProjectStatus.OPEN
+    page = client.get(response["Location"]).content.decode()
+    assert "500,00\u202f$ à 1\u202f500,00\u202f$" in page
+
+
+def test_project_create_shows_every_error_and_saves_nothing(client, owner, project_data):
+    client.force_login(owner)
+    past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("project-create"),
+        form_post(
+            project_data, title="x" * 10_000, budget_min="3000", budget_max="1000", deadline=past, municipality="987654"
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "120 caractères au maximum (vous en avez 10000)." in page
+    assert "Le budget minimum ne peut pas dépasser le budget maximum." in page
+    assert "L&#x27;échéance ne peut pas être dans le passé." in page
+    assert "Cette municipalité n&#x27;existe pas." in page
+    assert Project.objects.count() == 0
+
+
+def test_visitor_writes_a_project_signs_up_and_finds_it_created(client, project_data):
+    response = client.post(reverse("project-create"), form_post(project_data, title="Logo <pour> brasserie"))
+    assert response.status_code == 302
+    assert response["Location"] == "/comptes/signup/?next=%2Fprojets%2Fnouveau%2Freprendre%2F"
+    assert Project.objects.count() == 0
+
+    signup = client.post(
+        response["Location"],
+        {"email": "nouvelle@exemple.qc.ca", "password1": "motdepasse-solide-123", "password2": "motdepasse-solide-123"},
+    )
+    assert signup.status_code == 302
+    assert signup["Location"] == "/projets/nouveau/reprendre/"
+    created = client.get(signup["Location"])
+
+    project = Project.objects.get()
+    assert created["Location"] == f"/projets/{project.pk}/"
+    assert project.owner == User.objects.get(email="nouvelle@exemple.qc.ca")
+    assert (project.title, project.status) == ("Logo <pour> brasserie", ProjectStatus.OPEN)
+    assert sorted(s.name for s in project.skills.all()) == ["Design graphique", "Illustration"]
+    # The session no longer holds it: reloading creates nothing more.
+    client.get("/projets/nouveau/reprendre/")
+    assert Project.objects.count() == 1
+
+
+def test_visitor_sees_errors_before_being_sent_to_sign_up(client, project_data):
+    response = client.post(reverse("project-create"), form_post(project_data, budget_max="-5"))
+    assert response.status_code == 200
+    assert "Le montant doit être supérieur à 0 $." in response.content.decode()
+
+
+def test_html_in_every_project_text_field_is_shown_escaped(client, owner, freelancer, project_data):
+    project = ProjectFactory(owner=owner, title=XSS[:120], description=XSS)
+    project.skills.create(name=XSS[:60], slug="xss")
+    QuoteFactory(project=project, freelancer=freelancer, message=XSS, decline_reason=XSS, status=QuoteStatus.DECLINED)
+    for viewer in (owner, freelancer):
+        client.force_login(viewer)
+        for url in (reverse("project-detail", args=[project.pk]), reverse("project-list"), reverse("dashboard")):
+            page = client.get(url).content.decode()
+            assert "<script>alert" not in page, url
+    client.force_login(freelancer)
+    assert XSS_ESCAPED in client.get(reverse("project-detail", args=[project.pk])).content.decode()
+
+
+def test_quote_form_on_project_page_sends_a_quote(client, project, freelancer):
+    client.force_login(freelancer)
+    response = client.post(
+        reverse("quote-create", args=[project.pk]),
+        {
+            "pricing": "hourly",
+            "amount": "65",
+            "estimated_hours": "20",
+            "delivery_days": "10",
+            "charges_taxes": "0",
+            "message": "Bonjour !",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-description": "Maquettes",
+            "items-0-amount": "500",
+        },
+    )
+    assert response.status_code == 302
+    quote = Quote.objects.get()
+    assert (quote.pricing, quote.amount, quote.charges_taxes) == ("hourly", Decimal("65.00"), False)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "Taxes non applicables (petit fournisseur)" in page
+    assert "65,00\u202f$/h × 20 h" in page
+    assert "Maquettes" in page
+
+
+def test_quote_form_errors_render_on_the_project_page(client, project, freelancer):
+    client.force_login(freelancer)
+    response = client.post(
+        reverse("quote-create", args=[project.pk]),
+        {
+            "pricing": "fixed",
+            "amount": "-5",
+            "delivery_days": "10",
+            "charges_taxes": "1",
+            "message": "Bonjour",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "Le montant doit être supérieur à 0 $." in response.content.decode()
+    assert Quote.objects.count() == 0
+
+
+def test_freelancer_never_sees_other_quotes_or_prices(client, project, freelancer, other_freelancer):
+    QuoteFactory(project=project, freelancer=freelancer, amount=Decimal("1111"))
+    QuoteFactory(project=project, freelancer=other_freelancer, amount=Decimal("7777"), message="Secret de Marc")
+    client.force_login(freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "1\u202f111,00\u202f$" in page
+    assert "7\u202f777" not in page and "Secret de Marc" not in page
+    assert "TPS et TVQ en sus" in page
+    assert 'id="quotes"' not in page
+    assert client.get(reverse("project-quotes-fragment", args=[project.pk])).status_code == 403
+
+
+def test_owner_page_has_the_live_quotes_section(client, owner, project):
+    QuoteFactory(project=project)
+    client.force_login(owner)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert (
+        f'<section id="quotes" class="card quotes-card" data-live-quotes-url="/projets/{project.pk}/soumissions/fragment/">'
+        in page
+    )
+    fragment = client.get(reverse("project-quotes-fragment", args=[project.pk])).content.decode()
+    assert "1 soumission reçue" in fragment and "<html" not in fragment
+
+
+def test_declined_freelancer_sees_the_reason(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-decline", args=[quote.pk]), {"reason": "Nous avons choisi quelqu'un de plus proche."})
+    client.force_login(freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "Refusée" in page
+    assert "Nous avons choisi quelqu&#x27;un de plus proche." in page
+
+
+def test_accept_asks_for_confirmation_then_awards(client, owner, project, freelancer, other_freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    QuoteFactory(project=project, freelancer=other_freelancer)
+    client.force_login(owner)
+    confirm = client.get(reverse("quote-accept", args=[quote.pk])).content.decode()
+    assert "Confier le projet à Julie Gagnon ?" in confirm
+    assert "L'autre soumission en cours sera refusée" in confirm
+    assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.PENDING
+
+    client.post(reverse("quote-accept", args=[quote.pk]))
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.AWARDED
+    client.force_login(other_freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "Refusée" in page
+
+
+@pytest.mark.parametrize("action", ["quote-accept", "quote-decline", "quote-shortlist", "quote-request-revision"])
+def test_owner_actions_by_others_are_refused(client, project, freelancer, other_freelancer, action):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(freelancer)
+    assert client.post(reverse(action, args=[quote.pk]), {"note": "x"}).status_code == 403
+    client.force_login(other_freelancer)
+    assert client.post(reverse(action, args=[quote.pk]), {"note": "x"}).status_code == 404
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.PENDING and quote.revision_note == ""
+
+
+def test_second_accept_shows_a_clear_message(client, owner, project, freelancer, other_freelancer):
+    first = QuoteFactory(project=project, freelancer=freelancer)
+    second = QuoteFactory(project=project, freelancer=other_freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-accept", args=[first.pk]))
+    response = client.post(reverse("quote-accept", args=[second.pk]), follow=True)
+    assert "Ce projet a déjà été attribué : une seule soumission peut être acceptée." in response.content.decode()
+    assert Quote.objects.get(pk=second.pk).status == QuoteStatus.DECLINED
+
+
+def test_update_page_for_someone_elses_project_is_refused(client, project):
+    client.force_login(UserFactory())
+    assert client.get(reverse("project-update", args=[project.pk])).status_code == 403
+    assert client.post(reverse("project-update", args=[project.pk]), {"title": "x"}).status_code == 403
+    assert Project.objects.get(pk=project.pk).title == "Site web pour la fromagerie"
+
+
+def test_invite_only_project_page_is_404_for_uninvited(client, project):
+    project.visibility = "invited"
+    project.save()
+    client.force_login(FreelancerProfileFactory().user)
+    assert client.get(reverse("project-detail", args=[project.pk])).status_code == 404
+
+
+def test_invite_a_freelancer_from_their_profile(client, owner, project, freelancer):
+    profile = freelancer.freelancer_profile
+    client.force_login(owner)
+    page = client.get(reverse("freelancer-invite", args=[profile.pk])).content.decode()
+    assert "Inviter Julie Gagnon à soumissionner" in page
+    response = client.post(
+        reverse("freelancer-invite", args=[profile.pk]), {"project": project.pk, "message": "Bonjour"}
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(project=project, freelancer=freelancer).exists()
+
+
+def test_complete_then_review_through_pages(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-accept", args=[quote.pk]))
+    client.post(reverse("project-complete", args=[project.pk]))
+    assert client.get(reverse("review-create", args=[project.pk])).status_code == 200
+    client.post(reverse("review-create", args=[project.pk]), {"rating": "5", "comment": XSS})
+    client.force_login(freelancer)
+    response = client.post(reverse("review-create", args=[project.pk]), {"rating": "4", "comment": "Bon client"})
+    assert response.status_code == 400
+    assert "Dites si le client vous a payé comme convenu" in response.content.decode()
+    client.post(
+        reverse("review-create", args=[project.pk]), {"rating": "4", "comment": "Bon client", "paid_as_agreed": "late"}
+    )
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert Review.objects.count() == 2
+    assert XSS_ESCAPED in page and "Oui, mais en retard" in page
+
+
+def test_review_page_refuses_strangers(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    quote.status = QuoteStatus.ACCEPTED
+    quote.save()
+    project.status = ProjectStatus.COMPLETED
+    project.save()
+    client.force_login(FreelancerProfileFactory().user)
+    assert client.post(reverse("review-create", args=[project.pk]), {"rating": "1"}).status_code == 403
+    assert Review.objects.count() == 0
+
+
+def test_dashboard_shows_both_parts_with_french_dates(client, owner, project):
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Mes projets" in page and "Mes soumissions" in page
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    assert f"jusqu'au {project.quotes_due.day} {months[project.quotes_due.month - 1]} {project.quotes_due.year}" in page
+
+
+def test_dashboard_needs_login(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
