@@ -10,10 +10,13 @@ export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 .venv/bin/python manage.py load_municipalities
 .venv/bin/python manage.py seed_demo --if-empty
 
-# Background tasks (emails, reminders) run in a worker beside the site.
+# Background work beside the site: tasks (emails, reminders, exports) and the search outbox
+# (saved-search notices; indexing too when Elasticsearch is configured).
 .venv/bin/python manage.py db_worker >var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT
+.venv/bin/python manage.py search_outbox_drain --loop >var/search-outbox.log 2>&1 &
+drain=$!
+trap 'kill $worker $drain 2>/dev/null || true' EXIT
 
 echo "==> http://127.0.0.1:8000"
 .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from search import api
+
+urlpatterns = [
+    path("search/freelancers/", api.FreelancerSearchApi.as_view(), name="api-search-freelancers"),
+    path("search/projects/", api.ProjectSearchApi.as_view(), name="api-search-projects"),
+    path("search/autocomplete/skills/", api.SkillAutocompleteApi.as_view(), name="api-autocomplete-skills"),
+    path(
+        "search/autocomplete/municipalities/",
+        api.MunicipalityAutocompleteApi.as_view(),
+        name="api-autocomplete-municipalities",
+    ),
+    path("search/saved/", api.SavedSearchListApi.as_view(), name="api-saved-searches"),
+    path("search/saved/<int:pk>/", api.SavedSearchDetailApi.as_view(), name="api-saved-search-detail"),
+]

@@ -1,6 +1,8 @@
-"""The search outbox: changes waiting to reach the index."""
+"""The search outbox (changes waiting to reach the index) and saved searches."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchOutboxEntry(models.Model):
@@ -17,3 +19,49 @@ class SearchOutboxEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "object_id"], name="search_outbox_kind_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+
+class SavedSearch(models.Model):
+    """A freelancer's project search, re-run on every new open project."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Dès qu'un projet correspond")
+        DAILY = "daily", _("Un résumé par jour, au plus")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(_("nom"), max_length=120)
+    # The normalised query string of the project search (the same parameters as the page and the API).
+    query = models.CharField(max_length=2000)
+    frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("recherche sauvegardée")
+        verbose_name_plural = _("recherches sauvegardées")
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="one_saved_search_per_query")]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedSearchMatch(models.Model):
+    """A project that matched a saved search; unique, so nobody hears about a project twice."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Null until a notification (immediate, or the daily digest) told the freelancer.
+    notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "project"], name="one_match_per_saved_search_and_project")
+        ]
+
+    def __str__(self):
+        return f"{self.saved_search_id} → {self.project_id}"

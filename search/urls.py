@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from search import views
+
+urlpatterns = [
+    path("recherche/pigistes/", views.FreelancerSearchView.as_view(), name="freelancer-search"),
+    path("recherche/projets/", views.ProjectSearchView.as_view(), name="project-search"),
+    path("recherche/sauvegardees/", views.SavedSearchCreateView.as_view(), name="saved-search-create"),
+    path(
+        "recherche/sauvegardees/<int:pk>/supprimer/",
+        views.SavedSearchDeleteView.as_view(),
+        name="saved-search-delete",
+    ),
+]

@@ -1,0 +1,398 @@
+"""Search benchmark: bulk indexing speed, then the same French queries through the endpoint and raw.
+
+Seeds a PostgreSQL database (`bench_search`, reused by later runs) with freelancer profiles and
+projects spread over Quebec's municipalities, rebuilds both indices with bulk requests (docs/s),
+then runs a fixed mix of realistic French queries with filters through the search API under
+uvicorn and the very same Elasticsearch requests straight to the node, in the same run.
+Reports p50/p95 of both and their ratio. Target: endpoint p95 < 50 ms and ≤ 1.5 × raw p95.
+
+    DATABASE_URL=postgres://… ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
+        .venv/bin/python bench/search.py [--profiles 100000] [--projects 100000] [--queries 1000]
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+
+BATCH = 5_000
+HEADLINES = [
+    "Graphiste et illustratrice",
+    "Développeuse web",
+    "Développeur Python et Django",
+    "Comptable agréée",
+    "Tenue de livres pour PME",
+    "Photographe de mariage",
+    "Vidéaste et monteur",
+    "Rédactrice publicitaire",
+    "Traductrice anglais-français",
+    "Adjointe virtuelle",
+    "Menuisier-ébéniste",
+    "Électricien résidentiel",
+    "Conseillère en marketing numérique",
+    "Gestionnaire de réseaux sociaux",
+    "Formatrice en bureautique",
+    "Designer graphique",
+    "Programmeur d'applications mobiles",
+    "Photographie culinaire",
+    "Réviseure linguistique",
+    "Animateur d'événements",
+]
+BIOS = [
+    "Pigiste depuis dix ans, je travaille avec les PME et les OBNL de la région.",
+    "J'accompagne les entreprises du Bas-Saint-Laurent dans leurs projets d'image et de communication.",
+    "Spécialisée dans l'identité visuelle, les emballages et l'affichage pour les producteurs agricoles.",
+    "Je me déplace dans toute la région pour rencontrer mes clients.",
+]
+SKILLS = [
+    "Design graphique",
+    "Logo",
+    "Illustration",
+    "Développement web",
+    "WordPress",
+    "Python",
+    "Comptabilité",
+    "Tenue de livres",
+    "Photographie",
+    "Montage vidéo",
+    "Rédaction",
+    "Traduction",
+    "Révision",
+    "Marketing",
+    "Réseaux sociaux",
+    "Menuiserie",
+    "Électricité",
+    "Formation",
+    "Soutien administratif",
+    "Animation",
+]
+PROJECT_TITLES = [
+    "Logo pour une microbrasserie",
+    "Site web pour une fromagerie",
+    "Tenue de livres mensuelle",
+    "Photos de produits",
+    "Vidéo promotionnelle pour un festival",
+    "Rédaction d'infolettres",
+    "Traduction d'un site transactionnel",
+    "Refonte d'une boutique en ligne",
+    "Rénovation d'une cuisine",
+    "Gestion des réseaux sociaux d'une érablière",
+    "Formation Excel pour une équipe",
+    "Affiches pour un spectacle",
+    "Application mobile de réservation",
+]
+QUERIES = [
+    "graphiste",
+    "développeur web",
+    "comptable",
+    "photographe mariage",
+    "rédactrice",
+    "traduction anglais",
+    "logo",
+    "site web",
+    "tenue de livres",
+    "montage vidéo",
+    "menuisier",
+    "grafiste",
+    "developpeur quebec",
+    "photographie",
+    "designer graphique",
+    "réseaux sociaux",
+    "adjointe virtuelle",
+    "formation excel",
+    "boutique en ligne",
+    "affiche",
+]
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("bench/search.py needs DATABASE_URL pointing at PostgreSQL.")
+    if not os.environ.get("ELASTICSEARCH_URL"):
+        sys.exit("bench/search.py needs ELASTICSEARCH_URL (scripts/elasticsearch.sh start <port> <dir>).")
+    return url.rpartition("/")[0] + "/bench_search"
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    admin_url = url.rpartition("/")[0].replace("postgres://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench_search'").fetchone():
+            conn.execute("CREATE DATABASE bench_search")
+
+
+def seed(profiles: int, projects: int) -> None:
+    """Fill the database up to the asked sizes (kept between runs)."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from profiles.models import FreelancerProfile, Municipality, Skill, User, skill_key
+    from projects.models import Category, Project, ProjectStatus
+
+    call_command("migrate", verbosity=0)
+    if not Municipality.objects.exists():
+        call_command("load_municipalities", verbosity=0)
+    places = list(Municipality.objects.values_list("id", flat=True))
+    rng = random.Random(42)
+    skills = [Skill.objects.get_or_create(slug=skill_key(n), defaults={"name": n})[0] for n in SKILLS]
+    have = FreelancerProfile.objects.count()
+    if have < profiles:
+        print(f"seeding {profiles - have} profiles…", flush=True)
+        for start in range(have, profiles, BATCH):
+            stop = min(start + BATCH, profiles)
+            users = User.objects.bulk_create(
+                [
+                    User(email=f"bench-search-{i}@exemple.qc.ca", name=f"Membre {i}", password="!")
+                    for i in range(start, stop)
+                ]
+            )
+            made = FreelancerProfile.objects.bulk_create(
+                [
+                    FreelancerProfile(
+                        user=user,
+                        display_name=f"Pigiste {start + i}",
+                        headline=rng.choice(HEADLINES),
+                        bio=" ".join(rng.sample(BIOS, 2)),
+                        hourly_rate=Decimal(rng.randint(30, 150)),
+                        languages=rng.choice([["fr"], ["fr", "en"], ["en"], ["fr", "es"]]),
+                        availability=rng.choice(["now", "now", "from_date", "unavailable"]),
+                        municipality_id=rng.choice(places),
+                        travel_radius_km=rng.choice([0, 25, 50, 100, 200]),
+                        rating_average=Decimal(rng.randint(30, 50)) / 10 if rng.random() < 0.6 else None,
+                        rating_count=rng.randint(0, 40),
+                    )
+                    for i, user in enumerate(users)
+                ]
+            )
+            through = FreelancerProfile.skills.through
+            through.objects.bulk_create(
+                [through(freelancerprofile_id=p.pk, skill_id=s.pk) for p in made for s in rng.sample(skills, 3)]
+            )
+    have = Project.objects.count()
+    if have < projects:
+        print(f"seeding {projects - have} projects…", flush=True)
+        owner_ids = list(User.objects.order_by("id").values_list("id", flat=True)[:2000])
+        now, today = timezone.now(), timezone.localdate()
+        for start in range(have, projects, BATCH):
+            stop = min(start + BATCH, projects)
+            made = Project.objects.bulk_create(
+                [
+                    Project(
+                        owner_id=rng.choice(owner_ids),
+                        title=f"{rng.choice(PROJECT_TITLES)} ({i})",
+                        description=" ".join(rng.sample(BIOS, 2)),
+                        category=rng.choice(Category.values),
+                        budget_type="fixed",
+                        budget_min=Decimal(rng.choice([300, 800, 1500, 3000])),
+                        budget_max=Decimal(rng.choice([5000, 8000, 12000])),
+                        municipality_id=rng.choice(places),
+                        remote=rng.random() < 0.3,
+                        quotes_due=today + datetime.timedelta(days=rng.randint(1, 40)),
+                        status=rng.choice([ProjectStatus.OPEN] * 7 + [ProjectStatus.AWARDED, ProjectStatus.DRAFT]),
+                        published_at=now - datetime.timedelta(minutes=i),
+                    )
+                    for i in range(start, stop)
+                ]
+            )
+            through = Project.skills.through
+            through.objects.bulk_create(
+                [through(project_id=p.pk, skill_id=s.pk) for p in made for s in rng.sample(skills, 2)]
+            )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def index_all() -> dict[str, float]:
+    """Rebuild both indices with bulk requests; docs/s per kind."""
+    from search import indexing
+
+    indexing.ensure_indices()
+    rates = {}
+    for kind in indexing.KINDS:
+        counted = {}
+        start = time.perf_counter()
+        indexing.rebuild(kind=kind, progress=lambda done, total, c=counted: c.update(total=total))
+        elapsed = time.perf_counter() - start - indexing.OLD_INDEX_GRACE_SECONDS
+        rates[kind] = counted["total"] / elapsed
+        print(f"indexed {counted['total']} {kind}s in {elapsed:.1f} s: {rates[kind]:.0f} docs/s", flush=True)
+    return rates
+
+
+def query_mix(count: int) -> list[tuple[str, dict]]:
+    """A fixed mix of French queries with filters: ('freelancers' | 'projects', params)."""
+    from profiles.models import Municipality, Region
+
+    rng = random.Random(7)
+    towns = list(Municipality.objects.filter(population__gte=5000).values_list("id", flat=True)) or list(
+        Municipality.objects.values_list("id", flat=True)
+    )
+    slugs = ["design-graphique", "logo", "developpement-web", "comptabilite", "photographie", "traduction"]
+    mix = []
+    for _ in range(count):
+        kind = "freelancers" if rng.random() < 0.6 else "projects"
+        params = {}
+        if rng.random() < 0.85:
+            params["q"] = rng.choice(QUERIES)
+        if rng.random() < 0.35:
+            params["near"] = rng.choice(towns)
+            params["radius_km"] = rng.choice([25, 50, 100])
+        elif rng.random() < 0.3:
+            params["region"] = rng.choice(Region.values)
+        if rng.random() < 0.25:
+            params["skills"] = rng.choice(slugs)
+        if kind == "freelancers":
+            if rng.random() < 0.2:
+                params["rate_max"] = rng.choice([60, 80, 100])
+            if rng.random() < 0.15:
+                params["language"] = "en"
+            if rng.random() < 0.15:
+                params["sort"] = rng.choice(["rating", "rate"] + (["distance"] if "near" in params else []))
+        else:
+            if rng.random() < 0.2:
+                params["remote"] = "1"
+            if rng.random() < 0.2:
+                params["budget_min"] = rng.choice([1000, 3000])
+        if rng.random() < 0.1:
+            params["page"] = rng.choice([2, 3])
+        mix.append((kind, params))
+    return mix
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def time_endpoint(port: int, mix) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    timings = []
+    for i, (kind, params) in enumerate(mix[:20] + mix):  # the first 20 warm up
+        path = f"/api/v1/search/{kind}/?{urlencode(params)}"
+        start = time.perf_counter()
+        conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept": "application/json"})
+        response = conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status != 200 or b'"backend":"elasticsearch"' not in body:
+            raise SystemExit(f"{path} answered {response.status}: {body[:300]!r}")
+        if i >= 20:
+            timings.append(elapsed)
+    conn.close()
+    return timings
+
+
+def time_raw(mix) -> list[float]:
+    """The same requests the endpoint sends, straight to Elasticsearch with the same client."""
+    from django.http import QueryDict
+
+    from search.backends import es
+    from search.client import get_client
+    from search.params import freelancer_search_params, project_search_params
+
+    client = get_client()
+    bodies = []
+    for kind, params in mix:
+        query = QueryDict(urlencode(params))
+        if kind == "freelancers":
+            request = es.freelancer_search_request(freelancer_search_params(query))
+        else:
+            request = es.project_search_request(project_search_params(query), user_id=None)
+        bodies.append((request._index[0], request.to_dict()))
+    timings = []
+    for i, (index, body) in enumerate(bodies[:20] + bodies):
+        start = time.perf_counter()
+        client.search(index=index, body=body)
+        elapsed = (time.perf_counter() - start) * 1000
+        if i >= 20:
+            timings.append(elapsed)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=1_000)
+    parser.add_argument("--skip-index", action="store_true", help="Reuse the indices of the previous run.")
+    args = parser.parse_args()
+
+    url = _database_url()
+    _ensure_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["ELASTICSEARCH_INDEX_PREFIX"] = "bench_search"
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    import django
+
+    django.setup()
+    seed(args.profiles, args.projects)
+    rates = {} if args.skip_index else index_all()
+    mix = query_mix(args.queries)
+
+    port = _free_port()
+    env = dict(os.environ, DJANGO_DEBUG="0", LOG_LEVEL="WARNING", RATELIMIT_ENABLED="0")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "marketplace.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        endpoint = time_endpoint(port, mix)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    raw = time_raw(mix)
+
+    print(f"\n{args.profiles} profiles, {args.projects} projects, {len(mix)} queries")
+    for kind, rate in rates.items():
+        print(f"bulk indexing {kind}s: {rate:,.0f} docs/s")
+    print(f"{'':22} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, timings in (("endpoint (API, ASGI)", endpoint), ("raw Elasticsearch", raw)):
+        print(f"{name:22} {percentile(timings, 50):8.2f} {percentile(timings, 95):8.2f}")
+    print(f"p95 ratio endpoint / raw: {percentile(endpoint, 95) / percentile(raw, 95):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Searches answered by the database: the same filters and facets, plainer matching.
+
+No stemming, synonyms or typo tolerance: every word of the query must appear (case-insensitive)
+in one of the text fields. Cheap filters run in SQL; language, category, distance, facets and
+sorting run in Python over the narrowed candidates (distance on a bounding box first).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from profiles.models import FreelancerProfile
+from projects.models import Project, Visibility
+from search.backends.base import Hit, SearchResult, bounding_box, haversine_km
+from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets, top_counts
+from search.params import FreelancerSearchParams, ProjectSearchParams
+from search.querysets import searchable_profiles, searchable_projects
+from search.taxonomy import fold, profile_categories
+from search.text import query_words
+
+MAX_WORDS_IN_SQL = 8
+
+
+def _words_filter(words: list[str], model, text_fields: list[str]) -> Q:
+    """Every word in some text field, a skill name or the municipality's name."""
+    condition = Q()
+    for word in words[:MAX_WORDS_IN_SQL]:
+        either = Q(municipality__name__icontains=word)
+        for field in text_fields:
+            either |= Q(**{f"{field}__icontains": word})
+        either |= Q(pk__in=model.objects.filter(skills__name__icontains=word).values("pk"))
+        condition &= either
+    return condition
+
+
+def _near_box(params, *, own_radius_field: str | None) -> Q:
+    min_lat, max_lat, min_lon, max_lon = bounding_box(params.near.latitude, params.near.longitude, params.radius_km)
+    box = Q(
+        municipality__latitude__gte=min_lat,
+        municipality__latitude__lte=max_lat,
+        municipality__longitude__gte=min_lon,
+        municipality__longitude__lte=max_lon,
+    )
+    if own_radius_field:
+        # Someone who travels farther than the asked radius may still reach the client: checked in Python.
+        box |= Q(**{f"{own_radius_field}__gt": params.radius_km}, municipality__isnull=False)
+    return box
+
+
+def _distance(params, row) -> float | None:
+    lat, lon = row["municipality__latitude"], row["municipality__longitude"]
+    if params.near is None or lat is None:
+        return None
+    return haversine_km(params.near.latitude, params.near.longitude, lat, lon)
+
+
+def _skills_of(through_model, owner_field: str, queryset) -> dict[int, list[tuple[str, str]]]:
+    skills: dict[int, list[tuple[str, str]]] = {}
+    rows = through_model.objects.filter(**{f"{owner_field}__in": queryset.values("pk")}).values_list(
+        owner_field, "skill__slug", "skill__name"
+    )
+    for owner_id, slug, name in rows:
+        skills.setdefault(owner_id, []).append((slug, name))
+    return skills
+
+
+def _text_score(words: list[str], *texts: str) -> int:
+    """A crude relevance: how many query words appear in the most telling fields."""
+    folded = fold(" ".join(t or "" for t in texts))
+    return sum(1 for word in words if fold(word) in folded)
+
+
+def _page(rows: list, params) -> list:
+    return rows[params.offset : params.offset + params.page_size]
+
+
+def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
+    """Freelancers matching the words and filters, with facets."""
+    queryset = searchable_profiles().prefetch_related(None)
+    words = query_words(params.q)
+    empty = bool(params.q and not words)
+    if words:
+        queryset = queryset.filter(_words_filter(words, FreelancerProfile, ["display_name", "headline", "bio"]))
+    for slug in (*params.skills, *params.unknown_skills):
+        queryset = queryset.filter(pk__in=FreelancerProfile.objects.filter(skills__slug=slug).values("pk"))
+    if params.region:
+        queryset = queryset.filter(municipality__region=params.region)
+    if params.rate_min is not None:
+        queryset = queryset.filter(hourly_rate__gte=params.rate_min)
+    if params.rate_max is not None:
+        queryset = queryset.filter(hourly_rate__lte=params.rate_max)
+    if params.availability:
+        queryset = queryset.filter(availability=params.availability)
+    if params.min_rating is not None:
+        queryset = queryset.filter(rating_average__gte=params.min_rating)
+    if params.near is not None:
+        queryset = queryset.filter(_near_box(params, own_radius_field="travel_radius_km"))
+    if empty:
+        queryset = queryset.none()
+    rows = list(
+        queryset.values(
+            "pk",
+            "display_name",
+            "headline",
+            "languages",
+            "availability",
+            "hourly_rate",
+            "rating_average",
+            "rating_count",
+            "travel_radius_km",
+            "municipality__latitude",
+            "municipality__longitude",
+            "municipality__region",
+        )
+    )
+    skills = _skills_of(FreelancerProfile.skills.through, "freelancerprofile_id", queryset)
+    kept = []
+    for row in rows:
+        row_skills = skills.get(row["pk"], [])
+        row["skill_slugs"] = [slug for slug, _name in row_skills]
+        row["categories"] = profile_categories(headline=row["headline"], skill_names=[n for _s, n in row_skills])
+        row["languages"] = sorted({str(code).lower() for code in (row["languages"] or [])})
+        if params.category and params.category not in row["categories"]:
+            continue
+        if params.language and params.language not in row["languages"]:
+            continue
+        row["distance"] = _distance(params, row)
+        if params.near is not None:
+            reach = max(params.radius_km, row["travel_radius_km"] or 0)
+            if row["distance"] is None or row["distance"] > reach:
+                continue
+        row["score"] = _text_score(words, row["display_name"], row["headline"], *[n for _s, n in row_skills])
+        kept.append(row)
+
+    counters = {name: Counter() for name in FREELANCER_FACETS}
+    for row in kept:
+        counters["skills"].update(row["skill_slugs"])
+        if row["municipality__region"]:
+            counters["regions"][row["municipality__region"]] += 1
+        counters["categories"].update(row["categories"])
+        counters["languages"].update(row["languages"])
+        counters["availability"][row["availability"]] += 1
+    facets = {name: top_counts(counters[name], size) for name, size in FREELANCER_FACETS.items()}
+
+    def rating_key(row):
+        average = row["rating_average"]
+        return (average is None, -(average or 0), -row["rating_count"])
+
+    if params.sort == "distance":
+        kept.sort(key=lambda r: (r["distance"], r["pk"]))
+    elif params.sort == "rate":
+        kept.sort(key=lambda r: (r["hourly_rate"] is None, r["hourly_rate"] or 0, r["pk"]))
+    elif params.sort == "rating":
+        kept.sort(key=lambda r: (*rating_key(r), r["pk"]))
+    else:
+        kept.sort(key=lambda r: (-r["score"], *rating_key(r), r["pk"]))
+    hits = [Hit(id=row["pk"], score=float(row["score"])) for row in _page(kept, params)]
+    return SearchResult(
+        hits=hits,
+        total=len(kept),
+        facets=label_facets(facets),
+        backend="database",
+        page=params.page,
+        page_size=params.page_size,
+    )
+
+
+def search_projects(params: ProjectSearchParams, *, user_id: int | None) -> SearchResult:
+    """Open projects the user may see matching the words and filters."""
+    queryset = searchable_projects().prefetch_related(None)
+    visible = Q(visibility=Visibility.PUBLIC)
+    if user_id is not None:
+        visible |= Q(pk__in=Project.objects.filter(invitations__freelancer_id=user_id).values("pk"))
+    queryset = queryset.filter(visible)
+    if params.only_ids:
+        queryset = queryset.filter(pk__in=params.only_ids)
+    words = query_words(params.q)
+    if words:
+        queryset = queryset.filter(_words_filter(words, Project, ["title", "description"]))
+    for slug in (*params.skills, *params.unknown_skills):
+        queryset = queryset.filter(pk__in=Project.objects.filter(skills__slug=slug).values("pk"))
+    if params.category:
+        queryset = queryset.filter(category=params.category)
+    if params.region:
+        queryset = queryset.filter(municipality__region=params.region)
+    queryset = queryset.annotate(
+        budget_low=Coalesce("budget_min", "budget_max"), budget_high=Coalesce("budget_max", "budget_min")
+    )
+    if params.budget_min is not None:
+        queryset = queryset.filter(budget_high__gte=params.budget_min)
+    if params.budget_max is not None:
+        queryset = queryset.filter(budget_low__lte=params.budget_max)
+    if params.posted_since is not None:
+        start = timezone.make_aware(datetime.datetime.combine(params.posted_since, datetime.time.min))
+        queryset = queryset.filter(published_at__gte=start)
+    if params.near is not None and params.remote:
+        queryset = queryset.filter(_near_box(params, own_radius_field=None) | Q(remote=True))
+    elif params.near is not None:
+        queryset = queryset.filter(_near_box(params, own_radius_field=None))
+    elif params.remote:
+        queryset = queryset.filter(remote=True)
+    if params.q and not words:
+        queryset = queryset.none()
+    rows = list(
+        queryset.values(
+            "pk",
+            "title",
+            "category",
+            "remote",
+            "budget_high",
+            "published_at",
+            "municipality__latitude",
+            "municipality__longitude",
+            "municipality__region",
+        )
+    )
+    skills = _skills_of(Project.skills.through, "project_id", queryset)
+    kept = []
+    for row in rows:
+        row_skills = skills.get(row["pk"], [])
+        row["skill_slugs"] = [slug for slug, _name in row_skills]
+        row["distance"] = _distance(params, row)
+        if params.near is not None:
+            within = row["distance"] is not None and row["distance"] <= params.radius_km
+            if not within and not (params.remote and row["remote"]):
+                continue
+        row["score"] = _text_score(words, row["title"], *[n for _s, n in row_skills])
+        kept.append(row)
+
+    counters = {name: Counter() for name in PROJECT_FACETS}
+    for row in kept:
+        counters["skills"].update(row["skill_slugs"])
+        if row["municipality__region"]:
+            counters["regions"][row["municipality__region"]] += 1
+        counters["categories"][row["category"]] += 1
+        counters["remote"]["true" if row["remote"] else "false"] += 1
+    facets = {name: top_counts(counters[name], size) for name, size in PROJECT_FACETS.items()}
+
+    def newest(row):
+        return -row["published_at"].timestamp(), -row["pk"]
+
+    if params.sort == "distance":
+        far = float("inf")
+        kept.sort(key=lambda r: (r["distance"] if r["distance"] is not None else far, *newest(r)))
+    elif params.sort == "date":
+        kept.sort(key=newest)
+    elif params.sort == "budget":
+        kept.sort(key=lambda r: (r["budget_high"] is None, -(r["budget_high"] or 0), *newest(r)))
+    else:
+        kept.sort(key=lambda r: (-r["score"], *newest(r)))
+    hits = [Hit(id=row["pk"], score=float(row["score"])) for row in _page(kept, params)]
+    return SearchResult(
+        hits=hits,
+        total=len(kept),
+        facets=label_facets(facets),
+        backend="database",
+        page=params.page,
+        page_size=params.page_size,
+    )

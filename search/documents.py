@@ -1,0 +1,147 @@
+"""Elasticsearch documents for freelancer profiles and projects, with French/English analysers."""
+
+from elasticsearch.dsl import (
+    Boolean,
+    Date,
+    Document,
+    Float,
+    GeoPoint,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from search.taxonomy import TRADE_SYNONYMS
+
+# l'entreprise, d'affaires, qu'on, jusqu'à … (case-insensitive, both apostrophes via the tokenizer).
+french_elision = token_filter(
+    "french_elision",
+    type="elision",
+    articles_case=True,
+    articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
+)
+# Folded stop words: they come after asciifolding, so "à" is already "a".
+french_english_stop = token_filter(
+    "french_english_stop",
+    type="stop",
+    stopwords=[
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "est",
+        "the",
+        "and",
+        "of",
+        "in",
+        "for",
+        "to",
+        "an",
+        "with",
+    ],
+)
+light_french_stemmer = token_filter("light_french_stemmer", type="stemmer", language="light_french")
+# A graph filter: multi-word synonyms ("tenue de livres") work at search time.
+trade_synonyms = token_filter("trade_synonyms", type="synonym_graph", synonyms=TRADE_SYNONYMS, lenient=True)
+
+# Index side: no synonyms (they expand at search time, so the list can change without a reindex).
+fr_index = analyzer(
+    "fr_index",
+    tokenizer="standard",
+    filter=[french_elision, "lowercase", "asciifolding", french_english_stop, light_french_stemmer],
+)
+fr_search = analyzer(
+    "fr_search",
+    tokenizer="standard",
+    filter=[french_elision, "lowercase", "asciifolding", trade_synonyms, french_english_stop, light_french_stemmer],
+)
+# Skills and place names for prefix/whole-name matching: folded, not stemmed.
+folded_keyword = analyzer("folded_keyword", tokenizer="keyword", filter=["lowercase", "asciifolding"])
+
+
+def FrText(**kwargs):  # noqa: N802 - reads like a field type
+    """A text field analysed in French, searched with synonyms, and copied into `all_text`."""
+    return Text(analyzer=fr_index, search_analyzer=fr_search, copy_to="all_text", **kwargs)
+
+
+class ProfileDocument(Document):
+    """A visible freelancer profile."""
+
+    object_id = Long()
+    display_name = FrText()
+    headline = FrText()
+    bio = FrText()
+    skills = FrText(fields={"raw": Text(analyzer=folded_keyword)})
+    skill_slugs = Keyword()
+    place = FrText()
+    all_text = Text(analyzer=fr_index, search_analyzer=fr_search)
+    categories = Keyword()
+    region = Keyword()
+    municipality_id = Integer()
+    location = GeoPoint()
+    travel_radius_km = Integer()
+    # Municipalities the freelancer's own travel radius reaches (see search/geo.py).
+    reaches_municipality_ids = Keyword()
+    hourly_rate = Float()
+    languages = Keyword()
+    availability = Keyword()
+    remote = Boolean()
+    rating_average = Float()
+    rating_count = Integer()
+    updated_at = Date()
+
+
+class ProjectDocument(Document):
+    """An open project (public, or invite-only with the invited freelancers' ids)."""
+
+    object_id = Long()
+    title = FrText()
+    description = FrText()
+    skills = FrText(fields={"raw": Text(analyzer=folded_keyword)})
+    skill_slugs = Keyword()
+    place = FrText()
+    all_text = Text(analyzer=fr_index, search_analyzer=fr_search)
+    category = Keyword()
+    region = Keyword()
+    municipality_id = Integer()
+    location = GeoPoint()
+    remote = Boolean()
+    visibility = Keyword()
+    invited_user_ids = Keyword()
+    budget_type = Keyword()
+    budget_low = Float()
+    budget_high = Float()
+    quotes_due = Date()
+    published_at = Date()
+
+
+DOCUMENTS = {"profile": ProfileDocument, "project": ProjectDocument}
+
+
+def index_definition(kind: str, name: str) -> Index:
+    """The index `name` with the analysers and the mapping of `kind` ("profile" or "project")."""
+    index = Index(name)
+    index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
+    index.document(DOCUMENTS[kind])
+    return index

@@ -1,0 +1,13 @@
+"""Send the daily digest of saved-search matches (run once a day)."""
+
+from django.core.management.base import BaseCommand
+
+from search.services import saved_searches_send_digests
+
+
+class Command(BaseCommand):
+    help = "Notify freelancers with a daily saved search of the projects that matched since the last digest."
+
+    def handle(self, *args, **options):
+        sent = saved_searches_send_digests()
+        self.stdout.write(f"{sent} digests sent")

@@ -1,0 +1,386 @@
+"""Search parameters: parsed and checked once, for the pages, the API and saved searches alike."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import ValidationFailed
+from profiles.models import Availability, Municipality, Region, Skill, skill_key
+from projects.models import Category
+
+MAX_QUERY_CHARS = 200  # Longer text is cut: nobody types more, and it keeps queries cheap.
+MAX_QUERY_WORDS = 24
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+MAX_WINDOW = 10_000  # Elasticsearch refuses from + size beyond this.
+MAX_RADIUS_KM = 2_000  # Quebec is about 1 500 km across: anything larger means "anywhere".
+MAX_SKILLS = 10
+MAX_RATE = Decimal("100000")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+
+FREELANCER_SORTS = ("relevance", "distance", "rate", "rating")
+PROJECT_SORTS = ("relevance", "date", "budget", "distance")
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _Errors:
+    """Collects every bad parameter so the user sees them all at once."""
+
+    def __init__(self):
+        self.errors: dict[str, list] = {}
+
+    def add(self, name: str, message) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            first = next(iter(self.errors.values()))[0]
+            raise ValidationFailed(first, errors=self.errors)
+
+
+def _get(data, name: str) -> str:
+    value = data.get(name, "")
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _get_list(data, name: str) -> list[str]:
+    """Repeated parameters (`skills=a&skills=b`) or a comma-separated one (`skills=a,b`)."""
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
+    if isinstance(values, str):
+        values = [values]
+    out = []
+    for value in values:
+        out.extend(part.strip() for part in str(value).split(",") if part.strip())
+    return out
+
+
+def clean_query_text(raw: str) -> str:
+    """The words of the search box: control characters dropped, length capped, spaces collapsed."""
+    text = _CONTROL_CHARS.sub(" ", raw or "")[: MAX_QUERY_CHARS * 2]
+    words = text.split()[:MAX_QUERY_WORDS]
+    return " ".join(words)[:MAX_QUERY_CHARS].strip()
+
+
+def _int(errors: _Errors, data, name: str, *, default: int, message) -> int:
+    raw = _get(data, name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        errors.add(name, message)
+        return default
+
+
+def _decimal(errors: _Errors, data, name: str, message) -> Decimal | None:
+    raw = _get(data, name).replace(",", ".").replace(" ", "").replace("$", "")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        errors.add(name, message)
+        return None
+    if not value.is_finite() or value < 0 or value > MAX_RATE * 100:
+        errors.add(name, message)
+        return None
+    return value
+
+
+def _paging(errors: _Errors, data) -> tuple[int, int]:
+    """Page and page size, capped so that from + size stays within Elasticsearch's window."""
+    page_size = _int(
+        errors, data, "page_size", default=DEFAULT_PAGE_SIZE, message=_("La taille de page doit être un nombre.")
+    )
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    page = _int(errors, data, "page", default=1, message=_("Le numéro de page doit être un nombre."))
+    page = min(max(page, 1), MAX_WINDOW // page_size)
+    return page, page_size
+
+
+def _near(errors: _Errors, data) -> tuple[Municipality | None, float | None]:
+    near_raw = _get(data, "near")
+    radius_raw = _get(data, "radius_km")
+    municipality = None
+    if near_raw:
+        try:
+            municipality = Municipality.objects.filter(pk=int(near_raw)).first()
+        except ValueError:
+            municipality = None
+        if municipality is None:
+            errors.add("near", _("Municipalité inconnue : choisissez-la dans la liste."))
+    radius = None
+    if radius_raw:
+        try:
+            radius = float(radius_raw.replace(",", "."))
+        except ValueError:
+            errors.add("radius_km", _("Le rayon doit être un nombre de kilomètres."))
+        else:
+            if not math.isfinite(radius) or radius <= 0:
+                errors.add("radius_km", _("Le rayon doit être plus grand que 0 km."))
+                radius = None
+            else:
+                radius = min(radius, MAX_RADIUS_KM)
+    if municipality is not None and radius is None and "radius_km" not in errors.errors:
+        radius = 50.0
+    if radius is not None and municipality is None and not near_raw:
+        errors.add("near", _("Choisissez une municipalité pour chercher par distance."))
+    return municipality, radius
+
+
+def _skills(data) -> tuple[list[str], list[str]]:
+    """Known skill slugs, and the names asked for that match no skill (they make the result empty)."""
+    asked = _get_list(data, "skills")[:MAX_SKILLS]
+    keys = [skill_key(name) for name in asked]
+    keys = [key for key in dict.fromkeys(keys) if key]
+    known = set(Skill.objects.filter(slug__in=keys).values_list("slug", flat=True))
+    return [key for key in keys if key in known], [key for key in keys if key not in known]
+
+
+def _choice(errors: _Errors, data, name: str, choices, message) -> str:
+    value = _get(data, name)
+    if value and value not in choices:
+        errors.add(name, message)
+        return ""
+    return value
+
+
+@dataclass(frozen=True)
+class FreelancerSearchParams:
+    q: str = ""
+    skills: tuple[str, ...] = ()
+    unknown_skills: tuple[str, ...] = ()
+    category: str = ""
+    region: str = ""
+    near: Municipality | None = None
+    radius_km: float | None = None
+    rate_min: Decimal | None = None
+    rate_max: Decimal | None = None
+    language: str = ""
+    availability: str = ""
+    min_rating: float | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def as_query(self, **changes) -> str:
+        """The query string of these parameters (with `changes`), for links."""
+        return urlencode(_as_pairs(replace(self, **changes) if changes else self), doseq=True)
+
+    def filter_count(self) -> int:
+        return sum(
+            bool(v)
+            for v in (
+                self.skills,
+                self.category,
+                self.region,
+                self.near,
+                self.rate_min is not None,
+                self.rate_max is not None,
+                self.language,
+                self.availability,
+                self.min_rating,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ProjectSearchParams:
+    q: str = ""
+    skills: tuple[str, ...] = ()
+    unknown_skills: tuple[str, ...] = ()
+    category: str = ""
+    region: str = ""
+    near: Municipality | None = None
+    radius_km: float | None = None
+    remote: bool = False
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    posted_since: datetime.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    # Restricts the search to these projects (saved searches check one new project at a time).
+    only_ids: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def as_query(self, **changes) -> str:
+        return urlencode(_as_pairs(replace(self, **changes) if changes else self), doseq=True)
+
+    def saved_query(self) -> str:
+        """What a saved search keeps: the filters, without paging or sort."""
+        return urlencode(_as_pairs(replace(self, page=1, page_size=DEFAULT_PAGE_SIZE, sort="relevance")), doseq=True)
+
+    def filter_count(self) -> int:
+        return sum(
+            bool(v)
+            for v in (
+                self.skills,
+                self.category,
+                self.region,
+                self.near,
+                self.remote,
+                self.budget_min is not None,
+                self.budget_max is not None,
+                self.posted_since,
+            )
+        )
+
+
+def _as_pairs(params) -> list[tuple[str, str]]:
+    pairs = []
+    for name in (
+        "q",
+        "category",
+        "region",
+        "language",
+        "availability",
+        "sort",
+    ):
+        value = getattr(params, name, "")
+        if value and not (name == "sort" and value == "relevance"):
+            pairs.append((name, value))
+    for slug in (*params.skills, *params.unknown_skills):
+        pairs.append(("skills", slug))
+    if params.near is not None:
+        pairs.append(("near", str(params.near.pk)))
+        pairs.append(("radius_km", f"{params.radius_km:g}"))
+    for name in ("rate_min", "rate_max", "budget_min", "budget_max", "min_rating"):
+        value = getattr(params, name, None)
+        if value is not None:
+            pairs.append((name, f"{value:g}" if isinstance(value, float) else str(value.normalize())))
+    if getattr(params, "remote", False):
+        pairs.append(("remote", "1"))
+    if getattr(params, "posted_since", None):
+        pairs.append(("posted_since", params.posted_since.isoformat()))
+    if params.page > 1:
+        pairs.append(("page", str(params.page)))
+    if params.page_size != DEFAULT_PAGE_SIZE:
+        pairs.append(("page_size", str(params.page_size)))
+    return pairs
+
+
+def freelancer_search_params(data) -> FreelancerSearchParams:
+    """Parse a freelancer search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
+    errors = _Errors()
+    q = clean_query_text(_get(data, "q"))
+    known, unknown = _skills(data)
+    category = _choice(errors, data, "category", Category.values, _("Catégorie inconnue."))
+    region = _choice(errors, data, "region", Region.values, _("Région inconnue."))
+    near, radius = _near(errors, data)
+    rate_min = _decimal(errors, data, "rate_min", _("Le taux minimum doit être un montant positif."))
+    rate_max = _decimal(errors, data, "rate_max", _("Le taux maximum doit être un montant positif."))
+    if rate_min is not None and rate_max is not None and rate_min > rate_max:
+        errors.add("rate_min", _("Le taux minimum dépasse le taux maximum."))
+    language = _get(data, "language").lower()
+    if language and not LANGUAGE_RE.match(language):
+        errors.add("language", _("Langue inconnue : utilisez un code comme « fr » ou « en »."))
+        language = ""
+    availability = _choice(errors, data, "availability", Availability.values, _("Disponibilité inconnue."))
+    min_rating = None
+    raw_rating = _get(data, "min_rating").replace(",", ".")
+    if raw_rating:
+        try:
+            min_rating = float(raw_rating)
+        except ValueError:
+            min_rating = None
+        if min_rating is None or not math.isfinite(min_rating) or not 0 <= min_rating <= 5:
+            errors.add("min_rating", _("La note minimale doit être entre 1 et 5."))
+            min_rating = None
+        elif min_rating == 0:
+            min_rating = None
+    sort = _get(data, "sort") or "relevance"
+    if sort not in FREELANCER_SORTS:
+        errors.add("sort", _("Tri inconnu."))
+        sort = "relevance"
+    if sort == "distance" and near is None and "near" not in errors.errors:
+        errors.add("sort", _("Choisissez une municipalité pour trier par distance."))
+    page, page_size = _paging(errors, data)
+    errors.raise_if_any()
+    return FreelancerSearchParams(
+        q=q,
+        skills=tuple(known),
+        unknown_skills=tuple(unknown),
+        category=category,
+        region=region,
+        near=near,
+        radius_km=radius if near else None,
+        rate_min=rate_min,
+        rate_max=rate_max,
+        language=language,
+        availability=availability,
+        min_rating=min_rating,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def _posted_since(errors: _Errors, data) -> datetime.date | None:
+    """A date (2026-11-01) or a number of days back (7)."""
+    raw = _get(data, "posted_since")
+    if not raw:
+        return None
+    if raw.isdigit() and len(raw) <= 4:
+        return timezone.localdate() - datetime.timedelta(days=int(raw))
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        errors.add("posted_since", _("Date invalide : utilisez AAAA-MM-JJ ou un nombre de jours."))
+        return None
+
+
+def project_search_params(data) -> ProjectSearchParams:
+    """Parse a project search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
+    errors = _Errors()
+    q = clean_query_text(_get(data, "q"))
+    known, unknown = _skills(data)
+    category = _choice(errors, data, "category", Category.values, _("Catégorie inconnue."))
+    region = _choice(errors, data, "region", Region.values, _("Région inconnue."))
+    near, radius = _near(errors, data)
+    remote = _get(data, "remote").lower() in ("1", "true", "on", "yes", "oui")
+    budget_min = _decimal(errors, data, "budget_min", _("Le budget minimum doit être un montant positif."))
+    budget_max = _decimal(errors, data, "budget_max", _("Le budget maximum doit être un montant positif."))
+    if budget_min is not None and budget_max is not None and budget_min > budget_max:
+        errors.add("budget_min", _("Le budget minimum dépasse le budget maximum."))
+    posted_since = _posted_since(errors, data)
+    sort = _get(data, "sort") or "relevance"
+    if sort not in PROJECT_SORTS:
+        errors.add("sort", _("Tri inconnu."))
+        sort = "relevance"
+    if sort == "distance" and near is None and "near" not in errors.errors:
+        errors.add("sort", _("Choisissez une municipalité pour trier par distance."))
+    page, page_size = _paging(errors, data)
+    errors.raise_if_any()
+    return ProjectSearchParams(
+        q=q,
+        skills=tuple(known),
+        unknown_skills=tuple(unknown),
+        category=category,
+        region=region,
+        near=near,
+        radius_km=radius if near else None,
+        remote=remote,
+        budget_min=budget_min,
+        budget_max=budget_max,
+        posted_since=posted_since,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+    )

@@ -1,0 +1,39 @@
+"""What search may ever show: the one definition both backends and the indexer share."""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from profiles.models import FreelancerProfile, Skill
+from projects.models import Invitation, Project, ProjectStatus, Visibility
+
+
+def searchable_profiles() -> QuerySet[FreelancerProfile]:
+    """Profiles anyone may find: not hidden by moderation, with an active account and a name."""
+    return (
+        FreelancerProfile.objects.filter(is_hidden=False, user__is_active=True)
+        .exclude(display_name="")
+        .select_related("municipality")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+    )
+
+
+def searchable_projects() -> QuerySet[Project]:
+    """Projects taking quotes: open, published, not hidden, closing date not past.
+
+    Invite-only ones are in here too; every search narrows them to the invited freelancers.
+    """
+    return (
+        Project.objects.filter(
+            status=ProjectStatus.OPEN,
+            is_hidden=False,
+            published_at__isnull=False,
+            quotes_due__gte=timezone.localdate(),
+            visibility__in=[Visibility.PUBLIC, Visibility.INVITED],
+            owner__is_active=True,
+        )
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("name")),
+            Prefetch("invitations", queryset=Invitation.objects.only("id", "project_id", "freelancer_id")),
+        )
+    )

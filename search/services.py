@@ -1,0 +1,185 @@
+"""Writes: saved searches, and telling freelancers when a new project matches one."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qs
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from marketplace.errors import NotFound, ValidationFailed
+from projects.models import Project
+from search.models import SavedSearch, SavedSearchMatch
+from search.params import ProjectSearchParams, project_search_params
+
+logger = logging.getLogger(__name__)
+
+MAX_SAVED_SEARCHES = 20
+# Until the messaging engineer adds NotificationKind.SAVED_SEARCH_MATCH with this value.
+SAVED_SEARCH_NOTIFICATION_KIND = "saved_search_match"
+
+
+def _query_dict(query: str) -> QueryDict:
+    return QueryDict(query, mutable=False)
+
+
+def saved_search_create(*, user, params: ProjectSearchParams, frequency: str, name: str = "") -> SavedSearch:
+    """Save a project search for `user`; one per distinct set of filters, at most 20."""
+    if frequency not in SavedSearch.Frequency.values:
+        raise ValidationFailed(_("Choisissez la fréquence des avis."), field="frequency")
+    query = params.saved_query()
+    name = " ".join((name or "").split())[:120] or _describe(params)
+    with transaction.atomic():
+        if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
+            raise ValidationFailed(
+                _("Vous avez déjà %(n)s recherches sauvegardées : supprimez-en une d'abord.")
+                % {"n": MAX_SAVED_SEARCHES}
+            )
+        try:
+            with transaction.atomic():
+                return SavedSearch.objects.create(user=user, name=name, query=query, frequency=frequency)
+        except IntegrityError:
+            raise ValidationFailed(_("Cette recherche est déjà sauvegardée.")) from None
+
+
+def saved_search_delete(*, user, saved_search_id: int) -> None:
+    """Delete one of the user's saved searches (someone else's is not found)."""
+    deleted, _count = SavedSearch.objects.filter(user=user, pk=saved_search_id).delete()
+    if not deleted:
+        raise NotFound(_("Recherche sauvegardée introuvable."))
+
+
+def saved_search_params(saved_search: SavedSearch) -> ProjectSearchParams | None:
+    """The saved filters parsed again; None when they no longer parse (e.g. a municipality was removed)."""
+    try:
+        return project_search_params(_query_dict(saved_search.query))
+    except ValidationFailed:
+        return None
+
+
+def _describe(params: ProjectSearchParams) -> str:
+    parts = []
+    if params.q:
+        parts.append(f"« {params.q} »")
+    if params.category:
+        from projects.models import Category
+
+        parts.append(str(Category(params.category).label))
+    if params.near is not None:
+        parts.append(f"{params.near.name} ({params.radius_km:g} km)")
+    if params.remote:
+        parts.append(str(_("à distance")))
+    return ", ".join(parts)[:120] or str(_("Tous les projets"))
+
+
+def _search_url(saved_search: SavedSearch) -> str:
+    try:
+        base = reverse("project-search")
+    except NoReverseMatch:
+        return ""
+    return f"{base}?{saved_search.query}" if saved_search.query else base
+
+
+def saved_searches_match_projects(*, project_ids: list[int]) -> int:
+    """Record which saved searches each newly searchable project matches; notify the "immediate" ones.
+
+    Called by the outbox drain. Matching runs on the database backend, the source of truth, one
+    query per saved search; a (saved search, project) pair is recorded once, so nobody hears twice.
+    """
+    from search.backends import db
+    from search.querysets import searchable_projects
+
+    if not project_ids:
+        return 0
+    projects = list(searchable_projects().filter(pk__in=project_ids))
+    if not projects:
+        return 0
+    created = 0
+    for saved_search in SavedSearch.objects.select_related("user").filter(user__is_active=True):
+        params = saved_search_params(saved_search)
+        if params is None:
+            continue
+        candidates = tuple(
+            p.pk
+            for p in projects
+            if p.owner_id != saved_search.user_id and p.published_at and p.published_at >= saved_search.created_at
+        )
+        if not candidates:
+            continue
+        params = ProjectSearchParams(**{**params.__dict__, "only_ids": candidates, "page": 1, "page_size": 50})
+        matched = db.search_projects(params, user_id=saved_search.user_id).hits
+        for hit in matched:
+            _match, was_created = SavedSearchMatch.objects.get_or_create(saved_search=saved_search, project_id=hit.id)
+            if not was_created:
+                continue
+            created += 1
+            if saved_search.frequency == SavedSearch.Frequency.IMMEDIATE:
+                _notify_one(saved_search, _match)
+    return created
+
+
+def _notify_one(saved_search: SavedSearch, match: SavedSearchMatch) -> None:
+    from messaging.notifications import notify
+
+    project = Project.objects.get(pk=match.project_id)
+    try:
+        url = reverse("project-detail", args=[project.pk])
+    except NoReverseMatch:
+        url = _search_url(saved_search)
+    notify(
+        recipient=saved_search.user,
+        kind=SAVED_SEARCH_NOTIFICATION_KIND,
+        title=_("Nouveau projet (%(name)s) : %(title)s") % {"name": saved_search.name, "title": project.title},
+        body=project.description[:300],
+        url=url,
+    )
+    SavedSearchMatch.objects.filter(pk=match.pk).update(notified_at=timezone.now())
+
+
+def saved_searches_send_digests() -> int:
+    """Send each "daily" saved search one notification listing its new matches; returns how many were sent.
+
+    Run once a day (`manage.py search_saved_digest`); running it twice sends nothing new.
+    """
+    from messaging.notifications import notify
+
+    sent = 0
+    for saved_search in SavedSearch.objects.select_related("user").filter(frequency=SavedSearch.Frequency.DAILY):
+        with transaction.atomic():
+            pending = list(
+                SavedSearchMatch.objects.select_for_update(skip_locked=True)
+                .filter(saved_search=saved_search, notified_at__isnull=True)
+                .select_related("project")
+                .order_by("id")
+            )
+            if not pending:
+                continue
+            titles = ", ".join(m.project.title for m in pending[:5])
+            count = len(pending)
+            notify(
+                recipient=saved_search.user,
+                kind=SAVED_SEARCH_NOTIFICATION_KIND,
+                title=ngettext(
+                    "%(count)s nouveau projet (%(name)s)",
+                    "%(count)s nouveaux projets (%(name)s)",
+                    count,
+                )
+                % {"count": count, "name": saved_search.name},
+                body=titles,
+                url=_search_url(saved_search),
+            )
+            now = timezone.now()
+            SavedSearchMatch.objects.filter(pk__in=[m.pk for m in pending]).update(notified_at=now)
+            SavedSearch.objects.filter(pk=saved_search.pk).update(last_digest_at=now)
+            sent += 1
+    return sent
+
+
+def parse_saved_query(query: str) -> dict:
+    """The saved query string as a dict of lists (for the API)."""
+    return parse_qs(query)

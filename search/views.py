@@ -1,0 +1,131 @@
+"""Search pages: find a freelancer, find projects, saved searches (thin: selectors and services)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from marketplace.errors import DomainError
+from profiles.models import Availability, Municipality, Region, Skill
+from projects.models import Category
+from search import selectors, services
+from search.facets import LANGUAGE_LABELS
+from search.models import SavedSearch
+from search.params import freelancer_search_params, project_search_params
+
+RADIUS_CHOICES = [10, 25, 50, 100, 200, 500]
+
+
+class _SearchView(TemplateView):
+    parse = None
+    sort_choices: list = []
+
+    def search(self, params):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        status = 200
+        try:
+            params = type(self).parse(request.GET)
+        except DomainError as exc:
+            context["errors"] = exc.as_dict()
+            status = 400
+        else:
+            context["params"] = params
+            context["result"] = self.search(params)
+        context.update(self._form_context(request))
+        return self.render_to_response(context, status=status)
+
+    def _form_context(self, request):
+        near_name = ""
+        near = request.GET.get("near", "").strip()
+        if near.isdigit():
+            municipality = Municipality.objects.filter(pk=int(near)).first()
+            near_name = municipality.name if municipality else ""
+        chosen_skills = Skill.objects.filter(slug__in=request.GET.getlist("skills")).order_by("name")
+        return {
+            "form": request.GET,
+            "near_name": near_name,
+            "chosen_skills": chosen_skills,
+            "categories": Category.choices,
+            "regions": Region.choices,
+            "radius_choices": RADIUS_CHOICES,
+            "sort_choices": self.sort_choices,
+        }
+
+
+class FreelancerSearchView(_SearchView):
+    template_name = "search/freelancer_search.html"
+    parse = staticmethod(freelancer_search_params)
+    sort_choices = [
+        ("relevance", _("Pertinence")),
+        ("distance", _("Distance")),
+        ("rate", _("Taux horaire")),
+        ("rating", _("Évaluation")),
+    ]
+
+    def search(self, params):
+        return selectors.freelancer_search(params=params)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["languages"] = [(code, str(label)) for code, label in LANGUAGE_LABELS.items()]
+        context["availabilities"] = Availability.choices
+        return context
+
+
+class ProjectSearchView(_SearchView):
+    template_name = "search/project_search.html"
+    parse = staticmethod(project_search_params)
+    sort_choices = [
+        ("relevance", _("Pertinence")),
+        ("date", _("Plus récents")),
+        ("budget", _("Budget")),
+        ("distance", _("Distance")),
+    ]
+
+    def search(self, params):
+        return selectors.project_search(params=params, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["frequencies"] = SavedSearch.Frequency.choices
+        if self.request.user.is_authenticated:
+            context["saved_searches"] = selectors.saved_searches_for_user(user=self.request.user)
+        return context
+
+
+class SavedSearchCreateView(LoginRequiredMixin, View):
+    """Save the project search given in the `query` field."""
+
+    def post(self, request):
+        query = request.POST.get("query", "")[:2000]
+        back = reverse("project-search") + (f"?{query}" if query else "")
+        try:
+            params = project_search_params(QueryDict(query))
+            services.saved_search_create(
+                user=request.user,
+                params=params,
+                frequency=request.POST.get("frequency", ""),
+                name=request.POST.get("name", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Recherche sauvegardée : nous vous avertirons des nouveaux projets."))
+        return HttpResponseRedirect(back)
+
+
+class SavedSearchDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        try:
+            services.saved_search_delete(user=request.user, saved_search_id=pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Recherche sauvegardée supprimée."))
+        return HttpResponseRedirect(reverse("project-search"))

@@ -1,0 +1,28 @@
+/* Search pages: submit when the sort changes, and close the filters by default on phones. */
+(function () {
+  "use strict";
+  var form = document.getElementById("search-form");
+  if (!form) { return; }
+
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
+  });
+
+  // Empty fields make noisy URLs (and `near=` with a radius is refused): leave them out.
+  form.addEventListener("formdata", function (event) {
+    var data = event.formData;
+    var empty = [];
+    data.forEach(function (value, key) { if (value === "") { empty.push(key); } });
+    empty.forEach(function (key) {
+      var kept = data.getAll(key).filter(function (v) { return v !== ""; });
+      data.delete(key);
+      kept.forEach(function (v) { data.append(key, v); });
+    });
+    if (!data.get("near")) { data.delete("radius_km"); }
+  });
+
+  var panel = document.querySelector("[data-filters]");
+  if (panel && window.matchMedia("(max-width: 900px)").matches) {
+    panel.removeAttribute("open");
+  }
+})();
