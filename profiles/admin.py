@@ -8,20 +8,32 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import DomainError
 from profiles import services
-from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, Report, Skill, User
+from profiles.models import (
+    AccountDeletion,
+    DataExport,
+    EmailPreferences,
+    FreelancerProfile,
+    Municipality,
+    PortfolioImage,
+    PortfolioItem,
+    Report,
+    Skill,
+    User,
+)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
+    list_display = ["email", "name", "is_active", "is_staff", "date_joined", "erased_at"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "name"]
+    readonly_fields = ["last_login", "date_joined", "erased_at"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("name", "language")}),
         (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "erased_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
@@ -135,3 +147,34 @@ class ReportAdmin(admin.ModelAdmin):
         for report in queryset:
             services.report_dismiss(staff_user=request.user, report_id=report.pk)
         self.message_user(request, _("Signalement(s) rejeté(s)."), messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Privacy records change only through their services; staff may look, not edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(ReadOnlyAdmin):
+    list_display = ["user", "status", "created_at", "ready_at", "expires_at", "size"]
+    list_filter = ["status"]
+    search_fields = ["user__email"]
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(ReadOnlyAdmin):
+    list_display = ["user", "status", "created_at", "purge_after", "cancelled_at", "completed_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email"]
+
+
+@admin.register(EmailPreferences)
+class EmailPreferencesAdmin(ReadOnlyAdmin):
+    list_display = ["user", "frequency", "updated_at"]
+    list_filter = ["frequency"]
+    search_fields = ["user__email"]

@@ -154,3 +154,19 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 4}),
         help_text=_("Ce qui s'est passé, en quelques mots. Seule l'équipe de modération le lira."),
     )
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up field: without a name, other members would see part of the email address."""
+
+    name = forms.CharField(
+        label=_("Nom ou entreprise"),
+        max_length=120,
+        help_text=_("Affiché sur vos projets et vos évaluations."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request, user):
+        from profiles.services import account_name_set
+
+        account_name_set(user=user, name=self.cleaned_data["name"])

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import TimeStampedModel
 
-
 # How an erased account signs what it leaves behind (reviews, conversations).
 ERASED_MEMBER_NAME = _("Ancien membre")
 

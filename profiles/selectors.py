@@ -86,6 +86,31 @@ def freelancer_reviews(*, user_id: int) -> ReviewSummary:
 
 
 @dataclass
+class PaidSummary:
+    """What freelancers answered to "paid as agreed?" about one client."""
+
+    answers: int = 0  # freelancers who answered
+    yes: int = 0  # … and said "yes, as agreed"
+    late: int = 0
+
+
+def client_paid_summary(*, user_id: int) -> PaidSummary:
+    """How many freelancers say this client paid them as agreed (one query), for the client page and project pages."""
+    from projects.models import PaidAsAgreed, Review
+
+    paid = (
+        Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+        .exclude(paid_as_agreed="")
+        .aggregate(
+            answers=Count("id"),
+            yes=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.YES)),
+            late=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.LATE)),
+        )
+    )
+    return PaidSummary(answers=paid["answers"], yes=paid["yes"], late=paid["late"])
+
+
+@dataclass
 class ClientReputation:
     user: User
     reviews: ReviewSummary
@@ -97,24 +122,20 @@ class ClientReputation:
 
 def client_get(*, user_id: int) -> ClientReputation:
     """A client's public reputation: reviews from freelancers and how many say they were paid as agreed."""
-    from projects.models import PaidAsAgreed, Project, ProjectStatus, Review
+    from projects.models import Project, ProjectStatus, Review
 
     user = User.objects.select_related("freelancer_profile").filter(pk=user_id, is_active=True).first()
     if user is None:
         raise NotFound(_("Ce client n'existe pas."))
     reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
-    paid = reviews_qs.exclude(paid_as_agreed="").aggregate(
-        answers=Count("id"),
-        yes=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.YES)),
-        late=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.LATE)),
-    )
+    paid = client_paid_summary(user_id=user_id)
     published = Project.objects.filter(owner_id=user_id, is_hidden=False).exclude(status=ProjectStatus.DRAFT).count()
     return ClientReputation(
         user=user,
         reviews=_summarise(reviews_qs),
-        paid_answers=paid["answers"],
-        paid_as_agreed=paid["yes"],
-        paid_late=paid["late"],
+        paid_answers=paid.answers,
+        paid_as_agreed=paid.yes,
+        paid_late=paid.late,
         projects_published=published,
     )
 

@@ -135,6 +135,7 @@ def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, sn
     visitor.wait_for_url("**/comptes/signup/**")
     expect(visitor.locator("body")).to_contain_text("Votre projet est prêt.")
     visitor.fill("input[name=email]", "brasserie@exemple.qc.ca")
+    visitor.fill("input[name=name]", "Microbrasserie du Kamouraska")
     visitor.fill("input[name=password1]", PASSWORD)
     visitor.fill("input[name=password2]", PASSWORD)
     snap(visitor, "loop-signup-desktop")
@@ -147,7 +148,7 @@ def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, sn
     expect(client.locator(".project-description")).to_contain_text("trois bières en canette")
     expect(client.locator(".project-summary")).to_contain_text("Kamouraska")
     expect(client.locator(".project-summary")).to_contain_text("Design graphique")
-    assert "1 500,00 $" in spaced(client.locator(".project-summary .facts").inner_text())
+    assert "Budget forfaitaire\n1 500 $ – 3 000 $" in spaced(client.locator(".project-summary .facts").inner_text())
     expect(client.locator("#quotes")).to_contain_text("Aucune soumission pour l'instant.")
 
     # Julie creates her freelancer profile through the profile page, then quotes.

@@ -52,6 +52,7 @@ def test_visitor_publishes_a_project_by_signing_up_on_submit(asgi_server, new_pa
     page.click("button[value=publish]")
     page.wait_for_url("**/comptes/signup/**")
     page.fill("input[name=email]", "brasserie@exemple.qc.ca")
+    page.fill("input[name=name]", "Fromagerie du Littoral")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.click("form [type=submit]")
@@ -92,6 +93,12 @@ def test_pages_look_right_on_desktop_and_phone(asgi_server, new_page, screenshot
         visitor.goto(f"{base}/projets/")
         assert visitor.locator(".project-card").count() == 4
         screenshot(visitor, f"projects-list-{suffix}")
+        # Choosing a category filters at once (the home page links to the same ?categorie= address).
+        visitor.select_option("#f-category", "design")
+        visitor.wait_for_url("**/projets/?categorie=design")
+        assert visitor.locator(".project-card").count() == 0
+        assert "Aucun projet ouvert ne correspond à ces filtres" in visitor.locator(".empty").inner_text()
+        screenshot(visitor, f"projects-list-filtered-{suffix}")
 
         client = new_page(phone=phone)
         log_in(client, base, "client@exemple.qc.ca")
@@ -106,7 +113,16 @@ def test_pages_look_right_on_desktop_and_phone(asgi_server, new_page, screenshot
         freelancer.goto(f"{base}/projets/{project.pk}/")
         assert freelancer.locator("#my-quote").count() == 1
         assert freelancer.locator("#quotes").count() == 0
+        assert freelancer.locator(f".client-card a[href='/clients/{owner.pk}/']").count() == 2
         screenshot(freelancer, f"projects-detail-freelancer-{suffix}")
+        # A link to #my-quote lands with the section's top below the sticky header, not hidden under it.
+        freelancer.goto(f"{base}/projets/{project.pk}/#my-quote")
+        header_bottom = freelancer.locator(".site-header").bounding_box()["height"]
+        assert freelancer.locator("#my-quote").bounding_box()["y"] >= header_bottom
+        screenshot(freelancer, f"projects-detail-my-quote-anchor-{suffix}")
+        freelancer.goto(f"{base}/tableau-de-bord/")
+        assert freelancer.locator("#client-prompt").count() == 1
+        screenshot(freelancer, f"projects-dashboard-freelancer-{suffix}")
 
     # The client accepts one quote through the confirmation page.
     page = new_page()
@@ -118,3 +134,19 @@ def test_pages_look_right_on_desktop_and_phone(asgi_server, new_page, screenshot
     page.wait_for_url(f"**/projets/{project.pk}/**")
     assert "Attribué" in page.locator(".project-summary .status").inner_text()
     screenshot(page, "projects-awarded-owner-desktop")
+
+    # The others learn the platform's reason, not presented as the client's words.
+    declined = new_page(phone=True)
+    loser = Quote.objects.filter(project=project).exclude(pk=quote.pk).first()
+    log_in(declined, base, loser.freelancer.email)
+    declined.goto(f"{base}/projets/{project.pk}/#my-quote")
+    assert "Le client a retenu une autre soumission." in declined.locator(".decline-reason").inner_text()
+    assert "Raison donnée par le client" not in declined.locator(".decline-reason").inner_text()
+    screenshot(declined, "projects-declined-by-award-phone")
+
+    # Once completed, both dashboards list the project under "À évaluer".
+    page.click("text=Marquer comme terminé")
+    page.wait_for_load_state()
+    page.goto(f"{base}/tableau-de-bord/")
+    assert page.locator("#to-review").count() == 1
+    screenshot(page, "projects-dashboard-to-review-desktop")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from profiles.models import User
 from projects.models import Invitation, Project, ProjectStatus, Quote, QuoteStatus, Review
-from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, UserFactory
+from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 XSS = '<script>alert("x")</script><b>gras</b>'
@@ -31,7 +31,7 @@ def test_project_create_page_publishes_and_redirects(client, owner, project_data
     assert response.status_code == 302 and response["Location"] == f"/projets/{project.pk}/"
     assert project.status == ProjectStatus.OPEN
     page = client.get(response["Location"]).content.decode()
-    assert "500,00\u202f$ à 1\u202f500,00\u202f$" in page
+    assert "500\u202f$ – 1\u202f500\u202f$" in page
 
 
 def test_project_create_shows_every_error_and_saves_nothing(client, owner, project_data):
@@ -60,7 +60,12 @@ def test_visitor_writes_a_project_signs_up_and_finds_it_created(client, project_
 
     signup = client.post(
         response["Location"],
-        {"email": "nouvelle@exemple.qc.ca", "password1": "motdepasse-solide-123", "password2": "motdepasse-solide-123"},
+        {
+            "email": "nouvelle@exemple.qc.ca",
+            "name": "Ferme Les Trois Sœurs",
+            "password1": "motdepasse-solide-123",
+            "password2": "motdepasse-solide-123",
+        },
     )
     assert signup.status_code == 302
     assert signup["Location"] == "/projets/nouveau/reprendre/"
@@ -116,7 +121,8 @@ def test_quote_form_on_project_page_sends_a_quote(client, project, freelancer):
     quote = Quote.objects.get()
     assert (quote.pricing, quote.amount, quote.charges_taxes) == ("hourly", Decimal("65.00"), False)
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
-    assert "Taxes non applicables (petit fournisseur)" in page
+    # The label and its value read as one phrase: "Taxes : non applicables", never "Taxes : Taxes non applicables".
+    assert "<dt>Taxes</dt><dd>non applicables (petit fournisseur)</dd>" in page
     assert "65,00\u202f$/h × 20 h" in page
     assert "Maquettes" in page
 
@@ -267,10 +273,10 @@ def test_review_page_refuses_strangers(client, owner, project, freelancer):
     assert Review.objects.count() == 0
 
 
-def test_dashboard_shows_both_parts_with_french_dates(client, owner, project):
+def test_dashboard_shows_projects_with_french_dates(client, owner, project):
     client.force_login(owner)
     page = client.get(reverse("dashboard")).content.decode()
-    assert "Mes projets" in page and "Mes soumissions" in page
+    assert "Mes projets" in page
     months = [
         "janvier",
         "février",
@@ -291,3 +297,123 @@ def test_dashboard_shows_both_parts_with_french_dates(client, owner, project):
 def test_dashboard_needs_login(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
+
+
+# --- What a freelancer checks before quoting -----------------------------------------------------------
+
+
+def test_client_card_links_to_the_client_page_with_how_many_were_paid_as_agreed(client, owner, project, freelancer):
+    for answer in ["yes", "yes", "late"]:
+        ReviewFactory(
+            project=ProjectFactory(owner=owner, status=ProjectStatus.COMPLETED),
+            author=FreelancerProfileFactory().user,
+            subject=owner,
+            author_is_client=False,
+            paid_as_agreed=answer,
+        )
+    client.force_login(freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert f'<a href="/clients/{owner.pk}/"><strong>Fromagerie du Littoral</strong></a>' in page
+    assert "2 pigistes sur 3 disent avoir été payés comme convenu." in page
+
+
+def test_client_card_says_when_no_freelancer_has_reviewed_the_client_yet(client, project):
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "Aucun pigiste ne l'a encore évalué." in page
+
+
+def test_report_link_shows_for_signed_in_visitors_other_than_the_owner(client, owner, project, freelancer):
+    report_url = f"/signaler/project/{project.pk}/"
+    assert report_url not in client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    client.force_login(owner)
+    assert report_url not in client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    client.force_login(freelancer)
+    assert report_url in client.get(reverse("project-detail", args=[project.pk])).content.decode()
+
+
+def test_quote_authors_in_the_comparison_table_link_to_their_profile(client, owner, project, freelancer):
+    QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert f'<a href="/pigistes/{freelancer.freelancer_profile.pk}/">Julie Gagnon</a>' in page
+
+
+def test_a_reason_the_platform_wrote_is_not_presented_as_the_clients(client, owner, project, freelancer):
+    winner = QuoteFactory(project=project)
+    QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-accept", args=[winner.pk]))
+    client.force_login(freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "Le client a retenu une autre soumission." in page
+    assert "Raison donnée par le client" not in page
+
+
+def test_a_reason_the_client_wrote_is_labelled_as_theirs(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-decline", args=[quote.pk]), {"reason": "Budget dépassé."})
+    client.force_login(freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "<strong>Raison donnée par le client :</strong> Budget dépassé." in page
+
+
+# --- Dashboards fit the roles a member actually plays --------------------------------------------------
+
+
+def test_a_pure_client_is_invited_to_create_a_freelancer_profile_instead_of_empty_quotes(client, owner, project):
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="client-projects"' in page
+    assert "Mes soumissions" not in page
+    assert 'id="freelancer-prompt"' in page and 'href="/mon-profil/"' in page
+
+
+def test_a_pure_freelancer_gets_a_publish_prompt_instead_of_empty_projects(client, freelancer):
+    client.force_login(freelancer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Mes soumissions" in page
+    assert 'id="client-projects"' not in page
+    assert 'id="client-prompt"' in page
+    assert 'id="freelancer-prompt"' not in page
+
+
+def test_a_member_playing_both_roles_sees_both_cards_and_no_prompt(client, freelancer):
+    ProjectFactory(owner=freelancer, title="Traduction de notre site")
+    client.force_login(freelancer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Mes projets" in page and "Mes soumissions" in page
+    assert "role-prompt" not in page
+
+
+def test_dashboard_lists_completed_projects_to_review_for_both_sides_until_reviewed(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-accept", args=[quote.pk]))
+    assert "À évaluer" not in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("project-complete", args=[project.pk]))
+    review_url = reverse("review-create", args=[project.pk])
+
+    for user, button in [(owner, "Évaluer le pigiste"), (freelancer, "Évaluer le client")]:
+        client.force_login(user)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert "À évaluer" in page
+        assert f'<a class="button button-small" href="{review_url}">{button}</a>' in page
+
+    client.force_login(owner)
+    client.post(review_url, {"rating": "5", "comment": "Merci !"})
+    assert "À évaluer" not in client.get(reverse("dashboard")).content.decode()
+    client.force_login(freelancer)
+    assert review_url in client.get(reverse("dashboard")).content.decode()
+
+
+# --- Project list filters ------------------------------------------------------------------------------
+
+
+def test_project_list_filters_by_category_from_the_home_page_link(client):
+    ProjectFactory(title="Logo de microbrasserie", category="design")
+    ProjectFactory(title="Tenue de livres mensuelle", category="accounting")
+    page = client.get(reverse("project-list") + "?categorie=design").content.decode()
+    assert "Logo de microbrasserie" in page and "Tenue de livres mensuelle" not in page
+    assert '<option value="design" selected>Design graphique</option>' in page
+    assert 'name="distance"' in page

@@ -1,13 +1,2 @@
-# Quebec French: "25 novembre 2026", "1 234,50" (narrow no-break space).
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y, H \\h i"
-SHORT_DATE_FORMAT = "Y-m-d"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
-TIME_FORMAT = "H \\h i"
-MONTH_DAY_FORMAT = "j F"
-YEAR_MONTH_FORMAT = "F Y"
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\u202f"
-NUMBER_GROUPING = 3
-FIRST_DAY_OF_WEEK = 0
+# Plain "fr" (a browser asking for French without a region) gets the Quebec formats too.
+from marketplace.formats.fr_CA.formats import *  # noqa: F403

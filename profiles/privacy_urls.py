@@ -1,0 +1,18 @@
+"""Privacy pages (Loi 25), included at the site root."""
+
+from django.urls import path
+
+from profiles import privacy_views as views
+
+urlpatterns = [
+    path("confidentialite/", views.PrivacyPolicyView.as_view(), name="privacy-policy"),
+    path("compte/confidentialite/", views.PrivacySettingsView.as_view(), name="privacy-settings"),
+    path("compte/confidentialite/archive/", views.DataExportRequestView.as_view(), name="data-export-request"),
+    path(
+        "compte/confidentialite/archive/<uuid:token>/",
+        views.DataExportDownloadView.as_view(),
+        name="data-export-download",
+    ),
+    path("compte/supprimer/", views.AccountDeleteView.as_view(), name="account-delete"),
+    path("compte/courriels/", views.EmailPreferencesView.as_view(), name="email-preferences"),
+]

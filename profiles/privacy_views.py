@@ -1,0 +1,177 @@
+"""Web pages for privacy rights (Loi 25): thin, the rules live in profiles.privacy."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from marketplace.errors import DomainError, NotFound
+from marketplace.storage import private_file_response
+from profiles import privacy
+from profiles.models import DigestFrequency
+
+
+def _apply_error(form: forms.Form, error: DomainError) -> None:
+    errors = error.errors or {None: [error.message]}
+    for field, msgs in errors.items():
+        for message in msgs:
+            form.add_error(field if field in form.fields else None, str(message))
+
+
+class AccountDeletionForm(forms.Form):
+    confirmation = forms.CharField(
+        label=gettext_lazy("Tapez votre adresse courriel pour confirmer"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "email"}),
+    )
+
+
+class EmailPreferencesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("M'écrire pour"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("À quelle fréquence"),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = privacy.email_kind_choices()
+
+
+def privacy_contact_email() -> str:
+    """The address people write to about their personal information."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+
+
+class PrivacyPolicyView(TemplateView):
+    template_name = "privacy/policy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            contact_email=privacy_contact_email(),
+            settings_url=reverse("privacy-settings"),
+            export_days=privacy.EXPORT_LINK_DAYS,
+            grace_days=privacy.DELETION_GRACE_DAYS,
+        )
+        return context
+
+
+class PrivacySettingsView(LoginRequiredMixin, TemplateView):
+    """The member's privacy page: their data archive and the way to delete their account."""
+
+    template_name = "privacy/settings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            export=privacy.data_export_latest(user=self.request.user),
+            export_days=privacy.EXPORT_LINK_DAYS,
+            grace_days=privacy.DELETION_GRACE_DAYS,
+        )
+        return context
+
+
+class DataExportRequestView(LoginRequiredMixin, View):
+    def post(self, request):
+        try:
+            privacy.data_export_request(user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("C'est parti : votre archive se prépare. Nous vous écrirons dès qu'elle sera prête."),
+            )
+        return HttpResponseRedirect(reverse("privacy-settings"))
+
+
+class DataExportDownloadView(LoginRequiredMixin, View):
+    def get(self, request, token):
+        try:
+            export = privacy.data_export_get_for_download(user=request.user, token=token)
+        except NotFound as error:
+            raise Http404(str(error.message)) from None
+        except privacy.Gone as error:
+            return render(request, "privacy/export_gone.html", {"message": error.message}, status=410)
+        return private_file_response(
+            name=export.file_key,
+            download_name=privacy.data_export_filename(export),
+            content_type="application/zip",
+        )
+
+
+class AccountDeleteView(LoginRequiredMixin, View):
+    template_name = "privacy/account_delete.html"
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "grace_days": privacy.DELETION_GRACE_DAYS}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self._render(request, AccountDeletionForm())
+
+    def post(self, request):
+        form = AccountDeletionForm(request.POST)
+        if form.is_valid():
+            try:
+                deletion = privacy.account_deletion_request(
+                    user=request.user, confirmation=form.cleaned_data["confirmation"]
+                )
+            except DomainError as error:
+                _apply_error(form, error)
+            else:
+                email = request.user.email
+                # Signed out now, so that signing in again is the clear, deliberate act that cancels.
+                logout(request)
+                return render(
+                    request,
+                    "privacy/deletion_scheduled.html",
+                    {"deletion": deletion, "email": email, "grace_days": privacy.DELETION_GRACE_DAYS},
+                )
+        return self._render(request, form, status=400)
+
+
+class EmailPreferencesView(LoginRequiredMixin, View):
+    template_name = "privacy/email_preferences.html"
+
+    def _render(self, request, form, status=200):
+        return render(request, self.template_name, {"form": form}, status=status)
+
+    def get(self, request):
+        prefs = privacy.email_preferences_get(user=request.user)
+        enabled = [kind for kind, _label in privacy.email_kind_choices() if kind not in prefs.disabled_kinds]
+        return self._render(request, EmailPreferencesForm(initial={"kinds": enabled, "frequency": prefs.frequency}))
+
+    def post(self, request):
+        form = EmailPreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                privacy.email_preferences_save(
+                    user=request.user,
+                    enabled_kinds=form.cleaned_data["kinds"],
+                    frequency=form.cleaned_data["frequency"],
+                )
+            except DomainError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("Vos préférences de courriel sont enregistrées."))
+                return HttpResponseRedirect(reverse("email-preferences"))
+        return self._render(request, form, status=400)

@@ -1,0 +1,20 @@
+"""Writes on the account itself (not the freelancer profile)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import ValidationFailed
+from profiles.models import User
+
+NAME_MAX_LENGTH = 120
+
+
+def account_name_set(*, user: User, name: str) -> User:
+    """Set the name other members see on a client's projects and reviews."""
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValidationFailed(_("Indiquez votre nom ou celui de votre entreprise."), field="name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationFailed(_("120 caractères au maximum."), field="name")
+    user.name = name
+    user.save(update_fields=["name"])
+    return user

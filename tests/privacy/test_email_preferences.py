@@ -1,0 +1,101 @@
+"""Email preferences: each kind on or off, how often; `email_allowed` is what the email tasks ask."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace.errors import ValidationFailed
+from messaging.models import Notification, NotificationKind
+from profiles import privacy
+from profiles.models import DigestFrequency, EmailPreferences
+from tests.factories import UserFactory
+
+ALL_KINDS = [kind for kind, _label in privacy.email_kind_choices()]
+
+
+def test_by_default_every_kind_is_emailed_right_away(db):
+    user = UserFactory()
+    assert all(privacy.email_allowed(user=user, kind=kind) for kind in ALL_KINDS)
+    assert privacy.UNREAD_MESSAGES in ALL_KINDS
+    assert set(NotificationKind.values) <= set(ALL_KINDS)
+
+
+def test_the_page_shows_the_defaults_then_saves_the_members_choices(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("email-preferences")).content.decode()
+    assert page.count('name="kinds"') == len(ALL_KINDS)
+    assert page.count("checked") == len(ALL_KINDS) + 1  # Every kind, and "immediate".
+    assert "Nouvelle évaluation" in page and "Messages non lus dans une conversation" in page
+
+    keep = [NotificationKind.QUOTE_ACCEPTED, NotificationKind.INVITATION]
+    response = client.post(reverse("email-preferences"), {"kinds": keep, "frequency": "immediate"}, follow=True)
+    assert "Vos préférences de courriel sont enregistrées." in response.content.decode()
+    prefs = EmailPreferences.objects.get(user=user)
+    assert set(prefs.disabled_kinds) == set(ALL_KINDS) - set(keep)
+    assert privacy.email_allowed(user=user, kind=NotificationKind.QUOTE_ACCEPTED)
+    assert privacy.email_allowed(user=user, kind="invitation")
+    assert not privacy.email_allowed(user=user, kind=NotificationKind.REVIEW_RECEIVED)
+    assert not privacy.email_allowed(user=user, kind=privacy.UNREAD_MESSAGES)
+
+    page = client.get(reverse("email-preferences")).content.decode()
+    assert page.count("checked") == len(keep) + 1
+
+
+@pytest.mark.parametrize("frequency", [DigestFrequency.DAILY, DigestFrequency.NEVER])
+def test_a_daily_digest_or_no_email_stops_immediate_emails(db, frequency):
+    user = UserFactory()
+    privacy.email_preferences_save(user=user, enabled_kinds=ALL_KINDS, frequency=frequency)
+    assert not any(privacy.email_allowed(user=user, kind=kind) for kind in ALL_KINDS)
+
+
+def test_an_unknown_kind_or_frequency_is_refused_and_nothing_is_saved(client, db):
+    user = UserFactory()
+    with pytest.raises(ValidationFailed) as refused:
+        privacy.email_preferences_save(user=user, enabled_kinds=["spam"], frequency="immediate")
+    assert str(refused.value.message) == "Type de courriel inconnu."
+    with pytest.raises(ValidationFailed) as refused:
+        privacy.email_preferences_save(user=user, enabled_kinds=[], frequency="hourly")
+    assert str(refused.value.message) == "Choisissez une fréquence dans la liste."
+    client.force_login(user)
+    response = client.post(reverse("email-preferences"), {"kinds": ["invitation"], "frequency": "hourly"})
+    assert response.status_code == 400
+    assert "hourly" in response.content.decode()  # Django names the bad choice.
+    assert not EmailPreferences.objects.filter(user=user).exists()
+
+
+def test_an_erased_or_inactive_account_gets_no_email(db, run_on_commit):
+    erased = UserFactory()
+    run_on_commit(privacy.account_purge, user_id=erased.pk)
+    erased.refresh_from_db()
+    inactive = UserFactory(is_active=False)
+    for user in (erased, inactive):
+        assert not privacy.email_allowed(user=user, kind=NotificationKind.QUOTE_RECEIVED)
+
+
+def test_the_daily_digest_lists_pending_notifications_once_a_day(db):
+    user = UserFactory()
+    privacy.email_preferences_save(
+        user=user, enabled_kinds=[NotificationKind.QUOTE_RECEIVED], frequency=DigestFrequency.DAILY
+    )
+    wanted = Notification.objects.create(
+        recipient=user, kind=NotificationKind.QUOTE_RECEIVED, title="Soumission de Marc", url="/projets/1/"
+    )
+    muted = Notification.objects.create(recipient=user, kind=NotificationKind.REVIEW_RECEIVED, title="Évaluation reçue")
+    UserFactory()  # Someone on the defaults gets no digest.
+
+    assert privacy.email_digests_send() == 1
+    [email] = mail.outbox
+    assert email.to == [user.email] and email.subject == "Votre résumé quotidien Pigiste QC"
+    assert "Soumission de Marc" in email.body and "Évaluation reçue" not in email.body
+    wanted.refresh_from_db()
+    muted.refresh_from_db()
+    assert wanted.emailed_at is not None and muted.emailed_at is None
+
+    Notification.objects.create(recipient=user, kind=NotificationKind.QUOTE_RECEIVED, title="Deuxième")
+    assert privacy.email_digests_send() == 0  # Not twice in a day.
+    assert privacy.email_digests_send(now=timezone.now() + datetime.timedelta(days=1)) == 1
+    assert "Deuxième" in mail.outbox[-1].body and "Soumission de Marc" not in mail.outbox[-1].body
