@@ -111,6 +111,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "line_items",
             "status",
             "decline_reason",
+            "decline_reason_by_system",
             "revision_requested_at",
             "revision_note",
             "created_at",

@@ -151,6 +151,9 @@ class Quote(TimeStampedModel):
     message = models.TextField(_("message"), max_length=5000)
     status = models.CharField(max_length=12, choices=QuoteStatus.choices, default=QuoteStatus.PENDING, db_index=True)
     decline_reason = models.TextField(_("raison du refus"), max_length=1000, blank=True)
+    # True when the platform wrote the reason (another quote was accepted, the project was cancelled or closed),
+    # so pages don't present it as the client's own words.
+    decline_reason_by_system = models.BooleanField(default=False, editable=False)
     revision_requested_at = models.DateTimeField(null=True, blank=True)
     revision_note = models.TextField(_("révision demandée"), max_length=1000, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from profiles.selectors import PaidSummary, client_paid_summary
 from projects.models import (
     LIVE_QUOTE_STATUSES,
     Category,
     Invitation,
-    PaidAsAgreed,
     Project,
     ProjectStatus,
     Quote,
@@ -121,6 +121,7 @@ class ProjectPage:
     my_review: Review | None = None
     can_review: bool = False
     can_edit_review: bool = False
+    client_paid: PaidSummary | None = None  # non-owners: what freelancers say about paying this client
 
 
 def _project_detail_queryset(user) -> QuerySet[Project]:
@@ -161,6 +162,9 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
             page.hired_quote = page.my_quote
     elif not user.is_authenticated:
         page.can_quote = page.takes_quotes and project.visibility == Visibility.PUBLIC
+    if not is_owner:
+        # So a freelancer can check the client pays before quoting.
+        page.client_paid = client_paid_summary(user_id=project.owner_id)
     if project.status == ProjectStatus.COMPLETED:
         page.reviews = list(
             Review.objects.filter(project=project, is_hidden=False).select_related("author__freelancer_profile")
@@ -219,16 +223,13 @@ def projects_open_for_invitation(*, user) -> list[Project]:
     )
 
 
-def client_paid_as_agreed_summary(*, user_id: int) -> dict:
-    """How many freelancers said this client paid as agreed, late, or not: `{"yes": n, "late": n, "no": n, "total": n}`."""
-    rows = (
-        Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
-        .values("paid_as_agreed")
-        .annotate(n=Count("id"))
+def projects_to_review(*, user, limit: int = 20) -> list[Project]:
+    """Completed projects where this user (client or hired freelancer) has not left their review yet (one query)."""
+    hired = Quote.objects.filter(project=OuterRef("pk"), freelancer=user, status=QuoteStatus.ACCEPTED)
+    reviewed = Review.objects.filter(project=OuterRef("pk"), author=user)
+    return list(
+        Project.objects.filter(status=ProjectStatus.COMPLETED)
+        .filter(Q(owner=user) | Q(Exists(hired)))
+        .exclude(Exists(reviewed))
+        .order_by("-completed_at", "-id")[:limit]
     )
-    summary = {choice: 0 for choice in PaidAsAgreed.values}
-    for row in rows:
-        if row["paid_as_agreed"] in summary:
-            summary[row["paid_as_agreed"]] = row["n"]
-    summary["total"] = sum(summary.values())
-    return summary

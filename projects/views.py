@@ -485,6 +485,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             client_projects=selectors.client_dashboard(user=user),
             freelancer=freelancer,
             has_profile=FreelancerProfile.objects.filter(user=user).exists(),
+            to_review=selectors.projects_to_review(user=user),
         )
         return context
 

@@ -270,7 +270,8 @@ def _decline_live_quotes(project: Project, *, reason, exclude_id: int | None = N
         quote.decided_at = now
         if reason:
             quote.decline_reason = str(reason)
-        quote.save(update_fields=["status", "decided_at", "decline_reason", "updated_at"])
+            quote.decline_reason_by_system = True
+        quote.save(update_fields=["status", "decided_at", "decline_reason", "decline_reason_by_system", "updated_at"])
         after_commit_quote_changed(quote)
     return quotes
 

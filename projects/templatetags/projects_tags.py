@@ -1,5 +1,7 @@
 """Display helpers for projects and quotes: budgets, prices, taxes."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -9,16 +11,24 @@ from projects.models import BudgetType, Pricing
 register = template.Library()
 
 
+def _whole_money(amount) -> str:
+    """Budgets are round figures: "1 500 $" reads faster than "1 500,00 $" (cents kept when there are some)."""
+    text = format_money(amount)
+    if Decimal(amount) == Decimal(amount).to_integral_value():
+        text = text.replace(",00", "").replace(".00", "")
+    return text
+
+
 @register.filter
 def budget(project) -> str:
-    """ "2 000,00 $ à 5 000,00 $", "65,00 $/h au plus", or "À discuter"."""
+    """ "2 000 $ – 5 000 $", "65 $/h – 80 $/h", "jusqu'à 900 $", or "À discuter": short enough not to wrap."""
     if project.budget_type == BudgetType.TO_DISCUSS or (project.budget_min is None and project.budget_max is None):
         return _("À discuter")
     suffix = _("/h") if project.budget_type == BudgetType.HOURLY else ""
-    low = format_money(project.budget_min) + suffix if project.budget_min is not None else ""
-    high = format_money(project.budget_max) + suffix if project.budget_max is not None else ""
+    low = _whole_money(project.budget_min) + suffix if project.budget_min is not None else ""
+    high = _whole_money(project.budget_max) + suffix if project.budget_max is not None else ""
     if low and high:
-        return low if project.budget_min == project.budget_max else _("%(low)s à %(high)s") % {"low": low, "high": high}
+        return low if project.budget_min == project.budget_max else _("%(low)s – %(high)s") % {"low": low, "high": high}
     if high:
         return _("jusqu'à %(amount)s") % {"amount": high}
     return _("à partir de %(amount)s") % {"amount": low}
@@ -38,6 +48,15 @@ def quote_price(quote) -> str:
 
 @register.filter
 def taxes_label(quote) -> str:
+    """The value shown after a "Taxes" label: "TPS et TVQ en sus" or "non applicables (petit fournisseur)"."""
     if quote.charges_taxes:
         return _("TPS et TVQ en sus")
-    return _("Taxes non applicables (petit fournisseur)")
+    return _("non applicables (petit fournisseur)")
+
+
+@register.filter
+def taxes_note(quote) -> str:
+    """The same fact standing alone, without a label (under a price in the comparison table)."""
+    if quote.charges_taxes:
+        return _("TPS et TVQ en sus")
+    return _("Sans taxes (petit fournisseur)")

@@ -20,6 +20,9 @@
   document.addEventListener("change", function (event) {
     if (event.target.name === "budget_type") toggleBudgetRange();
     if (event.target.name === "pricing") toggleHours();
+    // List filters apply as soon as they change; the "Filtrer" button stays for keyboards and no-JS.
+    var filters = event.target.form;
+    if (filters && filters.hasAttribute("data-auto-submit")) filters.submit();
   });
   document.addEventListener("DOMContentLoaded", function () {
     toggleBudgetRange();

@@ -10,7 +10,7 @@ from django.utils import timezone
 from marketplace.errors import NotFound
 from projects import selectors
 from projects.models import ProjectStatus, QuoteStatus, Visibility
-from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, UserFactory
+from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, ReviewFactory, UserFactory
 
 from .factories import InvitationFactory
 
@@ -145,9 +145,47 @@ def test_dashboards_run_a_constant_number_of_queries(client, django_assert_max_n
         QuoteFactory(project=project)
         QuoteFactory(freelancer=user)
         InvitationFactory(freelancer=user)
+        # Completed on both sides and not reviewed yet: listed under "À évaluer".
+        ProjectFactory(owner=user, status=ProjectStatus.COMPLETED)
+        QuoteFactory(
+            freelancer=user, status=QuoteStatus.ACCEPTED, project=ProjectFactory(status=ProjectStatus.COMPLETED)
+        )
     client.force_login(user)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    assert len(response.context["client_projects"]) == 15
-    assert len(response.context["freelancer"].quotes) == 15
+    assert len(response.context["client_projects"]) == 30
+    assert len(response.context["freelancer"].quotes) == 30
+    assert len(response.context["to_review"]) == 20  # the 20 most recent; more would crowd the page
+
+
+def test_project_page_for_a_freelancer_runs_a_constant_number_of_queries(
+    client, owner, project, freelancer, django_assert_max_num_queries
+):
+    QuoteFactory(project=project, freelancer=freelancer)
+    for _ in range(10):
+        ReviewFactory(
+            project=ProjectFactory(owner=owner, status=ProjectStatus.COMPLETED),
+            subject=owner,
+            author=FreelancerProfileFactory().user,
+            author_is_client=False,
+            paid_as_agreed="yes",
+        )
+    client.force_login(freelancer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("project-detail", args=[project.pk]))
+    assert response.context["page"].client_paid.yes == 10
+
+
+def test_projects_to_review_are_the_completed_ones_of_both_parties_only(owner, freelancer, other_freelancer):
+    completed = ProjectFactory(owner=owner, status=ProjectStatus.COMPLETED)
+    QuoteFactory(project=completed, freelancer=freelancer, status=QuoteStatus.ACCEPTED)
+    QuoteFactory(project=completed, freelancer=other_freelancer, status=QuoteStatus.DECLINED)
+    ProjectFactory(owner=owner, status=ProjectStatus.AWARDED)
+
+    assert selectors.projects_to_review(user=owner) == [completed]
+    assert selectors.projects_to_review(user=freelancer) == [completed]
+    assert selectors.projects_to_review(user=other_freelancer) == []
+    ReviewFactory(project=completed, author=freelancer, subject=owner, author_is_client=False, paid_as_agreed="yes")
+    assert selectors.projects_to_review(user=freelancer) == []
+    assert selectors.projects_to_review(user=owner) == [completed]

@@ -432,6 +432,25 @@ def test_accept_awards_the_project_and_declines_the_others(
     assert sorted(pushed_quotes) == sorted([(winner.pk, "accepted"), (loser.pk, "declined")])
 
 
+def test_reasons_the_platform_writes_are_flagged_and_the_clients_own_are_not(
+    project, owner, freelancer, other_freelancer
+):
+    declined_by_client = QuoteFactory(project=project)
+    services.quote_decline(user=owner, quote_id=declined_by_client.pk, reason="Trop loin de chez nous.")
+    winner = QuoteFactory(project=project, freelancer=freelancer)
+    loser = QuoteFactory(project=project, freelancer=other_freelancer)
+    services.quote_accept(user=owner, quote_id=winner.pk)
+    cancelled_project = ProjectFactory(owner=owner)
+    on_cancelled = QuoteFactory(project=cancelled_project, freelancer=freelancer)
+    services.project_cancel(user=owner, project_id=cancelled_project.pk)
+
+    rows = dict(Quote.objects.values_list("pk", "decline_reason_by_system"))
+    assert rows[declined_by_client.pk] is False
+    assert (rows[loser.pk], rows[on_cancelled.pk], rows[winner.pk]) == (True, True, False)
+    loser.refresh_from_db()
+    assert loser.decline_reason == "Le client a retenu une autre soumission."
+
+
 def test_accept_on_an_awarded_project_is_refused_and_changes_nothing(project, owner, freelancer, other_freelancer):
     winner = QuoteFactory(project=project, freelancer=freelancer)
     services.quote_accept(user=owner, quote_id=winner.pk)
@@ -506,9 +525,9 @@ def test_both_sides_review_each_other_and_ratings_follow(completed, owner, freel
     assert (profile.rating_average, profile.rating_count) == (Decimal("4.00"), 1)
     assert kinds_for(freelancer).count(NotificationKind.REVIEW_RECEIVED) == 1
     assert kinds_for(owner).count(NotificationKind.REVIEW_RECEIVED) == 1
-    from projects.selectors import client_paid_as_agreed_summary
+    from profiles.selectors import PaidSummary, client_paid_summary
 
-    assert client_paid_as_agreed_summary(user_id=owner.pk) == {"yes": 1, "late": 0, "no": 0, "total": 1}
+    assert client_paid_summary(user_id=owner.pk) == PaidSummary(answers=1, yes=1, late=0)
 
 
 def test_freelancer_review_must_say_whether_they_were_paid(completed, freelancer):
