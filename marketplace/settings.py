@@ -10,7 +10,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -51,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "csp",
@@ -262,6 +262,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Projets, soumissions, profils de pigistes et messagerie.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the drf-spectacular-sidecar package, served by us: no CDN, no inline script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Security (production values come from the environment) -------------------
@@ -298,9 +301,6 @@ if AWS_STORAGE_BUCKET_NAME:
     else:
         _MEDIA_ORIGINS.append("https://*.amazonaws.com")
 CONTENT_SECURITY_POLICY = {
-    # The API docs page (drf-spectacular's Swagger UI) loads its bundle from a CDN with an inline
-    # bootstrap script; it holds no user content and is excluded until it is self-hosted.
-    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -320,6 +320,14 @@ CONTENT_SECURITY_POLICY = {
 # --- Rate limits --------------------------------------------------------------
 # allauth's own limits (login lockout after repeated failures per email and IP, sign-up, password
 # reset); "N/period/per" where per is ip, key (the email) or user. Our views use marketplace.ratelimit.
+# Our own limits, per user and per IP, shared by the web pages and the API (marketplace/ratelimit.py).
+RATE_LIMITS = {
+    "project-create": "20/h",
+    "quote-submit": "30/h",
+    "report-create": "10/h",
+    "message-send": "20/10s",
+    "search": "60/m",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Lockout: 5 failures for one email in 5 minutes, 20 per IP in 5 minutes (a shared library IP).

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError, NotFound
 from marketplace.errors import PermissionDenied as DomainPermissionDenied
+from marketplace.ratelimit import ratelimit
 from profiles import selectors, services
 from profiles.forms import PortfolioItemForm, ProfileForm, ReportForm, apply_domain_error
 
@@ -196,6 +197,7 @@ class ReportCreateView(LoginRequiredMixin, View):
     def get(self, request, kind, pk):
         return render(request, self.template_name, self._context(request, kind, pk, ReportForm()))
 
+    @ratelimit(scope="report-create")
     def post(self, request, kind, pk):
         form = ReportForm(request.POST)
         if form.is_valid():

@@ -8,6 +8,7 @@ from rest_framework import mixins, permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from marketplace.ratelimit import ratelimit
 from projects import selectors, services
 from projects.models import (
     BudgetType,
@@ -206,6 +207,7 @@ class ProjectListCreateAPI(mixins.ListModelMixin, GenericAPIView):
         return self.list(request, *args, **kwargs)
 
     @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})
+    @ratelimit(scope="project-create")
     def post(self, request):
         data = _input(ProjectInputSerializer, request)
         publish = data.pop("status", ProjectStatus.DRAFT) == ProjectStatus.OPEN
@@ -262,6 +264,7 @@ class ProjectQuotesAPI(GenericAPIView):
         return Response(QuoteSerializer(quotes, many=True).data)
 
     @extend_schema(request=QuoteInputSerializer, responses={201: QuoteSerializer})
+    @ratelimit(scope="quote-submit")
     def post(self, request, pk):
         data = _input(QuoteInputSerializer, request)
         quote = services.quote_submit(user=request.user, project_id=pk, data=data)

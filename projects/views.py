@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError, NotFound
 from marketplace.errors import PermissionDenied as DomainPermissionDenied
+from marketplace.ratelimit import ratelimit
 from profiles.models import FreelancerProfile
 from projects import selectors, services
 from projects.forms import (
@@ -81,6 +82,7 @@ class ProjectCreateView(View):
     def get(self, request):
         return render(request, self.template_name, _project_form_context(ProjectForm(), creating=True))
 
+    @ratelimit(scope="project-create")
     def post(self, request):
         form = ProjectForm(request.POST)
         publish = request.POST.get("action") != "draft"
@@ -280,6 +282,7 @@ class ProjectCompleteView(_PostActionView):
 class QuoteCreateView(View):
     """POST a quote from the project page; errors re-render that page with the form."""
 
+    @ratelimit(scope="quote-submit")
     def post(self, request, pk):
         if not request.user.is_authenticated:
             return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": _project_url(pk)}))
