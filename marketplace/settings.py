@@ -143,7 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr-ca"
 # Each language is named in itself, as on every language switch.
 LANGUAGES = [("fr-ca", "Français"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/overrides holds our Quebec wording of django-allauth's pages; makemessages leaves it alone.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
