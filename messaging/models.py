@@ -1,4 +1,6 @@
-"""Notifications (and, later, conversations)."""
+"""Notifications, conversations and messages."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +19,7 @@ class NotificationKind(models.TextChoices):
     PROJECT_CLOSED = "project_closed", _("Projet fermé")
     DECISION_REMINDER = "decision_reminder", _("Rappel : décision attendue")
     REVIEW_RECEIVED = "review_received", _("Nouvelle évaluation")
+    SAVED_SEARCH_MATCH = "saved_search_match", _("Nouveau projet pour une recherche sauvegardée")
 
 
 class Notification(TimeStampedModel):
@@ -37,3 +40,109 @@ class Notification(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+
+class Conversation(TimeStampedModel):
+    """One client and one freelancer talking about one project."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="conversations")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Denormalised under the conversation's row lock so the inbox sorts and pages cheaply.
+    last_message_id = models.BigIntegerField(default=0)
+    last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "client", "freelancer"], name="one_conversation_per_pair"),
+            models.CheckConstraint(condition=~models.Q(client=models.F("freelancer")), name="conversation_two_people"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.client} / {self.freelancer}"
+
+    def other_user_id(self, user_id: int) -> int:
+        return self.freelancer_id if user_id == self.client_id else self.client_id
+
+
+class Participant(models.Model):
+    """A member's side of a conversation: how far they read, and when we last emailed them about it."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_memberships"
+    )
+    last_read_id = models.BigIntegerField(default=0)
+    last_emailed_at = models.DateTimeField(null=True, blank=True)
+    last_emailed_message_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="one_participant_per_user")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.conversation_id}"
+
+
+class Message(models.Model):
+    """A message; its id is the server id and increases within a conversation (inserts lock the conversation)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The sender's own id for the message: a resend after a dropped connection finds the saved one.
+    client_id = models.UUIDField()
+    body = models.TextField(max_length=5000, blank=True)
+    # Fingerprint of body + attachments, to refuse a reused client id carrying different content.
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [models.UniqueConstraint(fields=["sender", "client_id"], name="one_message_per_client_id")]
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="message_conversation_idx"),
+            models.Index(fields=["sender", "created_at"], name="message_sender_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.body[:40]}"
+
+
+def attachment_key(instance, filename):
+    """A random storage key: never guessable, never overwritten, never derived from the user's file name."""
+    return f"messaging/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_key, max_length=200)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Block(TimeStampedModel):
+    """`blocker` refuses any new message with `blocked`, both ways; history stays readable."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")]

@@ -1,3 +1,7 @@
-"""WebSocket routes (the consumer arrives with the messaging issue)."""
+"""WebSocket routes: one socket per tab at /ws/."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from messaging.consumers import LiveConsumer
+
+websocket_urlpatterns = [path("ws/", LiveConsumer.as_asgi())]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from messaging.models import Notification
+from profiles.privacy import email_allowed
 
 
 @task()
@@ -20,6 +21,9 @@ def send_notification_email(*, notification_id: int) -> None:
         if notification is None or notification.emailed_at is not None:
             return
         recipient = notification.recipient
+        if not email_allowed(user=recipient, kind=notification.kind):
+            # Turned off, or wanted in the daily digest: `emailed_at` stays empty for the digest.
+            return
         with translation.override(recipient.language or "fr-ca"):
             body = notification.body
             if notification.url:
@@ -33,3 +37,35 @@ def send_notification_email(*, notification_id: int) -> None:
             )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+
+
+@task()
+def email_unread_messages(*, conversation_id: int | None = None) -> int:
+    """Send the "unread messages" emails that are due (all conversations, or one)."""
+    from messaging.services import unread_messages_email
+
+    return unread_messages_email(conversation_id=conversation_id)
+
+
+def schedule_unread_email_check(*, conversation_id: int) -> None:
+    """After a message, check that conversation again once the 10 minutes have passed.
+
+    Backends that can't defer (the immediate one in tests) rely on the periodic sweep
+    (`manage.py messaging_unread_emails`) instead; running now would find nothing due.
+    """
+    import datetime
+
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return
+    from messaging.services import UNREAD_EMAIL_AFTER
+
+    run_after = timezone.now() + UNREAD_EMAIL_AFTER + datetime.timedelta(seconds=5)
+    try:
+        email_unread_messages.using(run_after=run_after).enqueue(conversation_id=conversation_id)
+    except Exception:
+        # The message is saved; the periodic sweep will send the email if this enqueue failed.
+        import logging
+
+        logging.getLogger(__name__).warning("Could not schedule the unread-messages email.", exc_info=True)

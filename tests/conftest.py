@@ -81,18 +81,22 @@ def asgi_server(transactional_db, settings):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright():
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in the main thread for the whole session; Django would
-    # otherwise refuse every later ORM call made from that thread.
+    # Playwright's sync API runs an event loop in the main thread while it is open: Django would refuse
+    # ORM calls from that thread, and pytest-asyncio could not start its own loop. So it lives for one
+    # test module at a time, and the flag is lifted when it closes.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        yield playwright
+    try:
+        with sync_playwright() as playwright:
+            yield playwright
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(_playwright):
     """Debian's Chromium; Playwright never downloads a browser here."""
     browser = _playwright.chromium.launch(

@@ -1,0 +1,436 @@
+"""Chat benchmark: N WebSocket clients in N/2 conversations against ONE uvicorn process and Redis.
+
+Each client sends a message every `--interval` seconds for `--duration` seconds; we measure the
+round trip from the sender's `send` to the other participant's `message` frame (and the sender's
+`ack`), check that every message saved was delivered exactly once, and measure the same round trip
+through raw Redis pub/sub in the same run and process (the ratio is the figure).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5433/messaging_bench REDIS_URL=redis://127.0.0.1:6380/3 \\
+        .venv/bin/python bench/chat.py                      # 500 clients, 60 s (the issue's figure)
+    .venv/bin/python bench/chat.py --clients 100 --duration 20   # smaller, when time is short
+
+Targets: delivered == sent, p95 < 50 ms, ratio < 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=500, help="WebSocket clients (two per conversation).")
+    parser.add_argument("--duration", type=float, default=60.0, help="Seconds of sending.")
+    parser.add_argument("--interval", type=float, default=2.0, help="Seconds between two messages of a client.")
+    parser.add_argument("--port", type=int, default=0, help="Port of the uvicorn process (0: a free one).")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/3"))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5433/messaging_bench")
+    )
+    return parser.parse_args()
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values):
+    ms = [v * 1000 for v in values]
+    return {
+        "n": len(ms),
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "mean": statistics.fmean(ms) if ms else float("nan"),
+    }
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the bench database if needed and migrate it."""
+    import psycopg
+
+    base, name = database_url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+    )
+
+
+def seed(pairs: int):
+    """`pairs` conversations (client + freelancer + project) and a session cookie per member."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from messaging.models import Conversation, Message, Participant
+    from profiles.models import User
+    from projects.models import Category, Project, ProjectStatus
+
+    run = uuid.uuid4().hex[:8]
+    users = User.objects.bulk_create(
+        [User(email=f"bench-{run}-{i}@exemple.qc.ca", name=f"Bench {i}", password="!") for i in range(pairs * 2)]
+    )
+    today = timezone.localdate()
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                owner=users[2 * i],
+                title=f"Projet banc d'essai {i}",
+                description="Banc d'essai de la messagerie.",
+                category=Category.WEB,
+                quotes_due=today,
+                status=ProjectStatus.OPEN,
+                published_at=timezone.now(),
+            )
+            for i in range(pairs)
+        ]
+    )
+    conversations = Conversation.objects.bulk_create(
+        [Conversation(project=projects[i], client=users[2 * i], freelancer=users[2 * i + 1]) for i in range(pairs)]
+    )
+    Participant.objects.bulk_create(
+        [Participant(conversation=c, user_id=uid) for c in conversations for uid in (c.client_id, c.freelancer_id)]
+    )
+    cookies = {}
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies[user.pk] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    members = [(c.pk, uid) for c in conversations for uid in (c.client_id, c.freelancer_id)]
+    conversation_ids = [c.pk for c in conversations]
+
+    def saved_count():
+        return Message.objects.filter(conversation_id__in=conversation_ids).count()
+
+    return members, cookies, saved_count
+
+
+# --- Server ------------------------------------------------------------------------------------
+
+
+def start_server(port: int, database_url: str, redis_url: str, prefix: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        # redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis' blocking pop.
+        "REDIS_URL": redis_url
+        + ("&" if "?" in redis_url else "?")
+        + "socket_timeout=15&socket_connect_timeout=2&max_connections=2000",
+        "CHANNELS_PREFIX": prefix,
+        "DATABASE_CONN_MAX_AGE": "300",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "RATELIMIT_ENABLED": "false",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "marketplace.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ws-per-message-deflate",
+            "false",
+            "--ws-max-size",
+            "262144",
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    import socket
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        if process.poll() is not None:
+            raise SystemExit("uvicorn exited")
+        time.sleep(0.1)
+    raise SystemExit("uvicorn did not start")
+
+
+# --- Load ----------------------------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self):
+        self.sent = 0
+        self.acked = 0
+        self.delivered = 0
+        self.duplicates = 0
+        self.errors: list[dict] = []
+        self.sent_at: dict[str, float] = {}
+        self.seen: set[tuple[int, str]] = set()
+        self.rtt: list[float] = []
+        self.ack_rtt: list[float] = []
+        self.disconnects = 0
+
+
+async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_at, stop_at, interval, connected):
+    import websockets
+
+    ws = await websockets.connect(
+        url,
+        origin=origin,
+        additional_headers={"Cookie": cookie},
+        compression=None,
+        open_timeout=120,
+        max_queue=None,
+        ping_interval=None,
+    )
+    await ws.send(json.dumps({"type": "subscribe", "conversation": conversation_id, "after": 0}))
+
+    async def reader():
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await read_frames()
+
+    async def read_frames():
+        async for raw in ws:
+            frame = json.loads(raw)
+            kind = frame["type"]
+            if kind == "message":
+                message = frame["message"]
+                if message["sender"] == user_id:
+                    continue
+                key = (user_id, message["client_id"])
+                if key in stats.seen:
+                    stats.duplicates += 1
+                    continue
+                stats.seen.add(key)
+                stats.delivered += 1
+                sent = stats.sent_at.get(message["client_id"])
+                if sent is not None:
+                    stats.rtt.append(time.perf_counter() - sent)
+            elif kind == "ack":
+                stats.acked += 1
+                sent = stats.sent_at.get(frame["client_id"])
+                if sent is not None:
+                    stats.ack_rtt.append(time.perf_counter() - sent)
+            elif kind == "error":
+                stats.errors.append(frame)
+
+    reading = asyncio.create_task(reader())
+    connected.append(1)
+    # Everyone starts together, spread over one interval so the load is even.
+    next_send = start_at + random.random() * interval
+    while True:
+        await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
+        if time.perf_counter() >= stop_at:
+            break
+        client_id = str(uuid.uuid4())
+        if reading.done():
+            stats.disconnects += 1
+            break
+        stats.sent_at[client_id] = time.perf_counter()
+        stats.sent += 1
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "send",
+                    "conversation": conversation_id,
+                    "client_id": client_id,
+                    "body": f"Bonjour {client_id[:8]}",
+                }
+            )
+        )
+        next_send += interval
+    return ws, reading
+
+
+async def pubsub_pair(redis_url, channel, stats, start_at, stop_at, interval, connected):
+    """The same traffic over raw Redis pub/sub: one subscriber connection per member, JSON payloads."""
+    import redis.asyncio as redis
+
+    client = redis.from_url(redis_url, socket_timeout=None)
+    pubsub = client.pubsub()
+    await pubsub.subscribe(channel)
+    await pubsub.get_message(timeout=5)  # subscribe confirmation
+
+    async def reader():
+        async for item in pubsub.listen():
+            if item["type"] != "message":
+                continue
+            payload = json.loads(item["data"])
+            stats.delivered += 1
+            stats.rtt.append(time.perf_counter() - payload["t"])
+
+    reading = asyncio.create_task(reader())
+    connected.append(1)
+    next_send = start_at + random.random() * interval
+    while True:
+        await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
+        if time.perf_counter() >= stop_at:
+            break
+        stats.sent += 1
+        body = {
+            "type": "message",
+            "message": {"client_id": str(uuid.uuid4()), "body": "Bonjour"},
+            "t": time.perf_counter(),
+        }
+        await client.publish(channel, json.dumps(body))
+        next_send += interval
+    return client, pubsub, reading
+
+
+async def run_load(args, members, cookies, port, prefix):
+    url = f"ws://127.0.0.1:{port}/ws/"
+    origin = f"http://127.0.0.1:{port}"
+    ws_stats, ps_stats = Stats(), Stats()
+    connected_ws, connected_ps = [], []
+    warmup = 8.0 + len(members) / 60  # time to open every socket before the clock starts
+    start_at = time.perf_counter() + warmup
+    stop_at = start_at + args.duration
+    ws_tasks = []
+    for i, (conversation_id, user_id) in enumerate(members):
+        ws_tasks.append(
+            asyncio.create_task(
+                ws_client(
+                    url,
+                    origin,
+                    cookies[user_id],
+                    conversation_id,
+                    user_id,
+                    ws_stats,
+                    start_at,
+                    stop_at,
+                    args.interval,
+                    connected_ws,
+                )
+            )
+        )
+        if i % 50 == 49:
+            await asyncio.sleep(0.2)
+    # Pub/sub: member i publishes on its peer's channel, like a chat message to the other participant.
+    ps_tasks = [
+        asyncio.create_task(
+            pubsub_pair(
+                args.redis_url, f"{prefix}:ps:{i ^ 1}", ps_stats, start_at, stop_at, args.interval, connected_ps
+            )
+        )
+        for i in range(len(members))
+    ]
+    while time.perf_counter() < start_at:
+        await asyncio.sleep(0.5)
+    print(
+        f"connected: {len(connected_ws)} sockets, {len(connected_ps)} pub/sub subscribers; sending for {args.duration:.0f} s"
+    )
+    ws_results = await asyncio.gather(*ws_tasks)
+    ps_results = await asyncio.gather(*ps_tasks)
+    # Let in-flight deliveries land.
+    deadline = time.perf_counter() + 15
+    while time.perf_counter() < deadline and (ws_stats.delivered < ws_stats.sent or ps_stats.delivered < ps_stats.sent):
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1.0)
+    for ws, reading in ws_results:
+        reading.cancel()
+        with contextlib.suppress(Exception):
+            await ws.close()
+    for client, pubsub, reading in ps_results:
+        reading.cancel()
+        await pubsub.aclose()
+        await client.aclose()
+    return ws_stats, ps_stats
+
+
+def main():
+    args = parse_args()
+    if args.clients % 2:
+        raise SystemExit("--clients must be even (two per conversation)")
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["REDIS_URL"] = args.redis_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    print(f"Preparing {args.database_url} …")
+    ensure_database(args.database_url)
+    members, cookies, saved_count = seed(args.clients // 2)
+    prefix = f"bench-{uuid.uuid4().hex[:6]}"
+    if not args.port:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            args.port = sock.getsockname()[1]
+    server = start_server(args.port, args.database_url, args.redis_url, prefix)
+    try:
+        before = saved_count()
+        ws_stats, ps_stats = asyncio.run(run_load(args, members, cookies, args.port, prefix))
+        saved = saved_count() - before
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            print("uvicorn did not stop within 15 s of SIGTERM; killed")
+            server.kill()
+
+    ws = summary(ws_stats.rtt)
+    ack = summary(ws_stats.ack_rtt)
+    ps = summary(ps_stats.rtt)
+    print()
+    print(
+        f"clients {args.clients} in {args.clients // 2} conversations, one message / {args.interval:g} s each, {args.duration:g} s, one uvicorn process"
+    )
+    print(
+        f"WebSocket: sent {ws_stats.sent}, acked {ws_stats.acked}, saved {saved}, delivered {ws_stats.delivered}, duplicates {ws_stats.duplicates}, errors {len(ws_stats.errors)}"
+    )
+    print(
+        f"  send → other participant: p50 {ws['p50']:.1f} ms  p95 {ws['p95']:.1f} ms  p99 {ws['p99']:.1f} ms  (mean {ws['mean']:.1f})"
+    )
+    print(f"  send → ack:               p50 {ack['p50']:.1f} ms  p95 {ack['p95']:.1f} ms  p99 {ack['p99']:.1f} ms")
+    print(f"Redis pub/sub (same run): sent {ps_stats.sent}, delivered {ps_stats.delivered}")
+    print(f"  publish → subscriber:     p50 {ps['p50']:.1f} ms  p95 {ps['p95']:.1f} ms  p99 {ps['p99']:.1f} ms")
+    ratio = ws["p95"] / ps["p95"] if ps["p95"] else float("inf")
+    print(f"ratio p95 WebSocket / pub/sub: {ratio:.1f}")
+    ok = ws_stats.delivered == saved == ws_stats.sent and ws_stats.duplicates == 0
+    print(
+        f"targets: no message lost {'OK' if ok else 'FAILED'} · p95 < 50 ms {'OK' if ws['p95'] < 50 else 'MISSED'}"
+        f" · ratio < 10 {'OK' if ratio < 10 else 'MISSED'}"
+    )
+    if ws_stats.errors:
+        print("first errors:", ws_stats.errors[:3])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

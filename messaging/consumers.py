@@ -1,0 +1,373 @@
+"""The site-wide WebSocket at /ws/: chat frames and the live events of the whole site (see PROTOCOL.md).
+
+The consumer never touches the ORM itself: it calls service and selector functions wrapped with
+`database_sync_to_async`, and reaches the channel layer only through `messaging.events`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.utils import await_many_dispatch
+from django.utils.translation import gettext as _
+
+from marketplace.errors import DomainError
+from messaging import events, selectors, services
+
+logger = logging.getLogger(__name__)
+
+# A frame carries at most one 5 000-character message plus its envelope, even with every character
+# \u-escaped (12 characters for an emoji); anything bigger is refused.
+MAX_FRAME_CHARS = 65_536
+MAX_SUBSCRIPTIONS = 50
+TYPING_INTERVAL = 1.0
+CATCH_UP_BATCH = 200
+
+
+def db(func):
+    """Run an ORM-touching function in a worker thread (not the single shared one: chat is concurrent)."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+# --- ORM access, each in one function run in a thread --------------------------------------------
+
+
+@db
+def _connect_state(user):
+    return {
+        "total": selectors.unread_message_total(user=user),
+        "notifications": selectors.unread_notification_count(user=user),
+    }
+
+
+@db
+def _subscribe(user, conversation_id, after):
+    conversation = selectors.conversation_get_for_reader(user=user, conversation_id=conversation_id)
+    messages, _has_more = selectors.message_list(conversation=conversation, after=after, limit=CATCH_UP_BATCH)
+    return (
+        conversation.pk,
+        selectors.conversation_is_participant(user=user, conversation=conversation),
+        [selectors.message_payload(m) for m in messages],
+        selectors.read_marks(conversation=conversation),
+    )
+
+
+@db
+def _catch_up(conversation_id, after):
+    from messaging.models import Conversation
+
+    conversation = Conversation(pk=conversation_id)
+    messages, has_more = selectors.message_list(conversation=conversation, after=after, limit=CATCH_UP_BATCH)
+    return [selectors.message_payload(m) for m in messages], has_more
+
+
+@db
+def _send(user, conversation_id, client_id, body):
+    message, created = services.message_send(user=user, conversation_id=conversation_id, client_id=client_id, body=body)
+    return selectors.message_payload(message), getattr(message, "previous_id", None) if created else None
+
+
+@db
+def _read(user, conversation_id, up_to):
+    return services.conversation_mark_read(user=user, conversation_id=conversation_id, up_to=up_to)
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    """One socket per tab: conversations it subscribed to, plus the member's own live events."""
+
+    async def __call__(self, scope, receive, send):
+        # As AsyncConsumer.__call__, but the channel side goes through `messaging.events`, which
+        # survives a Redis outage instead of killing every socket of the process.
+        self.scope = scope
+        self.channel_layer = None
+        self.channel_name = await events.new_channel()
+        self.base_send = send
+        # Internal events (group joins retried after a failure) go through the same sequential
+        # dispatch as everything else, so deliveries to this socket never interleave.
+        self.internal: asyncio.Queue = asyncio.Queue()
+        self.pending_joins: dict[str, int | None] = {}
+        self.rejoin_task: asyncio.Task | None = None
+        try:
+            with contextlib.suppress(StopConsumer):
+                await await_many_dispatch([receive, self._channel_receive, self.internal.get], self.dispatch)
+        finally:
+            if self.rejoin_task is not None:
+                self.rejoin_task.cancel()
+
+    async def dispatch(self, message):
+        # As AsyncConsumer.dispatch without its per-event hop to the one shared sync thread
+        # (close_old_connections): every ORM call here already runs through `db()`, which closes
+        # stale connections around itself. Under load that hop was a queue every event waited in.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def _channel_receive(self):
+        if self.channel_name is None:
+            # No layer configured: never yields, the client side still works.
+            await asyncio.Event().wait()
+        return await events.receive(self.channel_name)
+
+    # --- Connection ---------------------------------------------------------------------------
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            # Close before accepting: the browser sees a refused handshake (HTTP 403).
+            await self.close()
+            return
+        self.user = user
+        # conversation id → last message id this socket delivered; the dedup and gap detector.
+        self.subscriptions: dict[int, int] = {}
+        self.can_write: dict[int, bool] = {}
+        self.last_typing: dict[int, float] = {}
+        self.recent_frames: deque[float] = deque(maxlen=60)
+        await self.accept()
+        await self._join(events.user_group(user.pk))
+        state = await _connect_state(user)
+        await self._frame({"type": "unread", **state})
+
+    async def disconnect(self, code):
+        user = getattr(self, "user", None)
+        if user is None or self.channel_name is None:
+            return
+        await events.leave(self.channel_name, events.user_group(user.pk))
+        for conversation_id in list(getattr(self, "subscriptions", {})):
+            await events.leave(self.channel_name, events.conversation_group(conversation_id))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None:
+            await self._error("bad_frame", _("Seules les trames JSON texte sont acceptées."))
+            return
+        if len(text_data) > MAX_FRAME_CHARS:
+            await self._error("too_large", _("Trame trop grande."))
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("bad_json", _("Trame illisible : JSON attendu."))
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self._error("bad_frame", _("Chaque trame est un objet JSON avec un « type »."))
+            return
+        handler = {
+            "subscribe": self.on_subscribe,
+            "unsubscribe": self.on_unsubscribe,
+            "send": self.on_send,
+            "typing": self.on_typing,
+            "read": self.on_read,
+            "ping": self.on_ping,
+        }.get(frame["type"])
+        if handler is None:
+            await self._error("unknown_type", _("Type de trame inconnu."))
+            return
+        try:
+            await handler(frame)
+        except DomainError as exc:
+            extra = {"client_id": frame.get("client_id")} if frame["type"] == "send" else {}
+            if "conversation" in frame:
+                extra["conversation"] = frame.get("conversation")
+            await self._error(exc.code, str(exc.message), **extra)
+        except _MissingField as exc:
+            await self._error("missing_field", _("Champ manquant ou invalide : %(field)s.") % {"field": exc.field})
+        except OSError:
+            # The peer went away while we were answering (uvicorn raises ClientDisconnected, an OSError).
+            return
+        except Exception:
+            # Never crash the socket, never leak internals.
+            logger.exception("WebSocket frame failed")
+            await self._error("server_error", _("Erreur du serveur ; réessayez."))
+
+    # --- Client frames --------------------------------------------------------------------------
+
+    async def on_ping(self, frame):
+        await self._frame({"type": "pong"})
+
+    async def on_subscribe(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        after = _int_field(frame, "after", default=0)
+        if conversation_id not in self.subscriptions and len(self.subscriptions) >= MAX_SUBSCRIPTIONS:
+            await self._error("too_many_subscriptions", _("Trop de conversations ouvertes sur ce socket."))
+            return
+        # Join first, then read: anything committed meanwhile arrives as an event and is deduplicated.
+        group = events.conversation_group(conversation_id)
+        joined = await events.join(self.channel_name, group)
+        try:
+            pk, can_write, messages, marks = await _subscribe(self.user, conversation_id, after)
+        except DomainError:
+            await events.leave(self.channel_name, events.conversation_group(conversation_id))
+            raise
+        self.subscriptions[pk] = after
+        self.can_write[pk] = can_write
+        if not joined:
+            self._retry_join(group, pk)
+        await self._frame({"type": "subscribed", "conversation": pk, "read": marks, "read_only": not can_write})
+        await self._deliver(pk, messages)
+        if len(messages) == CATCH_UP_BATCH:
+            await self._catch_up(pk)
+
+    async def on_unsubscribe(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        if self.subscriptions.pop(conversation_id, None) is not None:
+            await events.leave(self.channel_name, events.conversation_group(conversation_id))
+
+    async def on_send(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        client_id = frame.get("client_id")
+        body = frame.get("body")
+        if not isinstance(client_id, str):
+            raise _MissingField("client_id")
+        if not isinstance(body, str):
+            raise _MissingField("body")
+        payload, previous_id = await _send(self.user, conversation_id, client_id, body)
+        await self._frame(
+            {"type": "ack", "client_id": payload["client_id"], "id": payload["id"], "conversation": conversation_id}
+        )
+        if conversation_id in self.subscriptions:
+            # Deliver our own message even if the push is lost (the push that follows is deduplicated),
+            # but never jump over a message from the other side that is still on its way: the gap
+            # check reads the database when ours doesn't directly follow what this socket has.
+            # A resend (previous_id None) always checks the database.
+            await self._deliver_with_gap_check(
+                conversation_id, payload, previous_id=-1 if previous_id is None else previous_id
+            )
+
+    async def on_typing(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        if not self.can_write.get(conversation_id):
+            await self._error(
+                "not_subscribed", _("Abonnez-vous d'abord à cette conversation."), conversation=conversation_id
+            )
+            return
+        now = time.monotonic()
+        if now - self.last_typing.get(conversation_id, 0) < TYPING_INTERVAL:
+            return
+        self.last_typing[conversation_id] = now
+        await events.typing(conversation_id=conversation_id, user_id=self.user.pk)
+
+    async def on_read(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        up_to = _int_field(frame, "up_to")
+        await _read(self.user, conversation_id, up_to)
+
+    # --- Channel-layer events (pushes are hints; the database repairs any gap) -------------------
+
+    async def messaging_message(self, event):
+        message = event["message"]
+        conversation_id = message["conversation"]
+        if conversation_id not in self.subscriptions:
+            return
+        await self._deliver_with_gap_check(conversation_id, message, previous_id=event.get("previous_id"))
+
+    async def messaging_typing(self, event):
+        if event["user"] != self.user.pk and event["conversation"] in self.subscriptions:
+            await self._frame({"type": "typing", "conversation": event["conversation"], "user": event["user"]})
+
+    async def messaging_read(self, event):
+        if event["conversation"] in self.subscriptions:
+            await self._frame(
+                {"type": "read", "conversation": event["conversation"], "user": event["user"], "up_to": event["up_to"]}
+            )
+
+    async def messaging_unread(self, event):
+        frame = {key: value for key, value in event.items() if key != "type"}
+        await self._frame({"type": "unread", **frame})
+
+    async def messaging_notification(self, event):
+        await self._frame({"type": "notification", "notification": event["notification"], "unread": event["unread"]})
+
+    async def messaging_quote(self, event):
+        frame = {key: value for key, value in event.items() if key != "type"}
+        await self._frame({"type": "quote", **frame})
+
+    async def messaging_layer_recovered(self, event):
+        """Redis came back (possibly empty): rejoin every group, then fetch what the pushes missed."""
+        await self._join(events.user_group(self.user.pk))
+        for conversation_id in list(self.subscriptions):
+            await self._join(events.conversation_group(conversation_id), conversation_id)
+            await self._catch_up(conversation_id)
+        state = await _connect_state(self.user)
+        await self._frame({"type": "unread", **state})
+
+    async def messaging_rejoined(self, event):
+        """A group join that had failed went through: read what its pushes would have brought."""
+        conversation_id = event.get("conversation")
+        if conversation_id in self.subscriptions:
+            await self._catch_up(conversation_id)
+        elif conversation_id is None:
+            state = await _connect_state(self.user)
+            await self._frame({"type": "unread", **state})
+
+    # --- Helpers ----------------------------------------------------------------------------------
+
+    async def _join(self, group, conversation_id=None):
+        if not await events.join(self.channel_name, group):
+            self._retry_join(group, conversation_id)
+
+    def _retry_join(self, group, conversation_id):
+        """A socket outside its groups would hear nothing: keep trying in the background."""
+        self.pending_joins[group] = conversation_id
+        if self.rejoin_task is None or self.rejoin_task.done():
+            self.rejoin_task = asyncio.create_task(self._rejoin_loop())
+
+    async def _rejoin_loop(self):
+        delay = 0.2
+        while self.pending_joins:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+            for group, conversation_id in list(self.pending_joins.items()):
+                if await events.join(self.channel_name, group):
+                    self.pending_joins.pop(group, None)
+                    await self.internal.put({"type": "messaging.rejoined", "conversation": conversation_id})
+
+    async def _deliver_with_gap_check(self, conversation_id, message, *, previous_id):
+        last = self.subscriptions.get(conversation_id, 0)
+        if message["id"] <= last:
+            return  # already delivered
+        if previous_id is not None and previous_id != last:
+            # We missed something (a dropped push, or pushes arriving out of order): read the database.
+            await self._catch_up(conversation_id)
+            return
+        await self._deliver(conversation_id, [message])
+
+    async def _catch_up(self, conversation_id):
+        while conversation_id in self.subscriptions:
+            messages, has_more = await _catch_up(conversation_id, self.subscriptions[conversation_id])
+            await self._deliver(conversation_id, messages)
+            if not has_more:
+                return
+
+    async def _deliver(self, conversation_id, messages):
+        for message in messages:
+            if message["id"] > self.subscriptions.get(conversation_id, 0):
+                self.subscriptions[conversation_id] = message["id"]
+                await self._frame({"type": "message", "message": message})
+
+    async def _frame(self, frame):
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def _error(self, code, message, **extra):
+        await self._frame({"type": "error", "code": code, "message": str(message), **extra})
+
+
+class _MissingField(Exception):
+    def __init__(self, field):
+        super().__init__(field)
+        self.field = field
+
+
+def _int_field(frame, name, *, default=None):
+    value = frame.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 2**62:
+        raise _MissingField(name)
+    return value

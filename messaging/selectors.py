@@ -1,0 +1,188 @@
+"""Reads of the messaging app, and the one JSON shape of a message (HTTP API and WebSocket alike)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import linebreaks, urlize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import NotFound
+from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def message_body_html(body: str) -> SafeString:
+    """Plain text with links made clickable; everything else escaped (the only renderer of message text)."""
+    html = urlize(body, nofollow=True, autoescape=True)
+    html = html.replace("<a ", '<a target="_blank" rel="noopener noreferrer nofollow" ').replace(' rel="nofollow"', "")
+    # urlize escaped the text; linebreaks keeps that (autoescape=False: don't escape twice).
+    return mark_safe(linebreaks(html, autoescape=False))  # noqa: S308
+
+
+def attachment_payload(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "is_image": attachment.is_image,
+        "url": reverse("message-attachment", args=[attachment.pk]),
+    }
+
+
+def message_payload(message: Message) -> dict:
+    """A message as the API and the socket send it."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "client_id": str(message.client_id),
+        "sender": message.sender_id,
+        "body": message.body,
+        "body_html": str(message_body_html(message.body)),
+        "created_at": message.created_at.isoformat(),
+        "attachments": [attachment_payload(a) for a in message.attachments.all()],
+    }
+
+
+def conversation_get_for_reader(*, user, conversation_id) -> Conversation:
+    """The conversation if `user` takes part in it or is staff (read-only); else the same 404 for everyone."""
+    if not user.is_authenticated:
+        raise NotFound(_("Cette conversation n'existe pas."))
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Cette conversation n'existe pas.")) from None
+    conversation = (
+        Conversation.objects.select_related("project", "client__freelancer_profile", "freelancer__freelancer_profile")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None or not (user.pk in (conversation.client_id, conversation.freelancer_id) or user.is_staff):
+        raise NotFound(_("Cette conversation n'existe pas."))
+    return conversation
+
+
+def conversation_is_participant(*, user, conversation: Conversation) -> bool:
+    return user.pk in (conversation.client_id, conversation.freelancer_id)
+
+
+def conversation_list_for_user(*, user):
+    """The member's conversations by last activity, with the unread count and the last message."""
+    unread = (
+        Message.objects.filter(conversation=OuterRef("conversation_id"), id__gt=OuterRef("last_read_id"))
+        .exclude(sender_id=OuterRef("user_id"))
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    memberships = Participant.objects.filter(user=user).annotate(unread=Coalesce(Subquery(unread), 0))
+    unread_by_conversation = dict(memberships.values_list("conversation_id", "unread"))
+    conversations = list(
+        Conversation.objects.filter(pk__in=unread_by_conversation.keys())
+        .select_related("project", "client__freelancer_profile", "freelancer__freelancer_profile")
+        .order_by("-last_activity_at", "-id")
+    )
+    last_ids = [c.last_message_id for c in conversations if c.last_message_id]
+    last_messages = {m.pk: m for m in Message.objects.filter(pk__in=last_ids).prefetch_related("attachments")}
+    for conversation in conversations:
+        conversation.unread = unread_by_conversation.get(conversation.pk, 0)
+        conversation.last_message = last_messages.get(conversation.last_message_id)
+        conversation.other_user = conversation.freelancer if conversation.client_id == user.pk else conversation.client
+    return conversations
+
+
+def message_list(*, conversation: Conversation, after=None, before=None, limit=PAGE_SIZE) -> tuple[list[Message], bool]:
+    """History oldest first: after an id (catch-up), before an id (older page), else the latest page."""
+    try:
+        limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+        after = int(after) if after not in (None, "") else None
+        before = int(before) if before not in (None, "") else None
+    except (TypeError, ValueError):
+        from marketplace.errors import ValidationFailed
+
+        raise ValidationFailed(_("« after », « before » et « limit » doivent être des nombres.")) from None
+    qs = Message.objects.filter(conversation=conversation).prefetch_related("attachments")
+    if after is not None:
+        page = list(qs.filter(id__gt=after).order_by("id")[: limit + 1])
+        has_more = len(page) > limit
+        return page[:limit], has_more
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    page = list(qs.order_by("-id")[: limit + 1])
+    has_more = len(page) > limit
+    return list(reversed(page[:limit])), has_more
+
+
+def unread_message_total(*, user) -> int:
+    """Messages from others, in the member's conversations, past their read mark."""
+    return (
+        Message.objects.filter(
+            conversation__participants__user=user, id__gt=F("conversation__participants__last_read_id")
+        )
+        .exclude(sender=user)
+        .count()
+    )
+
+
+def unread_counts(*, user_id: int, conversation_id: int | None = None) -> dict:
+    """Unread messages (total, and in one conversation) and unread notifications, in two queries."""
+    counts = (
+        Message.objects.filter(
+            conversation__participants__user_id=user_id, id__gt=F("conversation__participants__last_read_id")
+        )
+        .exclude(sender_id=user_id)
+        .aggregate(
+            total=Count("id"),
+            here=Count("id", filter=Q(conversation_id=conversation_id))
+            if conversation_id
+            else Count("id", filter=Q(pk=None)),
+        )
+    )
+    result = {
+        "total": counts["total"],
+        "notifications": Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count(),
+    }
+    if conversation_id is not None:
+        result["conversations"] = {str(conversation_id): counts["here"]}
+    return result
+
+
+def unread_in_conversation(*, user_id: int, conversation_id: int) -> int:
+    participant = Participant.objects.filter(conversation_id=conversation_id, user_id=user_id).first()
+    if participant is None:
+        return 0
+    return (
+        Message.objects.filter(conversation_id=conversation_id, id__gt=participant.last_read_id)
+        .exclude(sender_id=user_id)
+        .count()
+    )
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def read_marks(*, conversation: Conversation) -> dict[str, int]:
+    """How far each participant read, by user id (string keys: it goes to JSON)."""
+    return {str(uid): mark for uid, mark in conversation.participants.values_list("user_id", "last_read_id")}
+
+
+def block_state(*, user, conversation: Conversation) -> dict:
+    """Whether `user` blocked the other person, and whether any block stops new messages."""
+    other_id = conversation.other_user_id(user.pk)
+    blocks = set(
+        Block.objects.filter(Q(blocker=user, blocked_id=other_id) | Q(blocker_id=other_id, blocked=user)).values_list(
+            "blocker_id", flat=True
+        )
+    )
+    return {"blocked_by_me": user.pk in blocks, "blocked": bool(blocks)}
+
+
+def notification_list(*, user, limit: int = 100):
+    return list(Notification.objects.filter(recipient=user)[:limit])

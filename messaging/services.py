@@ -1,0 +1,351 @@
+"""Writes of the messaging app: open conversations, send and read messages, block members.
+
+Every message is saved before anything is pushed; pushes go out after the commit through
+`messaging.events` and may fail without losing the message (clients catch up by id).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import F as models_F
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from messaging import attachments as attachment_checks
+from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
+from profiles.privacy import UNREAD_MESSAGES, email_allowed
+
+MAX_BODY_CHARS = 5000
+MAX_ATTACHMENTS = 5
+RATE_LIMIT_MESSAGES = 20
+RATE_LIMIT_WINDOW = datetime.timedelta(seconds=10)
+
+
+def _users_blocked(*, user_a_id: int, user_b_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=user_a_id, blocked_id=user_b_id) | Q(blocker_id=user_b_id, blocked_id=user_a_id)
+    ).exists()
+
+
+def conversation_open(*, user, project_id: int, with_user_id: int) -> tuple[Conversation, bool]:
+    """Open the conversation between `user` and `with_user_id` about a project, or return the existing one.
+
+    One of the two must own the project; the other is the freelancer. A freelancer may write to the
+    owner of a project they can see (open and public) or were invited to or quoted on; an owner may
+    write to anyone with a freelancer profile, a quote or an invitation on the project.
+    """
+    from profiles.models import FreelancerProfile, User
+    from projects.models import Invitation, Project, ProjectStatus, Quote, Visibility
+
+    project = Project.objects.filter(pk=project_id, is_hidden=False).first()
+    other = User.objects.filter(pk=with_user_id, is_active=True).first()
+    if project is None:
+        raise NotFound(_("Ce projet n'existe pas."), field="project")
+    if other is None or other.pk == user.pk:
+        raise ValidationFailed(_("Choisissez une autre personne pour cette conversation."), field="with_user")
+    if project.owner_id == user.pk:
+        client, freelancer = user, other
+    elif project.owner_id == other.pk:
+        client, freelancer = other, user
+    else:
+        raise PermissionDenied(_("Une conversation réunit le client du projet et un pigiste."))
+
+    existing = Conversation.objects.filter(project=project, client=client, freelancer=freelancer).first()
+    if existing is not None:
+        return existing, False
+
+    has_quote = Quote.objects.filter(project=project, freelancer=freelancer).exists()
+    invited = Invitation.objects.filter(project=project, freelancer=freelancer).exists()
+    if user.pk == client.pk:
+        allowed = has_quote or invited or FreelancerProfile.objects.filter(user=freelancer).exists()
+    else:
+        visible = project.status == ProjectStatus.OPEN and project.visibility == Visibility.PUBLIC
+        allowed = has_quote or invited or visible
+    if not allowed:
+        raise PermissionDenied(_("Vous ne pouvez pas écrire à cette personne au sujet de ce projet."))
+    if _users_blocked(user_a_id=client.pk, user_b_id=freelancer.pk):
+        raise PermissionDenied(_("Cette conversation n'est pas possible : l'un de vous a bloqué l'autre."))
+
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(project=project, client=client, freelancer=freelancer)
+            Participant.objects.bulk_create(
+                [
+                    Participant(conversation=conversation, user=client),
+                    Participant(conversation=conversation, user=freelancer),
+                ]
+            )
+    except IntegrityError:
+        # Both opened it at the same moment: the other request won, use its row.
+        return Conversation.objects.get(project=project, client=client, freelancer=freelancer), False
+    return conversation, True
+
+
+def _participant_conversation_for_write(*, user, conversation_id: int) -> Conversation:
+    """The conversation, locked, if `user` takes part in it; strangers and staff get the same 404."""
+    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    if conversation is None or user.pk not in (conversation.client_id, conversation.freelancer_id):
+        raise NotFound(_("Cette conversation n'existe pas."))
+    return conversation
+
+
+def _content_hash(body: str, files: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256(body.encode())
+    for _name, sha in files:
+        digest.update(b"\0" + sha.encode())
+    return digest.hexdigest()
+
+
+def _clean_client_id(client_id) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(client_id))
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationFailed(_("Identifiant de message invalide (UUID attendu)."), field="client_id") from None
+
+
+def message_send(*, user, conversation_id: int, client_id, body: str, uploads=()) -> tuple[Message, bool]:
+    """Save a message (idempotent by `client_id`) and push it after commit; returns (message, created).
+
+    Sending the same client id again returns the saved message; the same id with other content is refused.
+    """
+    client_uuid = _clean_client_id(client_id)
+    if not isinstance(body, str):
+        raise ValidationFailed(_("Le message doit être du texte."), field="body")
+    body = body.replace("\r\n", "\n").strip()
+    uploads = list(uploads)
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            _("Au plus %(n)d pièces jointes par message.") % {"n": MAX_ATTACHMENTS}, field="attachments"
+        )
+    checked = [attachment_checks.attachment_check(upload=upload) for upload in uploads]
+    content_hash = _content_hash(body, [(c.name, c.sha256) for c in checked])
+
+    # A resend after a dropped connection: answer with what was saved, whatever the limits say now.
+    existing = _message_for_client_id(user=user, client_uuid=client_uuid, conversation_id=conversation_id)
+    if existing is not None:
+        if existing.content_hash != content_hash:
+            raise Conflict(_("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id")
+        return existing, False
+
+    if not body and not checked:
+        raise ValidationFailed(_("Le message est vide."), field="body")
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationFailed(_("Le message dépasse %(max)d caractères.") % {"max": MAX_BODY_CHARS}, field="body")
+
+    try:
+        with transaction.atomic():
+            conversation = _participant_conversation_for_write(user=user, conversation_id=conversation_id)
+            other_id = conversation.other_user_id(user.pk)
+            if _users_blocked(user_a_id=user.pk, user_b_id=other_id):
+                raise PermissionDenied(
+                    _("Vous ne pouvez plus écrire dans cette conversation : un blocage est en place.")
+                )
+            since = timezone.now() - RATE_LIMIT_WINDOW
+            if Message.objects.filter(sender=user, created_at__gte=since).count() >= RATE_LIMIT_MESSAGES:
+                raise RateLimited(_("Doucement ! Trop de messages en peu de temps ; réessayez dans quelques secondes."))
+            previous_id = conversation.last_message_id
+            message = Message.objects.create(
+                conversation=conversation, sender=user, client_id=client_uuid, body=body, content_hash=content_hash
+            )
+            created_attachments = [
+                Attachment.objects.create(
+                    message=message,
+                    file=item.file,
+                    name=item.name,
+                    content_type=item.content_type,
+                    size=item.size,
+                    sha256=item.sha256,
+                    width=item.width,
+                    height=item.height,
+                )
+                for item in checked
+            ]
+            _cache_attachments(message, created_attachments)
+            # The conversation's previous message, for the sockets' gap detection (not a column).
+            message.previous_id = previous_id
+            conversation.last_message_id = message.pk
+            conversation.last_activity_at = message.created_at
+            conversation.save(update_fields=["last_message_id", "last_activity_at", "updated_at"])
+            # The sender has read everything up to their own message.
+            Participant.objects.filter(conversation=conversation, user=user).update(last_read_id=message.pk)
+            # Schedule the offline-email check once per unread streak, not once per message.
+            starts_unread_streak = Participant.objects.filter(
+                conversation=conversation, user_id=other_id, last_read_id__gte=previous_id
+            ).exists()
+            transaction.on_commit(
+                lambda: _after_message(message=message, previous_id=previous_id, schedule_email=starts_unread_streak)
+            )
+    except IntegrityError:
+        # The same client id raced in from two sockets: the first one won.
+        existing = _message_for_client_id(user=user, client_uuid=client_uuid, conversation_id=conversation_id)
+        if existing is None:
+            raise
+        if existing.content_hash != content_hash:
+            raise Conflict(
+                _("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id"
+            ) from None
+        return existing, False
+    return message, True
+
+
+def _cache_attachments(message: Message, attachments: list[Attachment]) -> None:
+    """Fill `message.attachments.all()` with what we just created, saving a query per payload."""
+    queryset = Attachment.objects.filter(message=message)
+    queryset._result_cache = attachments
+    queryset._prefetch_done = True
+    message._prefetched_objects_cache = {"attachments": queryset}
+
+
+def _message_for_client_id(*, user, client_uuid: uuid.UUID, conversation_id: int) -> Message | None:
+    existing = Message.objects.filter(sender=user, client_id=client_uuid).prefetch_related("attachments").first()
+    if existing is not None and existing.conversation_id != conversation_id:
+        raise Conflict(_("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id")
+    return existing
+
+
+def _after_message(*, message: Message, previous_id: int, schedule_email: bool) -> None:
+    from messaging import events, tasks
+
+    events.message_created(message, previous_id=previous_id)
+    if schedule_email:
+        tasks.schedule_unread_email_check(conversation_id=message.conversation_id)
+
+
+def conversation_mark_read(*, user, conversation_id: int, up_to: int) -> int:
+    """Mark messages up to `up_to` as read by `user` (never backwards); returns the new read mark."""
+    try:
+        up_to = int(up_to)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("« up_to » doit être un identifiant de message."), field="up_to") from None
+    with transaction.atomic():
+        participant = (
+            Participant.objects.select_for_update()
+            .select_related("conversation")
+            .filter(conversation_id=conversation_id, user=user)
+            .first()
+        )
+        if participant is None:
+            raise NotFound(_("Cette conversation n'existe pas."))
+        # Never past the last message: a client can't pre-read what was not sent yet.
+        mark = min(max(up_to, 0), participant.conversation.last_message_id)
+        if mark <= participant.last_read_id:
+            return participant.last_read_id
+        participant.last_read_id = mark
+        participant.save(update_fields=["last_read_id"])
+        transaction.on_commit(lambda: _after_read(conversation_id=conversation_id, user_id=user.pk, up_to=mark))
+    return mark
+
+
+def _after_read(*, conversation_id: int, user_id: int, up_to: int) -> None:
+    from messaging import events
+
+    events.read_updated(conversation_id=conversation_id, user_id=user_id, up_to=up_to)
+
+
+def user_block(*, user, blocked_user_id: int) -> Block:
+    """Block another member: no new message either way; history stays readable."""
+    if blocked_user_id == user.pk:
+        raise ValidationFailed(_("Vous ne pouvez pas vous bloquer vous-même."))
+    from profiles.models import User
+
+    if not User.objects.filter(pk=blocked_user_id).exists():
+        raise NotFound(_("Ce membre n'existe pas."))
+    block, _created = Block.objects.get_or_create(blocker=user, blocked_id=blocked_user_id)
+    return block
+
+
+def user_unblock(*, user, blocked_user_id: int) -> None:
+    """Lift a block `user` placed (a block placed by the other person stays)."""
+    Block.objects.filter(blocker=user, blocked_id=blocked_user_id).delete()
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one (or every) unread notification of `user` as read; returns how many changed."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        from messaging import events
+
+        transaction.on_commit(lambda: events.unread_changed(user_id=user.pk))
+    return changed
+
+
+UNREAD_EMAIL_AFTER = datetime.timedelta(minutes=10)
+UNREAD_EMAIL_AT_MOST_EVERY = datetime.timedelta(hours=1)
+
+
+def unread_messages_email(*, conversation_id: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Email every participant who left messages unread for 10 minutes; returns how many emails were sent.
+
+    One email summarises the unread messages of one conversation; at most one per conversation per
+    hour for a participant, and never twice for the same messages. Safe to run twice at once (row locks).
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    now = now or timezone.now()
+    cutoff = now - UNREAD_EMAIL_AFTER
+    candidates = (
+        Participant.objects.filter(conversation__last_message_id__gt=models_F("last_read_id")).filter(
+            conversation__last_message_id__gt=models_F("last_emailed_message_id")
+        )
+    ).filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - UNREAD_EMAIL_AT_MOST_EVERY))
+    if conversation_id is not None:
+        candidates = candidates.filter(conversation_id=conversation_id)
+    sent = 0
+    for participant_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            participant = (
+                Participant.objects.select_for_update(skip_locked=True)
+                .select_related("user", "conversation__project")
+                .filter(pk=participant_id)
+                .first()
+            )
+            if participant is None:
+                continue
+            if participant.last_emailed_at and participant.last_emailed_at > now - UNREAD_EMAIL_AT_MOST_EVERY:
+                continue
+            floor = max(participant.last_read_id, participant.last_emailed_message_id)
+            unread = list(
+                Message.objects.filter(conversation_id=participant.conversation_id, id__gt=floor)
+                .exclude(sender=participant.user)
+                .select_related("sender__freelancer_profile")
+                .order_by("id")
+            )
+            # Only once the oldest unread message has waited 10 minutes.
+            if not unread or unread[0].created_at > cutoff:
+                continue
+            user = participant.user
+            if not email_allowed(user=user, kind=UNREAD_MESSAGES):
+                continue
+            conversation = participant.conversation
+            with translation.override(user.language or "fr-ca"):
+                from django.urls import reverse
+
+                context = {
+                    "user": user,
+                    "conversation": conversation,
+                    "messages": unread[-10:],
+                    "count": len(unread),
+                    "url": settings.SITE_URL + reverse("conversation-detail", args=[conversation.pk]),
+                }
+                subject = render_to_string("messaging/email/unread_subject.txt", context).strip()
+                body = render_to_string("messaging/email/unread_body.txt", context)
+                send_mail(
+                    subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email]
+                )
+            participant.last_emailed_at = now
+            participant.last_emailed_message_id = unread[-1].pk
+            participant.save(update_fields=["last_emailed_at", "last_emailed_message_id"])
+            sent += 1
+    return sent

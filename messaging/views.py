@@ -1,0 +1,165 @@
+"""Pages of the messaging app: inbox, conversation, notifications, attachment downloads."""
+
+import uuid
+
+from django.contrib import messages as flash
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from marketplace.errors import DomainError, NotFound
+from messaging import selectors, services
+from messaging.models import Attachment
+
+
+class ConversationListView(LoginRequiredMixin, TemplateView):
+    template_name = "messaging/conversation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conversations"] = selectors.conversation_list_for_user(user=self.request.user)
+        return context
+
+
+class ConversationDetailView(LoginRequiredMixin, TemplateView):
+    """The conversation; live through static/js/chat.js, and a plain form post without JavaScript."""
+
+    template_name = "messaging/conversation_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                self.conversation = selectors.conversation_get_for_reader(
+                    user=request.user, conversation_id=kwargs["pk"]
+                )
+            except NotFound:
+                raise Http404 from None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        conversation = self.conversation
+        messages, has_more = selectors.message_list(conversation=conversation, before=self.request.GET.get("before"))
+        is_participant = selectors.conversation_is_participant(user=user, conversation=conversation)
+        other = conversation.freelancer if conversation.client_id == user.pk else conversation.client
+        marks = selectors.read_marks(conversation=conversation)
+        context.update(
+            conversation=conversation,
+            chat_messages=messages,
+            has_older=has_more,
+            is_participant=is_participant,
+            other=other,
+            other_read_up_to=marks.get(str(other.pk), 0),
+            blocking=selectors.block_state(user=user, conversation=conversation) if is_participant else None,
+            new_client_id=uuid.uuid4(),
+        )
+        return context
+
+    def post(self, request, pk):
+        try:
+            services.message_send(
+                user=request.user,
+                conversation_id=self.conversation.pk,
+                client_id=request.POST.get("client_id"),
+                body=request.POST.get("body", ""),
+                uploads=request.FILES.getlist("attachments"),
+            )
+        except DomainError as exc:
+            flash.error(request, exc.message)
+        return redirect("conversation-detail", pk=self.conversation.pk)
+
+
+class ConversationOpenView(LoginRequiredMixin, View):
+    """POST project + with_user: open (or find) the conversation and go to it."""
+
+    def post(self, request):
+        try:
+            conversation, _created = services.conversation_open(
+                user=request.user,
+                project_id=int(request.POST.get("project", 0)),
+                with_user_id=int(request.POST.get("with_user", 0)),
+            )
+        except (ValueError, TypeError):
+            flash.error(request, _("Choisissez un projet et une personne."))
+            return redirect("conversation-list")
+        except DomainError as exc:
+            flash.error(request, exc.message)
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return HttpResponseRedirect(back)
+            return redirect("conversation-list")
+        return redirect("conversation-detail", pk=conversation.pk)
+
+
+class ConversationBlockView(LoginRequiredMixin, View):
+    """POST: block or unblock the other person of a conversation."""
+
+    def post(self, request, pk):
+        try:
+            conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
+        except NotFound:
+            raise Http404 from None
+        if not selectors.conversation_is_participant(user=request.user, conversation=conversation):
+            raise Http404
+        other_id = conversation.other_user_id(request.user.pk)
+        if request.POST.get("action") == "unblock":
+            services.user_unblock(user=request.user, blocked_user_id=other_id)
+            flash.success(request, _("Vous avez débloqué cette personne."))
+        else:
+            services.user_block(user=request.user, blocked_user_id=other_id)
+            flash.success(request, _("Vous avez bloqué cette personne : plus aucun message ne peut être échangé."))
+        return redirect("conversation-detail", pk=pk)
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Serve an attachment to the conversation's participants (and staff) only, always as a download."""
+
+    def get(self, request, pk):
+        attachment = Attachment.objects.select_related("message").filter(pk=pk).first()
+        if attachment is None:
+            raise Http404
+        try:
+            selectors.conversation_get_for_reader(user=request.user, conversation_id=attachment.message.conversation_id)
+        except NotFound:
+            raise Http404 from None
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    template_name = "messaging/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notifications"] = selectors.notification_list(user=self.request.user)
+        return context
+
+    def post(self, request):
+        """Mark every notification as read."""
+        services.notification_mark_read(user=request.user)
+        return redirect("notification-list")
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """POST: mark one notification as read and go where it points."""
+
+    def post(self, request, pk):
+        services.notification_mark_read(user=request.user, notification_id=pk)
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(reverse("notification-list"))

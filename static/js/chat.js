@@ -1,0 +1,270 @@
+/* The conversation page: live messages over the site socket (static/js/live.js), typing, "Vu".
+ * Each message gets its own id (UUID) before it leaves; unacknowledged ones are sent again after
+ * a reconnection and the server answers with the saved message instead of a duplicate. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-chat]");
+  if (!root || !window.PigisteLive) { return; }
+  var live = window.PigisteLive;
+  var conversation = Number(root.dataset.conversation);
+  var me = Number(root.dataset.me);
+  var other = Number(root.dataset.other);
+  var log = root.querySelector("[data-chat-log]");
+  var form = root.querySelector("[data-chat-form]");
+  var input = root.querySelector("[data-chat-input]");
+  var files = root.querySelector("[data-chat-files]");
+  var fileNames = root.querySelector("[data-chat-file-names]");
+  var errorBox = root.querySelector("[data-chat-error]");
+  var typingBox = root.querySelector("[data-chat-typing]");
+  var readOnly = root.dataset.readOnly === "true";
+  var lang = document.documentElement.lang || "fr-CA";
+  var timeFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+
+  var lastId = 0;
+  var otherRead = Number(root.dataset.otherRead || 0);
+  var pending = {};         // client id -> send frame, until acknowledged
+  var typingTimer = null;
+  var lastTypingSent = 0;
+  var lastReadSent = 0;
+
+  log.querySelectorAll("[data-id]").forEach(function (li) { lastId = Math.max(lastId, Number(li.dataset.id)); });
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function showError(text) {
+    if (!errorBox) { return; }
+    errorBox.textContent = text || "";
+    errorBox.hidden = !text;
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; window.scrollTo(0, document.body.scrollHeight); }
+
+  function bubble(message, mine) {
+    var li = document.createElement("li");
+    li.className = "chat-message " + (mine ? "is-mine" : "is-theirs");
+    li.dataset.clientId = message.client_id;
+    var box = document.createElement("div");
+    box.className = "chat-bubble";
+    var body = document.createElement("div");
+    body.className = "chat-body";
+    box.appendChild(body);
+    li.appendChild(box);
+    var meta = document.createElement("div");
+    meta.className = "chat-meta small muted";
+    var time = document.createElement("time");
+    meta.appendChild(time);
+    if (mine) {
+      var seen = document.createElement("span");
+      seen.className = "chat-seen";
+      seen.dataset.seen = "";
+      seen.hidden = true;
+      seen.textContent = " · " + root.dataset.textSeen;
+      meta.appendChild(seen);
+      var status = document.createElement("span");
+      status.className = "chat-status";
+      status.dataset.status = "";
+      meta.appendChild(status);
+    }
+    li.appendChild(meta);
+    return li;
+  }
+
+  function fill(li, message) {
+    li.dataset.id = String(message.id);
+    li.dataset.filled = "1";
+    li.classList.remove("is-pending", "is-failed");
+    var body = li.querySelector(".chat-body");
+    // body_html is rendered by the server's one renderer: text escaped, links made clickable.
+    body.innerHTML = message.body_html || "";
+    body.hidden = !message.body;
+    (message.attachments || []).forEach(function (a) {
+      var link = document.createElement("a");
+      link.className = "chat-attachment";
+      link.href = a.url;
+      link.textContent = "📎 " + a.name;
+      li.querySelector(".chat-bubble").appendChild(link);
+    });
+    var time = li.querySelector("time");
+    time.dateTime = message.created_at;
+    time.textContent = timeFormat.format(new Date(message.created_at));
+    var status = li.querySelector("[data-status]");
+    if (status) { status.textContent = ""; }
+  }
+
+  function applySeen() {
+    log.querySelectorAll(".is-mine[data-id]").forEach(function (li) {
+      var seen = li.querySelector("[data-seen]");
+      if (seen) { seen.hidden = Number(li.dataset.id) > otherRead; }
+    });
+  }
+
+  function markRead() {
+    if (readOnly || document.visibilityState !== "visible") { return; }
+    var newest = 0;
+    log.querySelectorAll(".is-theirs[data-id]").forEach(function (li) { newest = Math.max(newest, Number(li.dataset.id)); });
+    if (newest > lastReadSent) {
+      lastReadSent = newest;
+      live.send({ type: "read", conversation: conversation, up_to: newest });
+    }
+  }
+
+  function render(message) {
+    if (message.conversation !== conversation) { return; }
+    if (log.querySelector('[data-id="' + message.id + '"][data-filled]')) { return; }
+    var empty = log.querySelector("[data-chat-empty]");
+    if (empty) { empty.remove(); }
+    var mine = message.sender === me;
+    var li = log.querySelector('[data-client-id="' + message.client_id + '"]');
+    if (!li) {
+      li = bubble(message, mine);
+      log.appendChild(li);
+    }
+    fill(li, message);
+    delete pending[message.client_id];
+    lastId = Math.max(lastId, message.id);
+    if (!mine && typingBox) { typingBox.hidden = true; }
+    applySeen();
+    scrollDown();
+    if (!mine) { markRead(); }
+  }
+
+  live.on("message", function (frame) { render(frame.message); });
+  live.on("subscribed", function (frame) {
+    if (frame.conversation !== conversation) { return; }
+    otherRead = Math.max(otherRead, Number((frame.read || {})[String(other)] || 0));
+    applySeen();
+    markRead();
+  });
+  live.on("read", function (frame) {
+    if (frame.conversation !== conversation || frame.user !== other) { return; }
+    otherRead = Math.max(otherRead, frame.up_to);
+    applySeen();
+  });
+  live.on("typing", function (frame) {
+    if (frame.conversation !== conversation || frame.user !== other || !typingBox) { return; }
+    typingBox.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingBox.hidden = true; }, 4000);
+  });
+  live.on("ack", function (frame) {
+    if (frame.conversation !== conversation) { return; }
+    var li = log.querySelector('[data-client-id="' + frame.client_id + '"]');
+    // Saved on the server: the message frame that follows fills in the time and links.
+    if (li && !li.dataset.id) { li.dataset.id = String(frame.id); li.classList.remove("is-pending"); }
+    var status = li && li.querySelector("[data-status]");
+    if (status && !li.dataset.filled) { status.textContent = ""; }
+    delete pending[frame.client_id];
+    lastId = Math.max(lastId, frame.id);
+  });
+  live.on("error", function (frame) {
+    if (frame.client_id && pending[frame.client_id]) {
+      var li = log.querySelector('[data-client-id="' + frame.client_id + '"]');
+      if (frame.code === "slow_down" || frame.code === "server_error") {
+        showError(frame.message);   // kept pending: sent again by the retry loop
+        return;
+      }
+      // Refused for good (too long, blocked…): give the text back so nothing typed is lost.
+      if (!input.value) { input.value = pending[frame.client_id].body; }
+      delete pending[frame.client_id];
+      if (li) { li.remove(); }
+    }
+    if (!frame.conversation || frame.conversation === conversation) { showError(frame.message); }
+  });
+  live.on("open", function () {
+    // After a reconnection live.js has re-subscribed from lastId; send again what was never acknowledged.
+    Object.keys(pending).forEach(function (id) { live.send(pending[id]); });
+  });
+  // Pending messages are retried every few seconds until acknowledged (idempotent on the server).
+  setInterval(function () {
+    if (live.state() !== "connected") { return; }
+    Object.keys(pending).forEach(function (id) { live.send(pending[id]); });
+  }, 5000);
+
+  live.subscribe(conversation, function () { return lastId; });
+  document.addEventListener("visibilitychange", markRead);
+  applySeen();
+  scrollDown();
+
+  if (!form || readOnly) { return; }
+
+  function csrfToken() {
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function sendWithFiles(body) {
+    var data = new FormData();
+    var clientId = uuid4();
+    data.append("client_id", clientId);
+    data.append("body", body);
+    Array.prototype.forEach.call(files.files, function (f) { data.append("attachments", f); });
+    var button = form.querySelector("[data-chat-send]");
+    button.disabled = true;
+    return fetch(root.dataset.apiUrl, {
+      method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      return response.json().then(function (json) { return { ok: response.ok, json: json }; });
+    }).then(function (result) {
+      button.disabled = false;
+      if (!result.ok) {
+        var messages = [];
+        Object.keys(result.json).forEach(function (k) { messages = messages.concat(result.json[k]); });
+        showError(messages.join(" "));
+        return;
+      }
+      files.value = "";
+      if (fileNames) { fileNames.textContent = ""; }
+      input.value = "";
+      render(result.json);
+    }).catch(function () {
+      button.disabled = false;
+      showError(root.dataset.textFailed);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    showError("");
+    var body = input.value.trim();
+    if (files && files.files.length) { sendWithFiles(body); return; }
+    if (!body) { return; }
+    var clientId = uuid4();
+    var frame = { type: "send", conversation: conversation, client_id: clientId, body: body };
+    pending[clientId] = frame;
+    var li = bubble({ client_id: clientId }, true);
+    li.classList.add("is-pending");
+    li.querySelector(".chat-body").textContent = body;
+    li.querySelector("[data-status]").textContent = " · " + root.dataset.textSending;
+    var empty = log.querySelector("[data-chat-empty]");
+    if (empty) { empty.remove(); }
+    log.appendChild(li);
+    scrollDown();
+    input.value = "";
+    live.send(frame);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - lastTypingSent > 2000 && input.value.trim()) {
+      lastTypingSent = now;
+      live.send({ type: "typing", conversation: conversation });
+    }
+  });
+  if (files && fileNames) {
+    files.addEventListener("change", function () {
+      fileNames.textContent = Array.prototype.map.call(files.files, function (f) { return f.name; }).join(", ");
+    });
+  }
+})();

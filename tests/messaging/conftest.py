@@ -1,0 +1,40 @@
+"""Messaging fixtures: the real Redis channel layer under a prefix of its own for each test."""
+
+import os
+import uuid
+
+import pytest
+from channels.layers import channel_layers
+
+
+def redis_host(url: str) -> dict:
+    """redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis' blocking pop:
+    idle sockets would fail every 5 s. Read timeout above the pop's, connect timeout short."""
+    return {"address": url, "socket_timeout": 15, "socket_connect_timeout": 2, "max_connections": 1000}
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        raise pytest.UsageError("REDIS_URL must point at Redis for the messaging tests.")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def redis_layer(settings, redis_url):
+    """channels_redis on the real Redis, with a prefix no other test (or engineer) shares."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [redis_host(redis_url)],
+                "prefix": f"msgtest-{uuid.uuid4().hex[:10]}",
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+    channel_layers.backends.clear()
+    yield settings.CHANNEL_LAYERS["default"]
+    channel_layers.backends.clear()

@@ -1,0 +1,223 @@
+"""The /ws/ socket on the real Redis channel layer: delivery, ordering, idempotency, read receipts, typing."""
+
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+
+from messaging import events, services
+from messaging.models import Message
+from tests.messaging.factories import conversation_with_quote
+from tests.messaging.helpers import communicator, drain, receive_until, session_cookie_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def chat():
+    conversation, client, freelancer = conversation_with_quote()
+    return {
+        "conversation": conversation,
+        "client": client,
+        "freelancer": freelancer,
+        "client_cookie": session_cookie_for(client),
+        "freelancer_cookie": session_cookie_for(freelancer),
+    }
+
+
+async def open_socket(cookie):
+    comm = communicator(cookie)
+    connected, _ = await comm.connect()
+    assert connected
+    first = json.loads(await comm.receive_from())
+    assert first["type"] == "unread"
+    return comm
+
+
+async def subscribe(comm, conversation_id, after=0):
+    await comm.send_json_to({"type": "subscribe", "conversation": conversation_id, "after": after})
+    return await receive_until(comm, "subscribed")
+
+
+async def test_message_sent_on_one_socket_reaches_the_other_with_an_ack(chat):
+    conv = chat["conversation"].pk
+    client = await open_socket(chat["client_cookie"])
+    freelancer = await open_socket(chat["freelancer_cookie"])
+    await subscribe(client, conv)
+    await subscribe(freelancer, conv)
+
+    client_id = str(uuid.uuid4())
+    await client.send_json_to({"type": "send", "conversation": conv, "client_id": client_id, "body": "Bonjour !"})
+
+    ack = await receive_until(client, "ack")
+    received = await receive_until(freelancer, "message")
+    saved = await database_sync_to_async(Message.objects.get)(client_id=client_id)
+    assert ack == {"type": "ack", "client_id": client_id, "id": saved.pk, "conversation": conv}
+    assert received["message"]["id"] == saved.pk
+    assert received["message"]["body"] == "Bonjour !"
+    assert received["message"]["sender"] == chat["client"].pk
+    assert received["message"]["conversation"] == conv
+    unread = await receive_until(freelancer, "unread")
+    assert unread["total"] == 1
+    assert unread["conversations"] == {str(conv): 1}
+    await client.disconnect()
+    await freelancer.disconnect()
+
+
+async def test_resending_the_same_client_id_never_creates_a_second_message(chat):
+    conv = chat["conversation"].pk
+    client = await open_socket(chat["client_cookie"])
+    freelancer = await open_socket(chat["freelancer_cookie"])
+    await subscribe(client, conv)
+    await subscribe(freelancer, conv)
+    client_id = str(uuid.uuid4())
+    frame = {"type": "send", "conversation": conv, "client_id": client_id, "body": "Une seule fois"}
+
+    await client.send_json_to(frame)
+    first = await receive_until(client, "ack")
+    await client.send_json_to(frame)
+    second = await receive_until(client, "ack")
+
+    assert first["id"] == second["id"]
+    assert await database_sync_to_async(Message.objects.filter(client_id=client_id).count)() == 1
+    delivered = [f for f in await drain(freelancer) if f["type"] == "message"]
+    assert [f["message"]["id"] for f in delivered] == [first["id"]]
+    await client.disconnect()
+    await freelancer.disconnect()
+
+
+async def test_client_id_reused_for_different_content_is_refused(chat):
+    conv = chat["conversation"].pk
+    client = await open_socket(chat["client_cookie"])
+    client_id = str(uuid.uuid4())
+    await client.send_json_to({"type": "send", "conversation": conv, "client_id": client_id, "body": "Premier"})
+    await receive_until(client, "ack")
+
+    await client.send_json_to({"type": "send", "conversation": conv, "client_id": client_id, "body": "Autre chose"})
+    error = await receive_until(client, "error")
+
+    assert error["code"] == "conflict"
+    assert error["message"] == "Cet identifiant de message a déjà servi pour un autre contenu."
+    assert error["client_id"] == client_id
+    bodies = await database_sync_to_async(lambda: list(Message.objects.values_list("body", flat=True)))()
+    assert bodies == ["Premier"]
+    await client.disconnect()
+
+
+async def test_subscribe_with_after_returns_every_missed_message_in_order_then_live_ones(chat):
+    conv = chat["conversation"]
+
+    @database_sync_to_async
+    def send_three():
+        return [
+            services.message_send(
+                user=chat["freelancer"], conversation_id=conv.pk, client_id=uuid.uuid4(), body=f"m{i}"
+            )[0].pk
+            for i in range(3)
+        ]
+
+    ids = await send_three()
+    client = await open_socket(chat["client_cookie"])
+    await subscribe(client, conv.pk, after=ids[0])
+    caught_up = [f for f in await drain(client) if f["type"] == "message"]
+    assert [f["message"]["id"] for f in caught_up] == ids[1:]
+
+    await client.send_json_to({"type": "send", "conversation": conv.pk, "client_id": str(uuid.uuid4()), "body": "live"})
+    live = await receive_until(client, "message")
+    assert live["message"]["body"] == "live"
+    assert live["message"]["id"] > ids[-1]
+    await client.disconnect()
+
+
+async def test_read_frame_sends_vu_to_the_sender_and_updates_the_readers_unread_count(chat):
+    conv = chat["conversation"].pk
+    client = await open_socket(chat["client_cookie"])
+    freelancer = await open_socket(chat["freelancer_cookie"])
+    await subscribe(client, conv)
+    await subscribe(freelancer, conv)
+    await freelancer.send_json_to(
+        {"type": "send", "conversation": conv, "client_id": str(uuid.uuid4()), "body": "Allô"}
+    )
+    message = await receive_until(client, "message")
+    assert (await receive_until(client, "unread"))["total"] == 1
+
+    await client.send_json_to({"type": "read", "conversation": conv, "up_to": message["message"]["id"]})
+
+    seen = await receive_until(freelancer, "read")
+    assert seen == {"type": "read", "conversation": conv, "user": chat["client"].pk, "up_to": message["message"]["id"]}
+    unread = await receive_until(client, "unread")
+    assert unread["total"] == 0
+    await client.disconnect()
+    await freelancer.disconnect()
+
+
+async def test_typing_reaches_the_other_participant_only(chat):
+    conv = chat["conversation"].pk
+    client = await open_socket(chat["client_cookie"])
+    freelancer = await open_socket(chat["freelancer_cookie"])
+    await subscribe(client, conv)
+    await subscribe(freelancer, conv)
+
+    await client.send_json_to({"type": "typing", "conversation": conv})
+
+    assert await receive_until(freelancer, "typing") == {
+        "type": "typing",
+        "conversation": conv,
+        "user": chat["client"].pk,
+    }
+    assert [f for f in await drain(client) if f["type"] == "typing"] == []
+    await client.disconnect()
+    await freelancer.disconnect()
+
+
+async def test_quote_and_notification_events_reach_the_members_sockets(chat):
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify
+    from projects.models import Quote
+
+    client = await open_socket(chat["client_cookie"])
+    freelancer = await open_socket(chat["freelancer_cookie"])
+    quote = await database_sync_to_async(lambda: Quote.objects.select_related("project").get())()
+
+    await database_sync_to_async(events.quote_changed)(quote)
+    for comm in (client, freelancer):
+        frame = await receive_until(comm, "quote")
+        assert frame["project"] == quote.project_id
+        assert frame["quote"] == quote.pk
+        assert frame["status"] == "pending"
+        assert frame["status_label"] == "En attente"
+
+    await database_sync_to_async(notify)(
+        recipient=chat["client"], kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission", url="/x/"
+    )
+    frame = await receive_until(client, "notification")
+    assert frame["notification"]["title"] == "Nouvelle soumission"
+    assert frame["unread"] == 1
+    await client.disconnect()
+    await freelancer.disconnect()
+
+
+async def test_both_sides_sending_at_once_each_socket_gets_every_message_once_in_order(chat):
+    conv = chat["conversation"].pk
+    client = await open_socket(chat["client_cookie"])
+    freelancer = await open_socket(chat["freelancer_cookie"])
+    await subscribe(client, conv)
+    await subscribe(freelancer, conv)
+
+    for i in range(8):
+        await client.send_json_to(
+            {"type": "send", "conversation": conv, "client_id": str(uuid.uuid4()), "body": f"c{i}"}
+        )
+        await freelancer.send_json_to(
+            {"type": "send", "conversation": conv, "client_id": str(uuid.uuid4()), "body": f"f{i}"}
+        )
+    client_frames = await drain(client, timeout=1.0)
+    freelancer_frames = await drain(freelancer, timeout=1.0)
+
+    saved = await database_sync_to_async(lambda: list(Message.objects.order_by("id").values_list("id", flat=True)))()
+    assert len(saved) == 16
+    for frames in (client_frames, freelancer_frames):
+        assert [f["message"]["id"] for f in frames if f["type"] == "message"] == saved
+    await client.disconnect()
+    await freelancer.disconnect()
