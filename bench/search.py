@@ -3,7 +3,8 @@
 Seeds a PostgreSQL database (`bench_search`, reused by later runs) with freelancer profiles and
 projects spread over Quebec's municipalities, rebuilds both indices with bulk requests (docs/s),
 then runs a fixed mix of realistic French queries with filters through the search API under
-uvicorn and the very same Elasticsearch requests straight to the node, in the same run.
+uvicorn and the very same Elasticsearch requests straight to the node, in the same run (each
+query both ways, one after the other, so load on the machine weighs on both alike).
 Reports p50/p95 of both and their ratio. Target: endpoint p95 < 50 ms and ≤ 1.5 × raw p95.
 
     DATABASE_URL=postgres://… ELASTICSEARCH_URL=http://127.0.0.1:9200 \\
@@ -285,33 +286,13 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def time_endpoint(port: int, mix) -> list[float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    timings = []
-    for i, (kind, params) in enumerate(mix[:20] + mix):  # the first 20 warm up
-        path = f"/api/v1/search/{kind}/?{urlencode(params)}"
-        start = time.perf_counter()
-        conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept": "application/json"})
-        response = conn.getresponse()
-        body = response.read()
-        elapsed = (time.perf_counter() - start) * 1000
-        if response.status != 200 or b'"backend":"elasticsearch"' not in body:
-            raise SystemExit(f"{path} answered {response.status}: {body[:300]!r}")
-        if i >= 20:
-            timings.append(elapsed)
-    conn.close()
-    return timings
-
-
-def time_raw(mix) -> list[float]:
-    """The same requests the endpoint sends, straight to Elasticsearch with the same client."""
+def raw_requests(mix) -> list[tuple[str, dict]]:
+    """The very requests the endpoint sends to Elasticsearch for each query of the mix: (index, body)."""
     from django.http import QueryDict
 
     from search.backends import es
-    from search.client import get_client
     from search.params import freelancer_search_params, project_search_params
 
-    client = get_client()
     bodies = []
     for kind, params in mix:
         query = QueryDict(urlencode(params))
@@ -320,14 +301,40 @@ def time_raw(mix) -> list[float]:
         else:
             request = es.project_search_request(project_search_params(query), user_id=None)
         bodies.append((request._index[0], request.to_dict()))
-    timings = []
-    for i, (index, body) in enumerate(bodies[:20] + bodies):
+    return bodies
+
+
+def time_both(port: int, mix) -> tuple[list[float], list[float]]:
+    """Each query through the endpoint, then the same request raw with the same client, one after the other.
+
+    Interleaved, so that a busy moment on the machine slows both sides instead of one.
+    """
+    from search.client import get_client
+
+    client = get_client()
+    bodies = raw_requests(mix)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    endpoint, raw = [], []
+    warm_up = 20
+    for i, ((kind, params), (index, body)) in enumerate(
+        zip(mix[:warm_up] + mix, bodies[:warm_up] + bodies, strict=True)
+    ):
+        path = f"/api/v1/search/{kind}/?{urlencode(params)}"
+        start = time.perf_counter()
+        conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept": "application/json"})
+        response = conn.getresponse()
+        answer = response.read()
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status != 200 or b'"backend":"elasticsearch"' not in answer:
+            raise SystemExit(f"{path} answered {response.status}: {answer[:300]!r}")
         start = time.perf_counter()
         client.search(index=index, body=body)
-        elapsed = (time.perf_counter() - start) * 1000
-        if i >= 20:
-            timings.append(elapsed)
-    return timings
+        raw_elapsed = (time.perf_counter() - start) * 1000
+        if i >= warm_up:
+            endpoint.append(elapsed)
+            raw.append(raw_elapsed)
+    conn.close()
+    return endpoint, raw
 
 
 def main() -> None:
@@ -343,6 +350,8 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["ELASTICSEARCH_INDEX_PREFIX"] = "bench_search"
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    # No log line per raw request: the endpoint's server logs at WARNING too, so both sides pay the same.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
     django.setup()
@@ -379,11 +388,10 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        endpoint = time_endpoint(port, mix)
+        endpoint, raw = time_both(port, mix)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    raw = time_raw(mix)
 
     print(f"\n{args.profiles} profiles, {args.projects} projects, {len(mix)} queries")
     for kind, rate in rates.items():

@@ -1,24 +1,129 @@
-"""/api/v1/search/: freelancer and project search, autocomplete, saved searches (thin: selectors and services)."""
+"""/api/v1/search/: freelancer and project search, skill autocomplete, saved searches (thin: selectors and services).
 
+The two search endpoints are the hot path: they build plain dicts from the result cards (no
+serializer on the way out) and render JSON only. The serializers below describe those shapes
+for the OpenAPI schema.
+"""
+
+from django.http import QueryDict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search import selectors, services
-from search.params import freelancer_search_params, project_search_params
-from search.urls_helpers import profile_url, project_url
+from search.params import (
+    FREELANCER_SORTS,
+    MAX_PAGE_SIZE,
+    PROJECT_SORTS,
+    freelancer_search_params,
+    project_search_params,
+)
+from search.urls_helpers import detail_url_maker
+
+# --- Output shapes (documentation of the dicts built below) ---------------------------------------
 
 
-def _municipality(municipality):
-    if municipality is None:
+class MunicipalityRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    region = serializers.CharField(help_text="Code de la région administrative (01 à 17).")
+    region_name = serializers.CharField()
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    query = serializers.CharField(help_text="La chaîne de requête de la recherche élargie.")
+
+
+class _HitFields(serializers.Serializer):
+    id = serializers.IntegerField()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+    remote = serializers.BooleanField()
+    skills = serializers.ListField(child=serializers.CharField())
+    distance_km = serializers.FloatField(allow_null=True, help_text="Distance de `near`, en km (une décimale).")
+    highlights = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Par champ, des extraits HTML échappés avec <mark> autour des mots trouvés.",
+    )
+    url = serializers.CharField()
+
+
+class FreelancerHitSerializer(_HitFields):
+    display_name = serializers.CharField()
+    headline = serializers.CharField()
+    hourly_rate = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    travel_radius_km = serializers.IntegerField()
+    languages = serializers.ListField(child=serializers.CharField())
+    availability = serializers.CharField()
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    rating_count = serializers.IntegerField()
+
+
+class ProjectHitSerializer(_HitFields):
+    title = serializers.CharField()
+    category = serializers.CharField()
+    budget_type = serializers.CharField()
+    budget_min = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    budget_max = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    visibility = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    quotes_due = serializers.DateField()
+
+
+def _envelope_serializer(name: str, hit_serializer, facet_names: list[str]):
+    return inline_serializer(
+        name,
+        fields={
+            "count": serializers.IntegerField(),
+            "page": serializers.IntegerField(),
+            "page_size": serializers.IntegerField(),
+            "pages": serializers.IntegerField(),
+            "backend": serializers.ChoiceField(choices=["elasticsearch", "database"]),
+            "notice": serializers.CharField(help_text="Non vide quand la recherche simplifiée a répondu."),
+            "results": hit_serializer(many=True),
+            "facets": inline_serializer(
+                f"{name}Facets", fields={facet: FacetValueSerializer(many=True) for facet in facet_names}
+            ),
+            "suggestions": SuggestionSerializer(many=True),
+        },
+    )
+
+
+def _parameter(name: str, type_=OpenApiTypes.STR, description: str = "", **kwargs) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
+
+
+_COMMON_PARAMETERS = [
+    _parameter("q", description="Mots cherchés (200 caractères au plus; la syntaxe est traitée comme des mots)."),
+    _parameter("skills", description="Compétences (slug ou nom), répétées ou séparées par des virgules.", many=True),
+    _parameter("category", description="Catégorie."),
+    _parameter("region", description="Région administrative (01 à 17)."),
+    _parameter("near", OpenApiTypes.INT, "Identifiant de la municipalité d'où mesurer la distance."),
+    _parameter("radius_km", OpenApiTypes.NUMBER, "Rayon autour de `near` (50 km par défaut, 2 000 au plus)."),
+    _parameter("page", OpenApiTypes.INT, "Page (à partir de 1; plafonnée à la fenêtre de 10 000 résultats)."),
+    _parameter("page_size", OpenApiTypes.INT, f"Résultats par page (20 par défaut, {MAX_PAGE_SIZE} au plus)."),
+]
+_BAD_INPUT = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Un message par paramètre refusé : {paramètre: [messages]}.")
+}
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def _municipality(place):
+    if place is None:
         return None
-    return {
-        "id": municipality.pk,
-        "name": municipality.name,
-        "region": municipality.region,
-        "region_name": municipality.get_region_display(),
-    }
+    return {"id": place.id, "name": place.name, "region": place.region, "region_name": place.region_name}
 
 
 def _decimal(value):
@@ -46,32 +151,58 @@ def _envelope(result, results):
     }
 
 
+# --- Views ----------------------------------------------------------------------------------------
+
+
 class FreelancerSearchApi(APIView):
-    """Search freelancers: q, skills, category, region, near, radius_km, rate_min, rate_max, language,
-    availability, min_rating, sort (relevance|distance|rate|rating), page, page_size (≤ 50)."""
+    """Search freelancers: words, filters, distance, facets, highlights; paged."""
 
     permission_classes = [AllowAny]
+    # Nobody's identity changes a freelancer search: no session or token to look up.
+    authentication_classes = []
+    renderer_classes = [JSONRenderer]
 
+    @extend_schema(
+        summary="Chercher des pigistes",
+        parameters=[
+            *_COMMON_PARAMETERS,
+            _parameter("rate_min", OpenApiTypes.DECIMAL, "Taux horaire minimum ($)."),
+            _parameter("rate_max", OpenApiTypes.DECIMAL, "Taux horaire maximum ($)."),
+            _parameter("language", description="Langue parlée (code : fr, en, …)."),
+            _parameter("availability", description="Disponibilité.", enum=["now", "from_date", "unavailable"]),
+            _parameter("min_rating", OpenApiTypes.NUMBER, "Évaluation moyenne minimale (1 à 5)."),
+            _parameter("sort", description="Tri (distance : avec `near`).", enum=list(FREELANCER_SORTS)),
+        ],
+        responses={
+            200: _envelope_serializer(
+                "FreelancerSearchResult",
+                FreelancerHitSerializer,
+                ["skills", "regions", "categories", "languages", "availability"],
+            ),
+            **_BAD_INPUT,
+        },
+    )
     def get(self, request):
         params = freelancer_search_params(request.query_params)
         result = selectors.freelancer_search(params=params)
+        url = detail_url_maker("freelancer-detail")
         results = [
             {
-                "id": p.pk,
+                "id": p.id,
                 "display_name": p.display_name,
                 "headline": p.headline,
                 "hourly_rate": _decimal(p.hourly_rate),
                 "municipality": _municipality(p.municipality),
                 "travel_radius_km": p.travel_radius_km,
                 "remote": p.remote,
-                "skills": [s.name for s in p.skills.all()],
+                "skills": p.skills,
                 "languages": p.languages,
                 "availability": p.availability,
                 "rating_average": _decimal(p.rating_average),
                 "rating_count": p.rating_count,
                 "distance_km": _distance(p.hit),
                 "highlights": p.hit.highlights,
-                "url": profile_url(p.pk),
+                "url": url(p.id),
             }
             for p in result.objects
         ]
@@ -79,17 +210,35 @@ class FreelancerSearchApi(APIView):
 
 
 class ProjectSearchApi(APIView):
-    """Search open projects: q, category, skills, region, budget_min, budget_max, near, radius_km, remote,
-    posted_since (date or days), sort (relevance|date|budget|distance), page, page_size (≤ 50)."""
+    """Search the open projects the caller may see (invite-only ones when invited); paged."""
 
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
 
+    @extend_schema(
+        summary="Chercher des projets ouverts",
+        parameters=[
+            *_COMMON_PARAMETERS,
+            _parameter("budget_min", OpenApiTypes.DECIMAL, "Budget minimum ($)."),
+            _parameter("budget_max", OpenApiTypes.DECIMAL, "Budget maximum ($)."),
+            _parameter("remote", OpenApiTypes.BOOL, "Projets à distance (avec `near` : aussi ceux-là)."),
+            _parameter("posted_since", description="Date (AAAA-MM-JJ) ou nombre de jours."),
+            _parameter("sort", description="Tri (distance : avec `near`).", enum=list(PROJECT_SORTS)),
+        ],
+        responses={
+            200: _envelope_serializer(
+                "ProjectSearchResult", ProjectHitSerializer, ["skills", "regions", "categories", "remote"]
+            ),
+            **_BAD_INPUT,
+        },
+    )
     def get(self, request):
         params = project_search_params(request.query_params)
         result = selectors.project_search(params=params, user=request.user)
+        url = detail_url_maker("project-detail")
         results = [
             {
-                "id": p.pk,
+                "id": p.id,
                 "title": p.title,
                 "category": p.category,
                 "budget_type": p.budget_type,
@@ -98,12 +247,12 @@ class ProjectSearchApi(APIView):
                 "municipality": _municipality(p.municipality),
                 "remote": p.remote,
                 "visibility": p.visibility,
-                "skills": [s.name for s in p.skills.all()],
+                "skills": p.skills,
                 "published_at": p.published_at,
                 "quotes_due": p.quotes_due,
                 "distance_km": _distance(p.hit),
                 "highlights": p.hit.highlights,
-                "url": project_url(p.pk),
+                "url": url(p.id),
             }
             for p in result.objects
         ]
@@ -115,23 +264,34 @@ class SkillAutocompleteApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        summary="Autocomplétion des compétences",
+        parameters=[_parameter("q", description="Une partie du nom (accents et casse ignorés).")],
+        responses=inline_serializer(
+            "SkillAutocompleteResult",
+            fields={
+                "results": inline_serializer(
+                    "SkillChoice", fields={"slug": serializers.CharField(), "name": serializers.CharField()}, many=True
+                )
+            },
+        ),
+    )
     def get(self, request):
         return Response({"results": selectors.skill_autocomplete(q=request.query_params.get("q", ""))})
-
-
-class MunicipalityAutocompleteApi(APIView):
-    """Quebec municipalities matching what was typed (`q`), biggest first."""
-
-    permission_classes = [AllowAny]
-
-    def get(self, request):
-        return Response({"results": selectors.municipality_autocomplete(q=request.query_params.get("q", ""))})
 
 
 class SavedSearchInput(serializers.Serializer):
     query = serializers.CharField(max_length=2000, allow_blank=True, default="")
     frequency = serializers.ChoiceField(choices=["immediate", "daily"])
     name = serializers.CharField(max_length=120, allow_blank=True, default="")
+
+
+class SavedSearchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    query = serializers.CharField()
+    frequency = serializers.CharField()
+    created_at = serializers.DateTimeField()
 
 
 def _saved(saved):
@@ -149,14 +309,21 @@ class SavedSearchListApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        summary="Mes recherches sauvegardées",
+        responses=inline_serializer("SavedSearchList", fields={"results": SavedSearchSerializer(many=True)}),
+    )
     def get(self, request):
         return Response({"results": [_saved(s) for s in selectors.saved_searches_for_user(user=request.user)]})
 
+    @extend_schema(
+        summary="Sauvegarder une recherche de projets",
+        request=SavedSearchInput,
+        responses={201: SavedSearchSerializer},
+    )
     def post(self, request):
         data = SavedSearchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        from django.http import QueryDict
-
         params = project_search_params(QueryDict(data.validated_data["query"]))
         saved = services.saved_search_create(
             user=request.user,
@@ -172,6 +339,7 @@ class SavedSearchDetailApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(summary="Supprimer une recherche sauvegardée", responses={204: None})
     def delete(self, request, pk: int):
         services.saved_search_delete(user=request.user, saved_search_id=pk)
         return Response(status=204)

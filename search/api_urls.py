@@ -6,11 +6,7 @@ urlpatterns = [
     path("search/freelancers/", api.FreelancerSearchApi.as_view(), name="api-search-freelancers"),
     path("search/projects/", api.ProjectSearchApi.as_view(), name="api-search-projects"),
     path("search/autocomplete/skills/", api.SkillAutocompleteApi.as_view(), name="api-autocomplete-skills"),
-    path(
-        "search/autocomplete/municipalities/",
-        api.MunicipalityAutocompleteApi.as_view(),
-        name="api-autocomplete-municipalities",
-    ),
+    # Municipality autocomplete is the profiles app's /api/v1/municipalities/?q= (one endpoint for it).
     path("search/saved/", api.SavedSearchListApi.as_view(), name="api-saved-searches"),
     path("search/saved/<int:pk>/", api.SavedSearchDetailApi.as_view(), name="api-saved-search-detail"),
 ]

@@ -6,6 +6,8 @@ import time
 from django.conf import settings
 from elasticsearch import Elasticsearch
 
+from search.backends.base import BackendUnavailable
+
 # After a failure, searches go straight to the database for this long instead of waiting on a dead node.
 DOWN_FOR_SECONDS = 3.0
 
@@ -27,6 +29,14 @@ def get_client() -> Elasticsearch | None:
                 # Short timeouts: a page waits at most this long before falling back to the database.
                 client = Elasticsearch(url, request_timeout=5, max_retries=0, retry_on_timeout=False)
                 _clients[url] = client
+    return client
+
+
+def require_client() -> Elasticsearch:
+    """The shared client, or BackendUnavailable when search runs on the database."""
+    client = get_client()
+    if client is None:
+        raise BackendUnavailable("ELASTICSEARCH_URL is not set")
     return client
 
 

@@ -10,57 +10,19 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    Object,
     Text,
     analyzer,
     token_filter,
 )
 
 from search.taxonomy import TRADE_SYNONYMS
+from search.text import ELISION_ARTICLES, STOP_WORDS
 
 # l'entreprise, d'affaires, qu'on, jusqu'à … (case-insensitive, both apostrophes via the tokenizer).
-french_elision = token_filter(
-    "french_elision",
-    type="elision",
-    articles_case=True,
-    articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
-)
+french_elision = token_filter("french_elision", type="elision", articles_case=True, articles=list(ELISION_ARTICLES))
 # Folded stop words: they come after asciifolding, so "à" is already "a".
-french_english_stop = token_filter(
-    "french_english_stop",
-    type="stop",
-    stopwords=[
-        "a",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "en",
-        "et",
-        "la",
-        "le",
-        "les",
-        "ou",
-        "par",
-        "pour",
-        "sur",
-        "un",
-        "une",
-        "est",
-        "the",
-        "and",
-        "of",
-        "in",
-        "for",
-        "to",
-        "an",
-        "with",
-    ],
-)
+french_english_stop = token_filter("french_english_stop", type="stop", stopwords=list(STOP_WORDS))
 light_french_stemmer = token_filter("light_french_stemmer", type="stemmer", language="light_french")
 # A graph filter: multi-word synonyms ("tenue de livres") work at search time.
 trade_synonyms = token_filter("trade_synonyms", type="synonym_graph", synonyms=TRADE_SYNONYMS, lenient=True)
@@ -110,6 +72,8 @@ class ProfileDocument(Document):
     rating_average = Float()
     rating_count = Integer()
     updated_at = Date()
+    # What the result card shows (search/cards.py): stored, never searched.
+    card = Object(enabled=False)
 
 
 class ProjectDocument(Document):
@@ -134,6 +98,7 @@ class ProjectDocument(Document):
     budget_high = Float()
     quotes_due = Date()
     published_at = Date()
+    card = Object(enabled=False)
 
 
 DOCUMENTS = {"profile": ProfileDocument, "project": ProjectDocument}

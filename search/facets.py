@@ -44,18 +44,20 @@ def _skill_names(slugs: set[str]) -> dict[str, str]:
     return {slug: _skill_name_cache[slug] for slug in slugs if slug in _skill_name_cache}
 
 
+# Built once: `.choices` makes a new list on every access. Lazy labels are translated when shown.
+_FIXED_LABELS = {
+    "regions": dict(Region.choices),
+    "categories": dict(Category.choices),
+    "languages": LANGUAGE_LABELS,
+    "availability": dict(Availability.choices),
+    "remote": REMOTE_LABELS,
+}
+
+
 def label_facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
     """Attach a human label to every facet value."""
     skill_slugs = {value for value, _count in raw.get("skills", [])}
-    skill_names = _skill_names(skill_slugs)
-    labels = {
-        "skills": skill_names,
-        "regions": dict(Region.choices),
-        "categories": dict(Category.choices),
-        "languages": LANGUAGE_LABELS,
-        "availability": dict(Availability.choices),
-        "remote": REMOTE_LABELS,
-    }
+    labels = {**_FIXED_LABELS, "skills": _skill_names(skill_slugs)}
     out = {}
     for name, values in raw.items():
         names = labels.get(name, {})

@@ -19,7 +19,8 @@ from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
 from profiles.models import FreelancerProfile
 from projects.models import Project
 from search.backends.base import BackendUnavailable
-from search.client import get_client, index_name
+from search.cards import profile_card, project_card
+from search.client import index_name, require_client
 from search.documents import index_definition
 from search.geo import current_places, reached_municipality_ids
 from search.querysets import searchable_profiles, searchable_projects
@@ -88,6 +89,7 @@ def profile_document(profile: FreelancerProfile, places=None) -> dict:
         "rating_average": float(profile.rating_average) if profile.rating_average is not None else None,
         "rating_count": profile.rating_count,
         "updated_at": profile.updated_at.isoformat(),
+        "card": profile_card(profile),
     }
 
 
@@ -116,6 +118,7 @@ def project_document(project: Project, places=None) -> dict:
         "budget_high": float(high) if high is not None else None,
         "quotes_due": project.quotes_due.isoformat(),
         "published_at": project.published_at.isoformat() if project.published_at else None,
+        "card": project_card(project),
     }
 
 
@@ -125,13 +128,6 @@ SOURCES: dict[str, tuple[Callable, Callable]] = {
 }
 
 
-def _client():
-    client = get_client()
-    if client is None:
-        raise BackendUnavailable("ELASTICSEARCH_URL is not set")
-    return client
-
-
 def _new_index_name(kind: str) -> str:
     return f"{index_name(kind)}_{timezone.now():%Y%m%d%H%M%S%f}"
 
@@ -139,14 +135,14 @@ def _new_index_name(kind: str) -> str:
 def concrete_indices(kind: str) -> list[str]:
     """Every index of `kind`: the live one and any being rebuilt (writes go to all of them)."""
     try:
-        return sorted(_client().indices.get(index=f"{index_name(kind)}_*", expand_wildcards="open").keys())
+        return sorted(require_client().indices.get(index=f"{index_name(kind)}_*", expand_wildcards="open").keys())
     except TransportError as exc:
         raise BackendUnavailable(str(exc)) from exc
 
 
 def ensure_indices() -> None:
     """Create each kind's first index behind its alias when there is none yet."""
-    client = _client()
+    client = require_client()
     try:
         for kind in KINDS:
             alias = index_name(kind)
@@ -182,7 +178,7 @@ def _bulk(actions) -> tuple[int, int]:
     applied = skipped = 0
     try:
         for ok, item in streaming_bulk(
-            _client(), actions, chunk_size=CHUNK, raise_on_error=False, raise_on_exception=True, max_retries=0
+            require_client(), actions, chunk_size=CHUNK, raise_on_error=False, raise_on_exception=True, max_retries=0
         ):
             if ok:
                 applied += 1
@@ -215,7 +211,7 @@ def index_objects(*, kind: str, ids: list[int]) -> tuple[int, int]:
 def refresh() -> None:
     """Make recent writes searchable now (tests and the rebuild; the index refreshes every second anyway)."""
     try:
-        _client().indices.refresh(index=",".join(f"{index_name(kind)}_*" for kind in KINDS))
+        require_client().indices.refresh(index=",".join(f"{index_name(kind)}_*" for kind in KINDS))
     except TransportError as exc:
         raise BackendUnavailable(str(exc)) from exc
 
@@ -226,7 +222,7 @@ def rebuild(*, kind: str, progress: Callable[[int, int], None] | None = None, ch
     Searches keep hitting the old index until the swap, which is atomic. Outbox drains during the
     rebuild write to both indices, so no change made meanwhile is lost.
     """
-    client = _client()
+    client = require_client()
     alias = index_name(kind)
     name = _new_index_name(kind)
     queryset_factory, build = SOURCES[kind]
@@ -267,7 +263,7 @@ def rebuild(*, kind: str, progress: Callable[[int, int], None] | None = None, ch
 
 def check(*, kind: str) -> dict[str, list[int]]:
     """Compare the index with the database: ids missing from it, stale in it, or there but not searchable."""
-    client = _client()
+    client = require_client()
     queryset_factory, build = SOURCES[kind]
     places = current_places()
     expected = {obj.pk: build(obj, places) for obj in queryset_factory().iterator(chunk_size=CHUNK)}
@@ -287,7 +283,7 @@ def check(*, kind: str) -> dict[str, list[int]]:
 
 def delete_all_indices() -> None:
     """Drop every index and alias of this prefix (tests start clean with it)."""
-    client = _client()
+    client = require_client()
     for kind in KINDS:
         try:
             client.indices.delete(index=f"{index_name(kind)}_*", ignore_unavailable=True, allow_no_indices=True)

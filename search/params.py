@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import time
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -107,14 +108,48 @@ def _paging(errors: _Errors, data) -> tuple[int, int]:
     return page, page_size
 
 
+# Municipalities and skill names are reference data: kept per process for a few minutes, so a search
+# answered by Elasticsearch needs no database query at all. A miss (a new place or skill) asks the database.
+REFERENCE_TTL_SECONDS = 300.0
+_REFERENCE_LIMIT = 20_000
+_municipalities: dict[int, tuple[float, Municipality]] = {}
+_known_skills: dict[str, float] = {}
+
+
+def _municipality(pk: int) -> Municipality | None:
+    now = time.monotonic()
+    cached = _municipalities.get(pk)
+    if cached is not None and now - cached[0] < REFERENCE_TTL_SECONDS:
+        return cached[1]
+    municipality = Municipality.objects.filter(pk=pk).first()
+    if municipality is not None:
+        if len(_municipalities) > _REFERENCE_LIMIT:
+            _municipalities.clear()
+        _municipalities[pk] = (now, municipality)
+    return municipality
+
+
+def _existing_skills(keys: list[str]) -> set[str]:
+    now = time.monotonic()
+    known = {key for key in keys if now - _known_skills.get(key, -REFERENCE_TTL_SECONDS) < REFERENCE_TTL_SECONDS}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        found = set(Skill.objects.filter(slug__in=missing).values_list("slug", flat=True))
+        if len(_known_skills) > _REFERENCE_LIMIT:
+            _known_skills.clear()
+        _known_skills.update(dict.fromkeys(found, now))
+        known |= found
+    return known
+
+
 def _near(errors: _Errors, data) -> tuple[Municipality | None, float | None]:
     near_raw = _get(data, "near")
     radius_raw = _get(data, "radius_km")
     municipality = None
     if near_raw:
         try:
-            municipality = Municipality.objects.filter(pk=int(near_raw)).first()
-        except ValueError:
+            municipality = _municipality(int(near_raw))
+        except (ValueError, OverflowError):
             municipality = None
         if municipality is None:
             errors.add("near", _("Municipalité inconnue : choisissez-la dans la liste."))
@@ -142,7 +177,7 @@ def _skills(data) -> tuple[list[str], list[str]]:
     asked = _get_list(data, "skills")[:MAX_SKILLS]
     keys = [skill_key(name) for name in asked]
     keys = [key for key in dict.fromkeys(keys) if key]
-    known = set(Skill.objects.filter(slug__in=keys).values_list("slug", flat=True))
+    known = _existing_skills(keys)
     return [key for key in keys if key in known], [key for key in keys if key not in known]
 
 
@@ -155,7 +190,9 @@ def _choice(errors: _Errors, data, name: str, choices, message) -> str:
 
 
 @dataclass(frozen=True)
-class FreelancerSearchParams:
+class _SearchParams:
+    """What both searches take: words, skills, category, region, place, sort and page."""
+
     q: str = ""
     skills: tuple[str, ...] = ()
     unknown_skills: tuple[str, ...] = ()
@@ -163,11 +200,6 @@ class FreelancerSearchParams:
     region: str = ""
     near: Municipality | None = None
     radius_km: float | None = None
-    rate_min: Decimal | None = None
-    rate_max: Decimal | None = None
-    language: str = ""
-    availability: str = ""
-    min_rating: float | None = None
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -181,66 +213,46 @@ class FreelancerSearchParams:
         return urlencode(_as_pairs(replace(self, **changes) if changes else self), doseq=True)
 
     def filter_count(self) -> int:
-        return sum(
-            bool(v)
-            for v in (
-                self.skills,
-                self.category,
-                self.region,
-                self.near,
-                self.rate_min is not None,
-                self.rate_max is not None,
-                self.language,
-                self.availability,
-                self.min_rating,
-            )
+        """How many filters are set (words, sort and page are not filters)."""
+        return sum(bool(v) for v in (self.skills, self.category, self.region, self.near, *self._own_filters()))
+
+    def _own_filters(self) -> tuple:
+        return ()
+
+
+@dataclass(frozen=True)
+class FreelancerSearchParams(_SearchParams):
+    rate_min: Decimal | None = None
+    rate_max: Decimal | None = None
+    language: str = ""
+    availability: str = ""
+    min_rating: float | None = None
+
+    def _own_filters(self) -> tuple:
+        return (
+            self.rate_min is not None,
+            self.rate_max is not None,
+            self.language,
+            self.availability,
+            self.min_rating,
         )
 
 
 @dataclass(frozen=True)
-class ProjectSearchParams:
-    q: str = ""
-    skills: tuple[str, ...] = ()
-    unknown_skills: tuple[str, ...] = ()
-    category: str = ""
-    region: str = ""
-    near: Municipality | None = None
-    radius_km: float | None = None
+class ProjectSearchParams(_SearchParams):
     remote: bool = False
     budget_min: Decimal | None = None
     budget_max: Decimal | None = None
     posted_since: datetime.date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
     # Restricts the search to these projects (saved searches check one new project at a time).
     only_ids: tuple[int, ...] = field(default=(), compare=False)
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.page_size
-
-    def as_query(self, **changes) -> str:
-        return urlencode(_as_pairs(replace(self, **changes) if changes else self), doseq=True)
 
     def saved_query(self) -> str:
         """What a saved search keeps: the filters, without paging or sort."""
         return urlencode(_as_pairs(replace(self, page=1, page_size=DEFAULT_PAGE_SIZE, sort="relevance")), doseq=True)
 
-    def filter_count(self) -> int:
-        return sum(
-            bool(v)
-            for v in (
-                self.skills,
-                self.category,
-                self.region,
-                self.near,
-                self.remote,
-                self.budget_min is not None,
-                self.budget_max is not None,
-                self.posted_since,
-            )
-        )
+    def _own_filters(self) -> tuple:
+        return (self.remote, self.budget_min is not None, self.budget_max is not None, self.posted_since)
 
 
 def _as_pairs(params) -> list[tuple[str, str]]:
@@ -276,18 +288,62 @@ def _as_pairs(params) -> list[tuple[str, str]]:
     return pairs
 
 
-def freelancer_search_params(data) -> FreelancerSearchParams:
-    """Parse a freelancer search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
-    errors = _Errors()
+def _common(errors: _Errors, data) -> dict:
+    """The parameters both searches take: words, skills, category, region and place."""
     q = clean_query_text(_get(data, "q"))
     known, unknown = _skills(data)
+    # In the form's order, so the first error named is the first bad field.
     category = _choice(errors, data, "category", Category.values, _("Catégorie inconnue."))
     region = _choice(errors, data, "region", Region.values, _("Région inconnue."))
     near, radius = _near(errors, data)
-    rate_min = _decimal(errors, data, "rate_min", _("Le taux minimum doit être un montant positif."))
-    rate_max = _decimal(errors, data, "rate_max", _("Le taux maximum doit être un montant positif."))
-    if rate_min is not None and rate_max is not None and rate_min > rate_max:
-        errors.add("rate_min", _("Le taux minimum dépasse le taux maximum."))
+    return {
+        "q": q,
+        "skills": tuple(known),
+        "unknown_skills": tuple(unknown),
+        "category": category,
+        "region": region,
+        "near": near,
+        "radius_km": radius if near else None,
+    }
+
+
+def _sort_and_paging(errors: _Errors, data, *, choices: tuple[str, ...], near) -> dict:
+    """The sort (distance only around a place) and the page; raises with every error collected so far."""
+    sort = _get(data, "sort") or "relevance"
+    if sort not in choices:
+        errors.add("sort", _("Tri inconnu."))
+        sort = "relevance"
+    if sort == "distance" and near is None and "near" not in errors.errors:
+        errors.add("sort", _("Choisissez une municipalité pour trier par distance."))
+    page, page_size = _paging(errors, data)
+    errors.raise_if_any()
+    return {"sort": sort, "page": page, "page_size": page_size}
+
+
+def _amount_range(errors: _Errors, data, low: str, high: str, messages: tuple) -> tuple[Decimal | None, Decimal | None]:
+    """A min/max pair of amounts; `messages`: (bad low, bad high, low above high)."""
+    low_value = _decimal(errors, data, low, messages[0])
+    high_value = _decimal(errors, data, high, messages[1])
+    if low_value is not None and high_value is not None and low_value > high_value:
+        errors.add(low, messages[2])
+    return low_value, high_value
+
+
+def freelancer_search_params(data) -> FreelancerSearchParams:
+    """Parse a freelancer search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
+    errors = _Errors()
+    common = _common(errors, data)
+    rate_min, rate_max = _amount_range(
+        errors,
+        data,
+        "rate_min",
+        "rate_max",
+        (
+            _("Le taux minimum doit être un montant positif."),
+            _("Le taux maximum doit être un montant positif."),
+            _("Le taux minimum dépasse le taux maximum."),
+        ),
+    )
     language = _get(data, "language").lower()
     if language and not LANGUAGE_RE.match(language):
         errors.add("language", _("Langue inconnue : utilisez un code comme « fr » ou « en »."))
@@ -305,30 +361,14 @@ def freelancer_search_params(data) -> FreelancerSearchParams:
             min_rating = None
         elif min_rating == 0:
             min_rating = None
-    sort = _get(data, "sort") or "relevance"
-    if sort not in FREELANCER_SORTS:
-        errors.add("sort", _("Tri inconnu."))
-        sort = "relevance"
-    if sort == "distance" and near is None and "near" not in errors.errors:
-        errors.add("sort", _("Choisissez une municipalité pour trier par distance."))
-    page, page_size = _paging(errors, data)
-    errors.raise_if_any()
     return FreelancerSearchParams(
-        q=q,
-        skills=tuple(known),
-        unknown_skills=tuple(unknown),
-        category=category,
-        region=region,
-        near=near,
-        radius_km=radius if near else None,
+        **common,
         rate_min=rate_min,
         rate_max=rate_max,
         language=language,
         availability=availability,
         min_rating=min_rating,
-        sort=sort,
-        page=page,
-        page_size=page_size,
+        **_sort_and_paging(errors, data, choices=FREELANCER_SORTS, near=common["near"]),
     )
 
 
@@ -349,38 +389,23 @@ def _posted_since(errors: _Errors, data) -> datetime.date | None:
 def project_search_params(data) -> ProjectSearchParams:
     """Parse a project search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
     errors = _Errors()
-    q = clean_query_text(_get(data, "q"))
-    known, unknown = _skills(data)
-    category = _choice(errors, data, "category", Category.values, _("Catégorie inconnue."))
-    region = _choice(errors, data, "region", Region.values, _("Région inconnue."))
-    near, radius = _near(errors, data)
-    remote = _get(data, "remote").lower() in ("1", "true", "on", "yes", "oui")
-    budget_min = _decimal(errors, data, "budget_min", _("Le budget minimum doit être un montant positif."))
-    budget_max = _decimal(errors, data, "budget_max", _("Le budget maximum doit être un montant positif."))
-    if budget_min is not None and budget_max is not None and budget_min > budget_max:
-        errors.add("budget_min", _("Le budget minimum dépasse le budget maximum."))
-    posted_since = _posted_since(errors, data)
-    sort = _get(data, "sort") or "relevance"
-    if sort not in PROJECT_SORTS:
-        errors.add("sort", _("Tri inconnu."))
-        sort = "relevance"
-    if sort == "distance" and near is None and "near" not in errors.errors:
-        errors.add("sort", _("Choisissez une municipalité pour trier par distance."))
-    page, page_size = _paging(errors, data)
-    errors.raise_if_any()
+    common = _common(errors, data)
+    budget_min, budget_max = _amount_range(
+        errors,
+        data,
+        "budget_min",
+        "budget_max",
+        (
+            _("Le budget minimum doit être un montant positif."),
+            _("Le budget maximum doit être un montant positif."),
+            _("Le budget minimum dépasse le budget maximum."),
+        ),
+    )
     return ProjectSearchParams(
-        q=q,
-        skills=tuple(known),
-        unknown_skills=tuple(unknown),
-        category=category,
-        region=region,
-        near=near,
-        radius_km=radius if near else None,
-        remote=remote,
+        **common,
+        remote=_get(data, "remote").lower() in ("1", "true", "on", "yes", "oui"),
         budget_min=budget_min,
         budget_max=budget_max,
-        posted_since=posted_since,
-        sort=sort,
-        page=page,
-        page_size=page_size,
+        posted_since=_posted_since(errors, data),
+        **_sort_and_paging(errors, data, choices=PROJECT_SORTS, near=common["near"]),
     )

@@ -112,7 +112,7 @@ def saved_searches_match_projects(*, project_ids: list[int]) -> int:
         if not candidates:
             continue
         params = ProjectSearchParams(**{**params.__dict__, "only_ids": candidates, "page": 1, "page_size": 50})
-        matched = db.search_projects(params, user_id=saved_search.user_id).hits
+        matched = db.search_projects(params, user_id=saved_search.user_id, with_cards=False).hits
         for hit in matched:
             _match, was_created = SavedSearchMatch.objects.get_or_create(saved_search=saved_search, project_id=hit.id)
             if not was_created:

@@ -6,48 +6,15 @@ from django.utils.html import escape
 
 from search.taxonomy import fold
 
-# The stop words the Elasticsearch analysers drop (folded); the database backend drops them too.
-STOP_WORDS = {
-    "a",
-    "au",
-    "aux",
-    "avec",
-    "ce",
-    "ces",
-    "dans",
-    "de",
-    "des",
-    "du",
-    "en",
-    "et",
-    "la",
-    "le",
-    "les",
-    "ou",
-    "par",
-    "pour",
-    "sur",
-    "un",
-    "une",
-    "est",
-    "the",
-    "and",
-    "of",
-    "in",
-    "for",
-    "to",
-    "an",
-    "with",
-    "l",
-    "d",
-    "qu",
-    "j",
-    "m",
-    "n",
-    "s",
-    "t",
-    "c",
-}
+# Folded stop words: the analysers' stop filter (search/documents.py) drops exactly these, after
+# accent folding (so "à" is already "a"); query_words() drops them too for the database backend.
+STOP_WORDS = (
+    "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et", "la", "le", "les", "ou",
+    "par", "pour", "sur", "un", "une", "est", "the", "and", "of", "in", "for", "to", "an", "with",
+)  # fmt: skip
+# Elided articles (l'entreprise, d'affaires, qu'on, jusqu'à): the analysers' elision filter strips them.
+ELISION_ARTICLES = ("l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu")
+_DROPPED = frozenset(STOP_WORDS) | frozenset(ELISION_ARTICLES)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -55,7 +22,7 @@ def query_words(q: str) -> list[str]:
     """The meaningful words of a query, as typed (accents kept), without stop words or symbols."""
     words = []
     for word in _WORD.findall(q or ""):
-        if word.replace("_", "") and fold(word) not in STOP_WORDS:
+        if word.replace("_", "") and fold(word) not in _DROPPED:
             words.append(word)
     return list(dict.fromkeys(words))
 

@@ -19,6 +19,8 @@ class Hit:
     distance_km: float | None = None
     # Field name -> HTML-escaped fragments with <mark> around the matched words.
     highlights: dict[str, list[str]] = field(default_factory=dict)
+    # What the result card shows (search/cards.py), as stored in the document.
+    card: dict | None = None
 
 
 @dataclass
@@ -36,7 +38,7 @@ class SearchResult:
     backend: str
     page: int = 1
     page_size: int = 20
-    # Filled by the selector: the model objects of the hits, in order, each with `.hit`.
+    # Filled by the selector: the cards of the hits (search/cards.py), in order, each with `.hit`.
     objects: list = field(default_factory=list)
     notice: str = ""
     suggestions: list[dict] = field(default_factory=list)

@@ -17,11 +17,12 @@ from django.utils import timezone
 from profiles.models import FreelancerProfile
 from projects.models import Project, Visibility
 from search.backends.base import Hit, SearchResult, bounding_box, haversine_km
+from search.cards import profile_card, project_card
 from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets, top_counts
 from search.params import FreelancerSearchParams, ProjectSearchParams
 from search.querysets import searchable_profiles, searchable_projects
 from search.taxonomy import fold, profile_categories
-from search.text import query_words
+from search.text import highlight, query_words
 
 MAX_WORDS_IN_SQL = 8
 
@@ -69,14 +70,70 @@ def _skills_of(through_model, owner_field: str, queryset) -> dict[int, list[tupl
     return skills
 
 
+def _candidates(queryset, params, *, fields: tuple[str, ...], through_model, owner_field: str) -> list[dict]:
+    """The narrowed rows with their skills (`skill_slugs`, `skill_names`) and `distance` from `near`."""
+    rows = list(
+        queryset.values("pk", *fields, "municipality__latitude", "municipality__longitude", "municipality__region")
+    )
+    skills = _skills_of(through_model, owner_field, queryset)
+    for row in rows:
+        row_skills = skills.get(row["pk"], [])
+        row["skill_slugs"] = [slug for slug, _name in row_skills]
+        row["skill_names"] = [name for _slug, name in row_skills]
+        row["distance"] = _distance(params, row)
+    return rows
+
+
+def _facets(rows: list[dict], sizes: dict[str, int], count_more) -> dict:
+    """Facet counts over the kept rows: skills and regions here, the rest by `count_more(row, counters)`."""
+    counters = {name: Counter() for name in sizes}
+    for row in rows:
+        counters["skills"].update(row["skill_slugs"])
+        if row["municipality__region"]:
+            counters["regions"][row["municipality__region"]] += 1
+        count_more(row, counters)
+    return label_facets({name: top_counts(counters[name], size) for name, size in sizes.items()})
+
+
 def _text_score(words: list[str], *texts: str) -> int:
     """A crude relevance: how many query words appear in the most telling fields."""
     folded = fold(" ".join(t or "" for t in texts))
     return sum(1 for word in words if fold(word) in folded)
 
 
-def _page(rows: list, params) -> list:
-    return rows[params.offset : params.offset + params.page_size]
+def _with_cards(page: list[dict], params, *, queryset, card, highlighted: dict[str, int | None]) -> list[Hit]:
+    """Hits with their card and highlights, built from the page's full rows."""
+    objects = queryset.in_bulk([row["pk"] for row in page])
+    words = query_words(params.q)
+    hits = []
+    for row in page:
+        obj = objects.get(row["pk"])
+        if obj is None:
+            continue  # Changed since the first read: left out rather than shown stale.
+        hit = Hit(id=row["pk"], score=float(row["score"]), card=card(obj))
+        for name, max_chars in highlighted.items() if words else ():
+            marked = highlight(getattr(obj, name) or "", words, max_chars=max_chars)
+            if "<mark>" in marked:
+                hit.highlights[name] = [marked]
+        hits.append(hit)
+    return hits
+
+
+def _result(kept: list[dict], params, facets: dict, *, queryset, card, highlighted: dict[str, int | None]):
+    """The page of hits, with their cards unless `card` is None (only which objects matched)."""
+    page = kept[params.offset : params.offset + params.page_size]
+    if card is None:
+        hits = [Hit(id=row["pk"], score=float(row["score"])) for row in page]
+    else:
+        hits = _with_cards(page, params, queryset=queryset, card=card, highlighted=highlighted)
+    return SearchResult(
+        hits=hits,
+        total=len(kept),
+        facets=facets,
+        backend="database",
+        page=params.page,
+        page_size=params.page_size,
+    )
 
 
 def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
@@ -102,50 +159,35 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         queryset = queryset.filter(_near_box(params, own_radius_field="travel_radius_km"))
     if empty:
         queryset = queryset.none()
-    rows = list(
-        queryset.values(
-            "pk",
-            "display_name",
-            "headline",
-            "languages",
-            "availability",
-            "hourly_rate",
-            "rating_average",
-            "rating_count",
-            "travel_radius_km",
-            "municipality__latitude",
-            "municipality__longitude",
-            "municipality__region",
-        )
+    rows = _candidates(
+        queryset,
+        params,
+        fields=("display_name", "headline", "languages", "availability", "hourly_rate", "rating_average")
+        + ("rating_count", "travel_radius_km"),
+        through_model=FreelancerProfile.skills.through,
+        owner_field="freelancerprofile_id",
     )
-    skills = _skills_of(FreelancerProfile.skills.through, "freelancerprofile_id", queryset)
     kept = []
     for row in rows:
-        row_skills = skills.get(row["pk"], [])
-        row["skill_slugs"] = [slug for slug, _name in row_skills]
-        row["categories"] = profile_categories(headline=row["headline"], skill_names=[n for _s, n in row_skills])
+        row["categories"] = profile_categories(headline=row["headline"], skill_names=row["skill_names"])
         row["languages"] = sorted({str(code).lower() for code in (row["languages"] or [])})
         if params.category and params.category not in row["categories"]:
             continue
         if params.language and params.language not in row["languages"]:
             continue
-        row["distance"] = _distance(params, row)
         if params.near is not None:
             reach = max(params.radius_km, row["travel_radius_km"] or 0)
             if row["distance"] is None or row["distance"] > reach:
                 continue
-        row["score"] = _text_score(words, row["display_name"], row["headline"], *[n for _s, n in row_skills])
+        row["score"] = _text_score(words, row["display_name"], row["headline"], *row["skill_names"])
         kept.append(row)
 
-    counters = {name: Counter() for name in FREELANCER_FACETS}
-    for row in kept:
-        counters["skills"].update(row["skill_slugs"])
-        if row["municipality__region"]:
-            counters["regions"][row["municipality__region"]] += 1
+    def count_more(row, counters):
         counters["categories"].update(row["categories"])
         counters["languages"].update(row["languages"])
         counters["availability"][row["availability"]] += 1
-    facets = {name: top_counts(counters[name], size) for name, size in FREELANCER_FACETS.items()}
+
+    facets = _facets(kept, FREELANCER_FACETS, count_more)
 
     def rating_key(row):
         average = row["rating_average"]
@@ -159,19 +201,18 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         kept.sort(key=lambda r: (*rating_key(r), r["pk"]))
     else:
         kept.sort(key=lambda r: (-r["score"], *rating_key(r), r["pk"]))
-    hits = [Hit(id=row["pk"], score=float(row["score"])) for row in _page(kept, params)]
-    return SearchResult(
-        hits=hits,
-        total=len(kept),
-        facets=label_facets(facets),
-        backend="database",
-        page=params.page,
-        page_size=params.page_size,
+    return _result(
+        kept,
+        params,
+        facets,
+        queryset=searchable_profiles(),
+        card=profile_card,
+        highlighted={"headline": None, "bio": 160},
     )
 
 
-def search_projects(params: ProjectSearchParams, *, user_id: int | None) -> SearchResult:
-    """Open projects the user may see matching the words and filters."""
+def search_projects(params: ProjectSearchParams, *, user_id: int | None, with_cards: bool = True) -> SearchResult:
+    """Open projects the user may see matching the words and filters (`with_cards=False`: only which ones)."""
     queryset = searchable_projects().prefetch_related(None)
     visible = Q(visibility=Visibility.PUBLIC)
     if user_id is not None:
@@ -206,40 +247,27 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None) -> Sear
         queryset = queryset.filter(remote=True)
     if params.q and not words:
         queryset = queryset.none()
-    rows = list(
-        queryset.values(
-            "pk",
-            "title",
-            "category",
-            "remote",
-            "budget_high",
-            "published_at",
-            "municipality__latitude",
-            "municipality__longitude",
-            "municipality__region",
-        )
+    rows = _candidates(
+        queryset,
+        params,
+        fields=("title", "category", "remote", "budget_high", "published_at"),
+        through_model=Project.skills.through,
+        owner_field="project_id",
     )
-    skills = _skills_of(Project.skills.through, "project_id", queryset)
     kept = []
     for row in rows:
-        row_skills = skills.get(row["pk"], [])
-        row["skill_slugs"] = [slug for slug, _name in row_skills]
-        row["distance"] = _distance(params, row)
         if params.near is not None:
             within = row["distance"] is not None and row["distance"] <= params.radius_km
             if not within and not (params.remote and row["remote"]):
                 continue
-        row["score"] = _text_score(words, row["title"], *[n for _s, n in row_skills])
+        row["score"] = _text_score(words, row["title"], *row["skill_names"])
         kept.append(row)
 
-    counters = {name: Counter() for name in PROJECT_FACETS}
-    for row in kept:
-        counters["skills"].update(row["skill_slugs"])
-        if row["municipality__region"]:
-            counters["regions"][row["municipality__region"]] += 1
+    def count_more(row, counters):
         counters["categories"][row["category"]] += 1
         counters["remote"]["true" if row["remote"] else "false"] += 1
-    facets = {name: top_counts(counters[name], size) for name, size in PROJECT_FACETS.items()}
+
+    facets = _facets(kept, PROJECT_FACETS, count_more)
 
     def newest(row):
         return -row["published_at"].timestamp(), -row["pk"]
@@ -253,12 +281,11 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None) -> Sear
         kept.sort(key=lambda r: (r["budget_high"] is None, -(r["budget_high"] or 0), *newest(r)))
     else:
         kept.sort(key=lambda r: (-r["score"], *newest(r)))
-    hits = [Hit(id=row["pk"], score=float(row["score"])) for row in _page(kept, params)]
-    return SearchResult(
-        hits=hits,
-        total=len(kept),
-        facets=label_facets(facets),
-        backend="database",
-        page=params.page,
-        page_size=params.page_size,
+    return _result(
+        kept,
+        params,
+        facets,
+        queryset=searchable_projects(),
+        card=project_card if with_cards else None,
+        highlighted={"title": None, "description": 180},
     )

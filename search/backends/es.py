@@ -10,7 +10,7 @@ from elasticsearch import ApiError, NotFoundError, TransportError
 from elasticsearch.dsl import A, Q, Search
 
 from search.backends.base import BackendUnavailable, Hit, SearchResult
-from search.client import get_client, index_name, mark_down, recently_down
+from search.client import index_name, mark_down, recently_down, require_client
 from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets
 from search.params import FreelancerSearchParams, ProjectSearchParams
 from search.text import plain_text, query_words
@@ -74,11 +74,13 @@ def _distance_sort(params) -> dict:
     }
 
 
-def _execute(search: Search):
-    """Run the search; any failure becomes BackendUnavailable so the caller answers from the database."""
+def _execute(search: Search) -> dict:
+    """Run the search and return the raw response body; any failure becomes BackendUnavailable."""
+    client = require_client()
+    index, body = search._index, search.to_dict()
     for attempt in range(2):
         try:
-            return search.execute()
+            return client.search(index=index, body=body).body
         except NotFoundError as exc:
             raise BackendUnavailable("index missing") from exc
         except ApiError as exc:
@@ -97,31 +99,40 @@ def _execute(search: Search):
 
 
 def _prepare(search: Search, facet_sizes: dict[str, int], facet_fields: dict[str, str], params) -> Search:
+    """Facets as aggregations of the same request; only the cards come back from `_source`."""
     for name, size in facet_sizes.items():
         search.aggs.bucket(
             name, A("terms", field=facet_fields[name], size=size, order=[{"_count": "desc"}, {"_key": "asc"}])
         )
-    return search.extra(from_=params.offset, size=params.page_size, track_total_hits=True).source(False)
+    return search.extra(from_=params.offset, size=params.page_size, track_total_hits=True).source(["card"])
 
 
 def _run(search: Search, facet_sizes: dict[str, int], params) -> SearchResult:
     if recently_down():
         raise BackendUnavailable("Elasticsearch failed a moment ago")
+    # The raw body, not elasticsearch-dsl's Response: wrapping every hit in AttrDicts costs more than it gives.
     response = _execute(search)
-    hits = []
-    for hit in response.hits:
-        meta = hit.meta
-        highlights = {}
-        if "highlight" in meta:
-            highlights = {field: list(fragments) for field, fragments in meta.highlight.to_dict().items()}
-        hits.append(Hit(id=int(meta.id), score=meta.score, highlights=highlights))
-    raw = {}
-    for name in facet_sizes:
-        buckets = response.aggregations[name].buckets
-        raw[name] = [(str(b.key_as_string if "key_as_string" in b else b.key), b.doc_count) for b in buckets]
+    hits = [
+        Hit(
+            id=int(hit["_id"]),
+            score=hit.get("_score"),
+            highlights=hit.get("highlight", {}),
+            card=hit.get("_source", {}).get("card"),
+        )
+        for hit in response["hits"]["hits"]
+    ]
+    if any(hit.card is None for hit in hits):
+        # A document indexed before cards were stored: answer from the database until a rebuild.
+        logger.error("search: documents without a card in the index: run `manage.py search_index rebuild`")
+        raise BackendUnavailable("documents without a card")
+    aggregations = response["aggregations"]
+    raw = {
+        name: [(str(b.get("key_as_string", b["key"])), b["doc_count"]) for b in aggregations[name]["buckets"]]
+        for name in facet_sizes
+    }
     return SearchResult(
         hits=hits,
-        total=response.hits.total.value,
+        total=response["hits"]["total"]["value"],
         facets=label_facets(raw),
         backend="elasticsearch",
         page=params.page,
@@ -129,11 +140,26 @@ def _run(search: Search, facet_sizes: dict[str, int], params) -> SearchResult:
     )
 
 
-def _client():
-    client = get_client()
-    if client is None:
-        raise BackendUnavailable("ELASTICSEARCH_URL is not set")
-    return client
+def _common_filters(params, *, category_field: str) -> list:
+    """Skills (every one asked), category and region: the filters both searches share."""
+    filters = [Q("term", skill_slugs=slug) for slug in (*params.skills, *params.unknown_skills)]
+    if params.category:
+        filters.append(Q("term", **{category_field: params.category}))
+    if params.region:
+        filters.append(Q("term", region=params.region))
+    return filters
+
+
+def _words(search: Search, params, filters: list, text_fields: list[str], highlighted: dict[str, dict]) -> Search:
+    """The query: every filter and the words (a query without a real word matches nothing), highlighted."""
+    words = query_words(params.q) if params.q else []
+    if params.q and not words:
+        filters.append(Q("match_none"))
+    must = [_text_query(plain_text(params.q), text_fields)] if words else []
+    search = search.query(Q("bool", filter=filters, must=must))
+    if params.q:
+        search = _highlight(search, plain_text(params.q), highlighted, text_fields)
+    return search
 
 
 def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
@@ -143,14 +169,8 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
 
 def freelancer_search_request(params: FreelancerSearchParams) -> Search:
     """The Elasticsearch request for a freelancer search (the benchmark sends it raw too)."""
-    search = Search(using=_client(), index=index_name("profile"))
-    filters = []
-    for slug in (*params.skills, *params.unknown_skills):
-        filters.append(Q("term", skill_slugs=slug))
-    if params.category:
-        filters.append(Q("term", categories=params.category))
-    if params.region:
-        filters.append(Q("term", region=params.region))
+    search = Search(using=require_client(), index=index_name("profile"))
+    filters = _common_filters(params, category_field="categories")
     if params.near is not None:
         filters.append(_near_filter(params, own_radius=True))
     rate = {}
@@ -166,21 +186,17 @@ def freelancer_search_request(params: FreelancerSearchParams) -> Search:
         filters.append(Q("term", availability=params.availability))
     if params.min_rating is not None:
         filters.append(Q("range", rating_average={"gte": params.min_rating}))
-    if params.q and not query_words(params.q):
-        filters.append(Q("match_none"))
-    must = [_text_query(plain_text(params.q), PROFILE_TEXT_FIELDS)] if params.q and query_words(params.q) else []
-    search = search.query(Q("bool", filter=filters, must=must))
-    if params.q:
-        search = _highlight(
-            search,
-            plain_text(params.q),
-            {
-                "headline": {"number_of_fragments": 0},
-                "bio": {"fragment_size": 160, "number_of_fragments": 1},
-                "skills": {"number_of_fragments": 0},
-            },
-            PROFILE_TEXT_FIELDS,
-        )
+    search = _words(
+        search,
+        params,
+        filters,
+        PROFILE_TEXT_FIELDS,
+        {
+            "headline": {"number_of_fragments": 0},
+            "bio": {"fragment_size": 160, "number_of_fragments": 1},
+            "skills": {"number_of_fragments": 0},
+        },
+    )
     tie = {"object_id": "asc"}
     rating = [
         {"rating_average": {"order": "desc", "missing": "_last"}},
@@ -212,7 +228,7 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None) -> Sear
 
 def project_search_request(params: ProjectSearchParams, *, user_id: int | None) -> Search:
     """The Elasticsearch request for a project search."""
-    search = Search(using=_client(), index=index_name("project"))
+    search = Search(using=require_client(), index=index_name("project"))
     today = timezone.localdate()
     visible = [Q("term", visibility="public")]
     if user_id is not None:
@@ -223,12 +239,7 @@ def project_search_request(params: ProjectSearchParams, *, user_id: int | None) 
     ]
     if params.only_ids:
         filters.append(Q("ids", values=[str(pk) for pk in params.only_ids]))
-    for slug in (*params.skills, *params.unknown_skills):
-        filters.append(Q("term", skill_slugs=slug))
-    if params.category:
-        filters.append(Q("term", category=params.category))
-    if params.region:
-        filters.append(Q("term", region=params.region))
+    filters += _common_filters(params, category_field="category")
     if params.near is not None and params.remote:
         filters.append(
             Q("bool", should=[_near_filter(params, own_radius=False), Q("term", remote=True)], minimum_should_match=1)
@@ -244,17 +255,13 @@ def project_search_request(params: ProjectSearchParams, *, user_id: int | None) 
     if params.posted_since is not None:
         start = timezone.make_aware(datetime.datetime.combine(params.posted_since, datetime.time.min))
         filters.append(Q("range", published_at={"gte": start.isoformat()}))
-    if params.q and not query_words(params.q):
-        filters.append(Q("match_none"))
-    must = [_text_query(plain_text(params.q), PROJECT_TEXT_FIELDS)] if params.q and query_words(params.q) else []
-    search = search.query(Q("bool", filter=filters, must=must))
-    if params.q:
-        search = _highlight(
-            search,
-            plain_text(params.q),
-            {"title": {"number_of_fragments": 0}, "description": {"fragment_size": 180, "number_of_fragments": 1}},
-            PROJECT_TEXT_FIELDS,
-        )
+    search = _words(
+        search,
+        params,
+        filters,
+        PROJECT_TEXT_FIELDS,
+        {"title": {"number_of_fragments": 0}, "description": {"fragment_size": 180, "number_of_fragments": 1}},
+    )
     tie = {"object_id": "desc"}
     newest = {"published_at": {"order": "desc"}}
     if params.sort == "distance":

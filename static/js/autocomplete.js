@@ -36,10 +36,10 @@
         li.id = list.id + "-" + i;
         li.setAttribute("role", "option");
         li.textContent = item.name;
-        if (item.region) {
+        if (item.region_name) {
           var small = document.createElement("span");
           small.className = "muted small";
-          small.textContent = " · " + item.region;
+          small.textContent = " · " + item.region_name;
           li.appendChild(small);
         }
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });

@@ -1,6 +1,7 @@
 """Real Quebec places (GeoNames coordinates) and profiles in them."""
 
 from profiles.models import Region
+from profiles.services import search_key
 from tests.factories import MunicipalityFactory
 
 PLACES = {
@@ -16,4 +17,11 @@ PLACES = {
 def place(name: str):
     """The municipality `name` with its real coordinates and region."""
     lat, lon, region, geonames_id = PLACES[name]
-    return MunicipalityFactory(geonames_id=geonames_id, name=name, latitude=lat, longitude=lon, region=region)
+    return MunicipalityFactory(
+        geonames_id=geonames_id,
+        name=name,
+        search_name=search_key(name),
+        latitude=lat,
+        longitude=lon,
+        region=region,
+    )

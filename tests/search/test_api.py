@@ -194,14 +194,21 @@ def test_skill_autocomplete_ignores_accents_and_case(api, db):
     assert api.get("/api/v1/search/autocomplete/skills/", {"q": "((("}).json()["results"] == []
 
 
-def test_municipality_autocomplete_ignores_accents_and_hyphens(api, db):
+def test_municipality_autocomplete_of_the_search_pages_ignores_accents_and_hyphens(client, api, db):
     rdl = place("Rivière-du-Loup")
     place("Rimouski")
-    response = api.get("/api/v1/search/autocomplete/municipalities/", {"q": "riviere du"})
-    assert response.json()["results"] == [{"id": rdl.pk, "name": "Rivière-du-Loup", "region": "Bas-Saint-Laurent"}]
-    assert [
-        m["name"] for m in api.get("/api/v1/search/autocomplete/municipalities/", {"q": "ri"}).json()["results"]
-    ] == ["Rimouski", "Rivière-du-Loup"]
+    page = client.get("/recherche/pigistes/").content.decode()
+    # The pages ask the one municipality autocomplete of the site (profiles app).
+    assert 'data-autocomplete="municipalities" data-url="/api/v1/municipalities/"' in page
+    response = api.get("/api/v1/municipalities/", {"q": "riviere du"})
+    assert [(m["id"], m["name"], m["region_name"]) for m in response.json()["results"]] == [
+        (rdl.pk, "Rivière-du-Loup", "Bas-Saint-Laurent")
+    ]
+    assert [m["name"] for m in api.get("/api/v1/municipalities/", {"q": "ri"}).json()["results"]] == [
+        "Rimouski",
+        "Rivière-du-Loup",
+    ]
+    assert api.get("/api/v1/search/autocomplete/municipalities/", {"q": "ri"}).status_code == 404
 
 
 def test_saved_search_api_creates_lists_and_deletes(api, db):
@@ -233,10 +240,33 @@ def test_search_endpoints_run_a_constant_number_of_queries(api, backend, django_
         FreelancerProfileFactory(display_name=f"Graphiste {i}", headline="Graphiste", municipality=rdl, skills=skills)
         ProjectFactory(title=f"Logo {i}", municipality=rdl, skills=skills)
     sync_index()
-    # Municipality, the page's profiles, their skills, facet labels (and the database backend's own queries).
-    with django_assert_max_num_queries(8):
+    # Elasticsearch: at most the municipality and the skill facet labels (both then cached); the cards come
+    # from the index. The database backend also reads the candidates, their skills, and the page's rows.
+    most = 2 if backend == "elasticsearch" else 6
+    with django_assert_max_num_queries(most):
         body = api.get(FREELANCERS, {"q": "graphiste", "near": rdl.pk, "page_size": "30"}).json()
     assert len(body["results"]) == 30
-    with django_assert_max_num_queries(9):
+    assert body["results"][0]["skills"] == [f"Compétence {i}" for i in range(5)]
+    with django_assert_max_num_queries(most):
         body = api.get(PROJECTS, {"q": "logo", "near": rdl.pk, "page_size": "30"}).json()
     assert len(body["results"]) == 30
+    assert body["results"][0]["municipality"]["name"] == "Rivière-du-Loup"
+
+
+def test_a_search_answered_by_elasticsearch_runs_no_sql_once_reference_data_is_cached(
+    api, es, django_assert_num_queries
+):
+    rdl = place("Rivière-du-Loup")
+    skill = SkillFactory(name="Design graphique")
+    FreelancerProfileFactory(display_name="Alice", headline="Graphiste", municipality=rdl, skills=[skill])
+    ProjectFactory(title="Logo pour une fromagerie", municipality=rdl, skills=[skill])
+    sync_index()
+    query = {"q": "graphiste logo", "near": rdl.pk, "skills": "design-graphique"}
+    api.get(FREELANCERS, query)
+    # One Elasticsearch request and no database round trip: cards, facets and distances need none.
+    with django_assert_num_queries(0):
+        freelancers = api.get(FREELANCERS, {**query, "q": "graphiste"}).json()
+        projects = api.get(PROJECTS, {**query, "q": "logo"}).json()
+    assert [r["display_name"] for r in freelancers["results"]] == ["Alice"]
+    assert [r["title"] for r in projects["results"]] == ["Logo pour une fromagerie"]
+    assert freelancers["facets"]["skills"] == [{"value": "design-graphique", "label": "Design graphique", "count": 1}]

@@ -274,3 +274,64 @@ def test_index_commands_rebuild_with_a_progress_bar_and_check(es):
     out = StringIO()
     call_command("search_outbox_drain", stdout=out)
     assert "1 changes sent (1 written, 0 already newer)" in out.getvalue()
+
+
+def test_a_hidden_project_is_removed_from_the_index_by_the_outbox_and_never_shows(es):
+    project = project_create(owner=UserFactory(), data=_project_data(title="Enseigne de boulangerie"), publish=True)
+    drain()
+    assert es_titles("q=enseigne") == ["Enseigne de boulangerie"]
+    report = report_create(reporter=UserFactory(), kind="project", object_id=project.pk, reason=Report.Reason.SCAM)
+    report_hide_target(staff_user=UserFactory(is_staff=True), report_id=report.pk)
+    # Recorded in the moderation's own transaction; the worker's next drain deletes the document.
+    assert SearchOutboxEntry.objects.filter(kind="project", object_id=project.pk).exists()
+    drain()
+    assert not get_client().exists(index=index_name("project"), id=str(project.pk))
+    result = project_search(params=project_search_params(QueryDict("q=enseigne")), backend="elasticsearch")
+    assert result.total == 0 and result.objects == []
+    assert indexing.check(kind="project") == {"missing": [], "stale": [], "extra": []}
+
+
+def test_a_hidden_profile_is_removed_from_the_index_by_the_outbox_and_never_shows(es):
+    profile = FreelancerProfileFactory(display_name="Xavier", headline="Forgeron")
+    sync_index()
+    assert es_names("q=forgeron") == ["Xavier"]
+    report = report_create(reporter=UserFactory(), kind="profile", object_id=profile.pk, reason=Report.Reason.SPAM)
+    report_hide_target(staff_user=UserFactory(is_staff=True), report_id=report.pk)
+    assert SearchOutboxEntry.objects.filter(kind="profile", object_id=profile.pk).exists()
+    drain()
+    assert not get_client().exists(index=index_name("profile"), id=str(profile.pk))
+    assert es_names("q=forgeron") == []
+
+
+def test_result_cards_are_read_from_the_index(es):
+    rdl = place("Rivière-du-Loup")
+    profile = FreelancerProfileFactory(
+        display_name="Yannick",
+        headline="Ébéniste",
+        municipality=rdl,
+        hourly_rate=Decimal("65.50"),
+        skills=[SkillFactory(name="Menuiserie"), SkillFactory(name="Finition")],
+    )
+    sync_index()
+    # A write that bypasses the outbox is not seen: the card is the indexed one, not a re-read of the row.
+    FreelancerProfile.objects.filter(pk=profile.pk).update(display_name="Renommé")
+    card = freelancer_search(
+        params=freelancer_search_params(QueryDict(f"q=ebeniste&near={rdl.pk}")), backend="elasticsearch"
+    ).objects[0]
+    assert (card.id, card.display_name, card.hourly_rate) == (profile.pk, "Yannick", Decimal("65.50"))
+    assert card.skills == ["Finition", "Menuiserie"]
+    assert (card.municipality.name, card.municipality.region_name) == ("Rivière-du-Loup", "Bas-Saint-Laurent")
+    assert card.hit.distance_km == 0.0
+
+
+def test_a_document_indexed_before_cards_existed_gives_the_fallback_not_a_500(es, client):
+    profile = FreelancerProfileFactory(display_name="Zacharie", headline="Luthier")
+    sync_index()
+    body = indexing._documents("profile", [profile.pk])[profile.pk]
+    del body["card"]
+    get_client().index(index=index_name("profile"), id=str(profile.pk), document=body, refresh=True)
+    response = client.get("/api/v1/search/freelancers/", {"q": "luthier"})
+    assert response.status_code == 200
+    assert response.json()["backend"] == "database"
+    assert [r["display_name"] for r in response.json()["results"]] == ["Zacharie"]
+    assert "momentanément indisponible" in response.json()["notice"]

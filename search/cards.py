@@ -1,0 +1,177 @@
+"""What a search result shows: one card per hit.
+
+The card's data is built once from the database (`profile_card`, `project_card`) and stored in
+the indexed document, so a search answered by Elasticsearch renders its results straight from
+`_source` without reading the rows again. The database backend builds the very same data from
+the rows it found, so both backends show identical cards.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from profiles.models import Availability, FreelancerProfile, Region
+from projects.models import Category, Project
+from search.backends.base import Hit
+
+# The cards show 160 (profiles) and 180 (projects) characters of the text; a little more is kept.
+SNIPPET_CHARS = 200
+
+_REGION_NAMES = dict(Region.choices)
+_AVAILABILITY_LABELS = dict(Availability.choices)
+_CATEGORY_LABELS = dict(Category.choices)
+
+
+def _amount(value: Decimal | None) -> str | None:
+    # Strings, not floats: money keeps its exact cents through JSON.
+    return None if value is None else str(value)
+
+
+def _place(municipality) -> dict | None:
+    if municipality is None:
+        return None
+    return {
+        "id": municipality.pk,
+        "name": municipality.name,
+        "region": municipality.region,
+        "latitude": municipality.latitude,
+        "longitude": municipality.longitude,
+    }
+
+
+def profile_card(profile: FreelancerProfile) -> dict:
+    """The card of a profile as JSON-ready data (skills prefetched by name, municipality selected)."""
+    return {
+        "display_name": profile.display_name,
+        "headline": profile.headline,
+        "bio": profile.bio[:SNIPPET_CHARS],
+        "hourly_rate": _amount(profile.hourly_rate),
+        "municipality": _place(profile.municipality),
+        "travel_radius_km": profile.travel_radius_km,
+        "remote": profile.remote,
+        "skills": [s.name for s in profile.skills.all()],
+        "languages": list(profile.languages or []),
+        "availability": profile.availability,
+        "rating_average": _amount(profile.rating_average),
+        "rating_count": profile.rating_count,
+    }
+
+
+def project_card(project: Project) -> dict:
+    """The card of a project as JSON-ready data (skills prefetched by name, municipality selected)."""
+    return {
+        "title": project.title,
+        "description": project.description[:SNIPPET_CHARS],
+        "category": project.category,
+        "budget_type": project.budget_type,
+        "budget_min": _amount(project.budget_min),
+        "budget_max": _amount(project.budget_max),
+        "municipality": _place(project.municipality),
+        "remote": project.remote,
+        "visibility": project.visibility,
+        "skills": [s.name for s in project.skills.all()],
+        "published_at": project.published_at.isoformat() if project.published_at else None,
+        "quotes_due": project.quotes_due.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    name: str
+    region: str
+    latitude: float
+    longitude: float
+
+    @property
+    def region_name(self) -> str:
+        return _REGION_NAMES.get(self.region, self.region)
+
+
+def _place_of(data: dict | None) -> Place | None:
+    return None if data is None else Place(**data)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@dataclass
+class FreelancerCard:
+    id: int
+    display_name: str
+    headline: str
+    bio: str
+    hourly_rate: Decimal | None
+    municipality: Place | None
+    travel_radius_km: int
+    remote: bool
+    skills: list[str]
+    languages: list[str]
+    availability: str
+    rating_average: Decimal | None
+    rating_count: int
+    hit: Hit = field(repr=False, default=None)
+
+    @classmethod
+    def from_data(cls, hit: Hit, data: dict) -> FreelancerCard:
+        return cls(
+            id=hit.id,
+            hit=hit,
+            **{
+                **data,
+                "hourly_rate": _decimal(data["hourly_rate"]),
+                "rating_average": _decimal(data["rating_average"]),
+                "municipality": _place_of(data["municipality"]),
+            },
+        )
+
+    @property
+    def availability_label(self) -> str:
+        return str(_AVAILABILITY_LABELS.get(self.availability, ""))
+
+
+@dataclass
+class ProjectCard:
+    id: int
+    title: str
+    description: str
+    category: str
+    budget_type: str
+    budget_min: Decimal | None
+    budget_max: Decimal | None
+    municipality: Place | None
+    remote: bool
+    visibility: str
+    skills: list[str]
+    published_at: datetime.datetime | None
+    quotes_due: datetime.date
+    hit: Hit = field(repr=False, default=None)
+
+    @classmethod
+    def from_data(cls, hit: Hit, data: dict) -> ProjectCard:
+        published = data["published_at"]
+        return cls(
+            id=hit.id,
+            hit=hit,
+            **{
+                **data,
+                "budget_min": _decimal(data["budget_min"]),
+                "budget_max": _decimal(data["budget_max"]),
+                "municipality": _place_of(data["municipality"]),
+                "published_at": datetime.datetime.fromisoformat(published) if published else None,
+                "quotes_due": datetime.date.fromisoformat(data["quotes_due"]),
+            },
+        )
+
+    @property
+    def category_label(self) -> str:
+        return str(_CATEGORY_LABELS.get(self.category, self.category))
+
+
+def cards(kind: str, hits: list[Hit]) -> list:
+    """The cards of hits carrying their card data (`kind`: "profile" or "project"), in hit order."""
+    card_class = FreelancerCard if kind == "profile" else ProjectCard
+    return [card_class.from_data(hit, hit.card) for hit in hits]
