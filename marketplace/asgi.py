@@ -13,9 +13,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
-)
+
+def build_application(http_app=None) -> ProtocolTypeRouter:
+    """The HTTP and WebSocket routes; tests build a fresh one so middleware reads their settings."""
+    return ProtocolTypeRouter(
+        {
+            "http": http_app or django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
+
+
+application = build_application()

@@ -1,6 +1,7 @@
 """/api/v1/conversations/: the same shapes as the WebSocket frames (see PROTOCOL.md)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -26,6 +27,62 @@ def conversation_payload(conversation, *, user) -> dict:
     }
 
 
+# Response shapes, for the OpenAPI schema only: the payloads themselves are built by the selectors so
+# that the API and the socket frames are the same dictionaries.
+class AttachmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    is_image = serializers.BooleanField()
+    url = serializers.CharField()
+
+
+class MessageOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Increases within the conversation.")
+    conversation = serializers.IntegerField()
+    client_id = serializers.UUIDField()
+    sender = serializers.IntegerField(help_text="User id.")
+    body = serializers.CharField()
+    body_html = serializers.CharField(help_text="The body escaped, with links made clickable.")
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOut(many=True)
+
+
+class ConversationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.DictField(help_text='{"id", "title"}')
+    client = serializers.IntegerField()
+    freelancer = serializers.IntegerField()
+    with_user = serializers.DictField()
+    last_message = MessageOut(allow_null=True)
+    last_activity_at = serializers.DateTimeField()
+    unread = serializers.IntegerField()
+
+
+class ConversationListOut(serializers.Serializer):
+    results = ConversationOut(many=True)
+
+
+class MessageListOut(serializers.Serializer):
+    results = MessageOut(many=True)
+    has_more = serializers.BooleanField()
+
+
+class ReadIn(serializers.Serializer):
+    up_to = serializers.IntegerField(required=False, help_text="Omit to mark everything read.")
+
+
+class ReadOut(serializers.Serializer):
+    conversation = serializers.IntegerField()
+    up_to = serializers.IntegerField()
+
+
+class BlockOut(serializers.Serializer):
+    blocked_by_me = serializers.BooleanField()
+    blocked = serializers.BooleanField()
+
+
 class ConversationOpenSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1)
     with_user = serializers.IntegerField(min_value=1)
@@ -36,10 +93,12 @@ class ConversationListApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=ConversationListOut)
     def get(self, request):
         conversations = selectors.conversation_list_for_user(user=request.user)
         return Response({"results": [conversation_payload(c, user=request.user) for c in conversations]})
 
+    @extend_schema(request=ConversationOpenSerializer, responses={200: ConversationOut, 201: ConversationOut})
     def post(self, request):
         data = ConversationOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -64,6 +123,14 @@ class MessageListApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", int, description="Only messages with a greater id (catch up)."),
+            OpenApiParameter("before", int, description="Only messages with a smaller id (older history)."),
+            OpenApiParameter("limit", int),
+        ],
+        responses=MessageListOut,
+    )
     def get(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
         messages, has_more = selectors.message_list(
@@ -74,6 +141,7 @@ class MessageListApi(APIView):
         )
         return Response({"results": [selectors.message_payload(m) for m in messages], "has_more": has_more})
 
+    @extend_schema(request=MessageSendSerializer, responses={200: MessageOut, 201: MessageOut})
     def post(self, request, pk):
         # Staff read but don't write; strangers get the same 404 as a missing conversation.
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
@@ -98,6 +166,7 @@ class ConversationReadApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(request=ReadIn, responses=ReadOut)
     def post(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
         up_to = request.data.get("up_to", conversation.last_message_id)
@@ -110,6 +179,7 @@ class ConversationBlockApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(request=None, responses=BlockOut)
     def post(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
         if not selectors.conversation_is_participant(user=request.user, conversation=conversation):
@@ -117,6 +187,7 @@ class ConversationBlockApi(APIView):
         services.user_block(user=request.user, blocked_user_id=conversation.other_user_id(request.user.pk))
         return Response(selectors.block_state(user=request.user, conversation=conversation))
 
+    @extend_schema(responses=BlockOut)
     def delete(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
         services.user_unblock(user=request.user, blocked_user_id=conversation.other_user_id(request.user.pk))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from marketplace.errors import NotFound, ValidationFailed
+from messaging.models import NotificationKind
 from projects.models import Project
 from search.models import SavedSearch, SavedSearchMatch
 from search.params import ProjectSearchParams, project_search_params
@@ -20,8 +21,6 @@ from search.params import ProjectSearchParams, project_search_params
 logger = logging.getLogger(__name__)
 
 MAX_SAVED_SEARCHES = 20
-# Until the messaging engineer adds NotificationKind.SAVED_SEARCH_MATCH with this value.
-SAVED_SEARCH_NOTIFICATION_KIND = "saved_search_match"
 
 
 def _query_dict(query: str) -> QueryDict:
@@ -133,7 +132,7 @@ def _notify_one(saved_search: SavedSearch, match: SavedSearchMatch) -> None:
         url = _search_url(saved_search)
     notify(
         recipient=saved_search.user,
-        kind=SAVED_SEARCH_NOTIFICATION_KIND,
+        kind=NotificationKind.SAVED_SEARCH_MATCH,
         title=_("Nouveau projet (%(name)s) : %(title)s") % {"name": saved_search.name, "title": project.title},
         body=project.description[:300],
         url=url,
@@ -163,7 +162,7 @@ def saved_searches_send_digests() -> int:
             count = len(pending)
             notify(
                 recipient=saved_search.user,
-                kind=SAVED_SEARCH_NOTIFICATION_KIND,
+                kind=NotificationKind.SAVED_SEARCH_MATCH,
                 title=ngettext(
                     "%(count)s nouveau projet (%(name)s)",
                     "%(count)s nouveaux projets (%(name)s)",

@@ -46,8 +46,12 @@ class AsgiServer:
 
     def __init__(self):
         import uvicorn
+        from django.core.asgi import get_asgi_application
 
-        from marketplace.asgi import application
+        from marketplace.asgi import build_application
+
+        # A fresh HTTP handler: its middleware (WhiteNoise serving static files) reads this test's settings.
+        application = build_application(get_asgi_application())
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -11,6 +11,7 @@ from messaging.models import NotificationKind
 from messaging.notifications import notify
 from profiles.models import FreelancerProfile
 from projects.models import Invitation, Project, ProjectStatus
+from search.outbox import outbox_record_project
 
 from ._common import FieldErrors, clean_text, project_url, today
 
@@ -36,6 +37,8 @@ def invitation_send(*, user, project_id: int, freelancer_profile_id: int, messag
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(project=project, freelancer=profile.user, message=message)
+            # Invite-only projects are searchable by their invited freelancers: the document lists them.
+            outbox_record_project(project_id=project.pk)
     except IntegrityError as exc:
         raise Conflict(_("Vous avez déjà invité ce pigiste sur ce projet."), field="project") from exc
     notify(

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-APP_SERVICES = {"migrate", "web", "worker", "search-outbox"}
+APP_SERVICES = {"migrate", "web", "worker", "search-outbox", "messaging-unread", "scheduler"}
 BACKING_SERVICES = {"db", "redis", "elasticsearch", "minio", "minio-init"}
 # ${NAME}, ${NAME:-default}, ${NAME:?error}; "$$" escapes a dollar for the container's shell.
 INTERPOLATION_RE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}")
@@ -101,11 +101,15 @@ def test_web_runs_the_asgi_app_under_uvicorn_workers_and_workers_run_tasks_and_t
     services = compose["services"]
     web = " ".join(services["web"]["command"])
     assert web.startswith("gunicorn marketplace.asgi:application")
-    assert "--worker-class=uvicorn.workers.UvicornWorker" in web
+    assert "--worker-class=marketplace.workers.MarketplaceUvicornWorker" in web
     bind_port = int(re.search(r"--bind=0\.0\.0\.0:(\d+)", web).group(1))
     assert bind_port in _listening_ports(services["web"])
     assert services["worker"]["command"] == ["python", "manage.py", "db_worker"]
     assert services["search-outbox"]["command"] == ["python", "manage.py", "search_outbox_drain", "--loop"]
+    assert services["messaging-unread"]["command"][:3] == ["python", "manage.py", "messaging_unread_emails"]
+    scheduled = " ".join(services["scheduler"]["command"])
+    for command in ("follow_up_overdue_projects", "privacy_purge", "email_digests", "search_saved_digest"):
+        assert f"python manage.py {command}" in scheduled
     for name in APP_SERVICES:
         assert services[name]["image"] == "pigiste-qc:latest"
         assert services[name]["environment"]["DJANGO_DEBUG"] == "0"
@@ -222,3 +226,10 @@ def test_every_pinned_requirement_the_image_needs_is_present():
     requirements = (BASE_DIR / "requirements.txt").read_text()
     for package in ("gunicorn==", "uvicorn[standard]==", "django-storages[s3]==", "django-csp==", "whitenoise=="):
         assert package in requirements
+
+
+def test_the_production_worker_turns_websocket_compression_off_and_caps_frames():
+    from marketplace.workers import MarketplaceUvicornWorker
+
+    assert MarketplaceUvicornWorker.CONFIG_KWARGS["ws_per_message_deflate"] is False
+    assert MarketplaceUvicornWorker.CONFIG_KWARGS["ws_max_size"] == 262_144

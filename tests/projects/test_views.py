@@ -163,8 +163,8 @@ def test_owner_page_has_the_live_quotes_section(client, owner, project):
     client.force_login(owner)
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
     assert (
-        f'<section id="quotes" class="card quotes-card" data-live-quotes-url="/projets/{project.pk}/soumissions/fragment/">'
-        in page
+        f'<section id="quotes" class="card quotes-card" data-project-id="{project.pk}" '
+        f'data-live-quotes-url="/projets/{project.pk}/soumissions/fragment/">' in page
     )
     fragment = client.get(reverse("project-quotes-fragment", args=[project.pk])).content.decode()
     assert "1 soumission reçue" in fragment and "<html" not in fragment

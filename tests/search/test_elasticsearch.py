@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from profiles.models import FreelancerProfile, Report
 from profiles.services import profile_save, report_create, report_hide_target
-from projects.services import project_cancel, project_create, project_update
+from projects.services import invitation_send, project_cancel, project_create, project_update
 from search import indexing
 from search.client import get_client, index_name
 from search.models import SearchOutboxEntry
@@ -335,3 +335,19 @@ def test_a_document_indexed_before_cards_existed_gives_the_fallback_not_a_500(es
     assert response.json()["backend"] == "database"
     assert [r["display_name"] for r in response.json()["results"]] == ["Zacharie"]
     assert "momentanément indisponible" in response.json()["notice"]
+
+
+def test_an_invitation_makes_the_invite_only_project_findable_by_that_freelancer_only(es):
+    owner = UserFactory()
+    invited = FreelancerProfileFactory(display_name="Julie Gagnon")
+    other = FreelancerProfileFactory(display_name="Marc Pelletier")
+    project = project_create(owner=owner, data=_project_data(visibility="invited"), publish=True)
+    drain()
+    assert es_titles("q=cidrerie", user=invited.user) == []
+
+    invitation_send(user=owner, project_id=project.pk, freelancer_profile_id=invited.pk)
+    drain()
+
+    assert es_titles("q=cidrerie", user=invited.user) == ["Étiquettes pour une cidrerie"]
+    assert es_titles("q=cidrerie", user=other.user) == []
+    assert es_titles("q=cidrerie") == []
