@@ -17,11 +17,12 @@ def notify(*, recipient, kind: NotificationKind, title, body="", url: str = "") 
         )
 
     def after_commit():
+        from marketplace.logging import current_request_id
         from messaging import events
         from messaging.tasks import send_notification_email
 
         events.notification_created(notification)
-        send_notification_email.enqueue(notification_id=notification.pk)
+        send_notification_email.enqueue(notification_id=notification.pk, request_id=current_request_id())
 
     transaction.on_commit(after_commit)
     return notification

@@ -1,5 +1,7 @@
 """Background work of the messaging app; each task fetches by id and is safe to run twice."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -7,13 +9,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from marketplace.logging import bind_request_id
 from messaging.models import Notification
 from profiles.privacy import email_allowed
 
+logger = logging.getLogger(__name__)
+
 
 @task()
-def send_notification_email(*, notification_id: int) -> None:
-    """Email one notification, once."""
+def send_notification_email(*, notification_id: int, request_id: str | None = None) -> None:
+    """Email one notification, once; its log lines carry the id of the request that caused it."""
+    with bind_request_id(request_id):
+        _send_notification_email(notification_id=notification_id)
+
+
+def _send_notification_email(*, notification_id: int) -> None:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
@@ -37,6 +47,7 @@ def send_notification_email(*, notification_id: int) -> None:
             )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
+        logger.info("Notification %s emailed to user %s", notification.pk, recipient.pk)
 
 
 @task()

@@ -212,9 +212,10 @@ def data_export_request(*, user) -> DataExport:
     export = DataExport.objects.create(user_id=user.pk)
 
     def enqueue():
+        from marketplace.logging import current_request_id
         from profiles.tasks import build_data_export
 
-        build_data_export.enqueue(export_id=export.pk)
+        build_data_export.enqueue(export_id=export.pk, request_id=current_request_id())
 
     transaction.on_commit(enqueue)
     return export

@@ -2,13 +2,15 @@
 
 from django_tasks import task
 
+from marketplace.logging import bind_request_id
 from profiles import privacy
 
 
 @task()
-def build_data_export(*, export_id: int) -> None:
-    """Build one member's data archive (Loi 25 export)."""
-    privacy.data_export_build(export_id=export_id)
+def build_data_export(*, export_id: int, request_id: str | None = None) -> None:
+    """Build one member's data archive (Loi 25 export), logging under the id of the request that asked."""
+    with bind_request_id(request_id):
+        privacy.data_export_build(export_id=export_id)
 
 
 @task()
