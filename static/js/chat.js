@@ -187,6 +187,17 @@
   }, 5000);
 
   live.subscribe(conversation, function () { return lastId; });
+  // Pushes are hints (the channel layer may drop one): while one of my messages waits for its "Vu",
+  // subscribe again now and then; the server answers with the read marks and anything missed.
+  // Every 5 s for the first minute of waiting, then every minute, so idle tabs cost almost nothing.
+  var waitingTicks = 0;
+  setInterval(function () {
+    var unseen = log.querySelector(".is-mine[data-id] [data-seen][hidden]");
+    if (!unseen) { waitingTicks = 0; return; }
+    waitingTicks += 1;
+    if (live.state() !== "connected" || (waitingTicks > 12 && waitingTicks % 12 !== 0)) { return; }
+    live.send({ type: "subscribe", conversation: conversation, after: lastId });
+  }, 5000);
   document.addEventListener("visibilitychange", markRead);
   applySeen();
   scrollDown();
