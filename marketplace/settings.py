@@ -159,7 +159,9 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, every id a template prints (data-id, data-user…) becomes "1 478" past 999. Amounts
+# are grouped by the `money` filter, counts by `intcomma` where they can grow large.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["marketplace.formats"]
 
 # --- Static and media -------------------------------------------------------
