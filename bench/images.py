@@ -45,8 +45,10 @@ def make_photos(folder: Path, count: int) -> list[Path]:
                 Image.linear_gradient("L").rotate(90 + index * 7).resize((width, height)),
             ],
         )
-        grain = Image.effect_noise((width // 2, height // 2), 40 + index).resize((width, height)).filter(
-            ImageFilter.GaussianBlur(1)
+        grain = (
+            Image.effect_noise((width // 2, height // 2), 40 + index)
+            .resize((width, height))
+            .filter(ImageFilter.GaussianBlur(1))
         )
         photo = ImageChops.add(base, Image.merge("RGB", [grain, grain, grain]), scale=1.6, offset=-40)
         exif = Image.Exif()

@@ -67,7 +67,9 @@ def seed() -> dict:
 
     if User.objects.count() < PROFILES + 1000:
         print("seeding users and profiles…", flush=True)
-        skills = [Skill.objects.get_or_create(slug=f"skill-{i}", defaults={"name": f"Compétence {i}"})[0] for i in range(200)]
+        skills = [
+            Skill.objects.get_or_create(slug=f"skill-{i}", defaults={"name": f"Compétence {i}"})[0] for i in range(200)
+        ]
         password = User.objects.make_random_password() if hasattr(User.objects, "make_random_password") else "x"
         users = [
             User(email=f"bench{i}@exemple.qc.ca", name=f"Membre {i}", password=password) for i in range(PROFILES + 1000)
@@ -99,7 +101,9 @@ def seed() -> dict:
 
     if Project.objects.count() < PROJECTS:
         print("seeding projects…", flush=True)
-        clients = list(User.objects.filter(email__startswith="bench").order_by("-id").values_list("id", flat=True)[:1000])
+        clients = list(
+            User.objects.filter(email__startswith="bench").order_by("-id").values_list("id", flat=True)[:1000]
+        )
         categories = [c.value for c in Category]
         statuses = [ProjectStatus.OPEN] * 6 + [ProjectStatus.AWARDED, ProjectStatus.COMPLETED, ProjectStatus.CLOSED]
         for start in range(0, PROJECTS, BATCH):
@@ -228,8 +232,19 @@ def main() -> None:
     port = _free_port()
     env = dict(os.environ, DJANGO_DEBUG="0", LOG_LEVEL="WARNING")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "marketplace.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "marketplace.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         cwd=ROOT,
         env=env,
     )

@@ -219,8 +219,10 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py's defaults (5 s read timeout, 100 pooled connections) cut channels-redis' blocking
-            # reads and refuse bursts of group joins: give both room.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2, "max_connections": 1000}],
+                # reads and refuse bursts of group joins: give both room.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2, "max_connections": 1000}
+                ],
                 "prefix": env.str("CHANNELS_PREFIX", default="asgi"),
                 "capacity": 1000,
                 "expiry": 30,

@@ -22,6 +22,7 @@ from projects.models import (
     Visibility,
 )
 from projects.permissions import project_get_visible, quote_get_visible
+from projects.services.projects import PROJECT_FIELDS
 
 # --- Serializers: output shapes, and input types only (the rules live in the services) ---------------
 
@@ -37,18 +38,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
-            "title",
-            "description",
-            "category",
-            "skills",
-            "budget_type",
-            "budget_min",
-            "budget_max",
-            "deadline",
-            "municipality",
-            "remote",
-            "quotes_due",
-            "visibility",
+            *PROJECT_FIELDS,
             "status",
             "owner",
             "quote_count",

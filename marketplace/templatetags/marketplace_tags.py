@@ -34,7 +34,7 @@ def money(amount):
 
 @register.filter
 def stars(rating):
-    """"★★★★☆" for a rating out of 5."""
+    """ "★★★★☆" for a rating out of 5."""
     if rating is None:
         return ""
     # Round half down so 4,5 shows four stars next to its figure, never a flattering five.

@@ -19,7 +19,9 @@ def test_the_worker_logs_the_email_under_the_request_id_of_the_notification(sett
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     recipient = UserFactory(email="julie@exemple.qc.ca")
     with bind_request_id("req-4242-abcd"):
-        notify(recipient=recipient, kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission", url="/projets/1/")
+        notify(
+            recipient=recipient, kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission", url="/projets/1/"
+        )
     assert mail.outbox == []
 
     with caplog.at_level(logging.INFO, logger="messaging.tasks"):

@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from profiles.services import account_name_set
 from marketplace.errors import ValidationFailed
+from profiles.services import account_name_set
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,10 @@ def test_the_sign_up_page_uses_the_site_layout(client):
 def test_a_blank_or_overlong_name_is_refused_and_the_old_one_kept():
     user = UserFactory(name="Fromagerie du Fleuve")
 
-    for bad, message in [("   ", "Indiquez votre nom ou celui de votre entreprise."), ("x" * 121, "120 caractères au maximum.")]:
+    for bad, message in [
+        ("   ", "Indiquez votre nom ou celui de votre entreprise."),
+        ("x" * 121, "120 caractères au maximum."),
+    ]:
         with pytest.raises(ValidationFailed) as refused:
             account_name_set(user=user, name=bad)
         assert refused.value.as_dict() == {"name": [message]}

@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def tight_limits(settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "project-create": "2/h", "quote-submit": "2/h", "report-create": "2/h"}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "project-create": "2/h",
+        "quote-submit": "2/h",
+        "report-create": "2/h",
+    }
 
 
 def test_a_third_project_within_the_hour_through_the_api_is_refused_with_when_to_retry(owner, project_data):
