@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from profiles.selectors import PaidSummary, client_paid_summary
 from projects.models import (
@@ -28,6 +29,22 @@ COUNTED_QUOTES = Q(
     quotes__status__in=[QuoteStatus.PENDING, QuoteStatus.SHORTLISTED, QuoteStatus.ACCEPTED, QuoteStatus.DECLINED]
 )
 QUOTE_SORTS = ("price", "-price", "delivery", "-delivery", "rating", "-rating", "date")
+COUNTED_QUOTE_STATUSES = [QuoteStatus.PENDING, QuoteStatus.SHORTLISTED, QuoteStatus.ACCEPTED, QuoteStatus.DECLINED]
+
+
+def _counted_quotes_subquery():
+    """Quote count per project as a subquery: computed for the rows of the page only, and left out of
+    the paginator's COUNT (a JOIN + GROUP BY over every project and quote took seconds at scale)."""
+    return Coalesce(
+        Subquery(
+            Quote.objects.filter(project=OuterRef("pk"), status__in=COUNTED_QUOTE_STATUSES)
+            .order_by()
+            .values("project")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
 
 
 def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[Project]:
@@ -38,7 +55,7 @@ def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[P
         )
         .select_related("municipality")
         .prefetch_related("skills")
-        .annotate(quote_count=Count("quotes", filter=COUNTED_QUOTES))
+        .annotate(quote_count=_counted_quotes_subquery())
         .order_by("-published_at", "-id")
     )
     if category in Category.values:
