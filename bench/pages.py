@@ -13,9 +13,6 @@ import datetime
 import http.client
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -23,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._serve import asgi_server, percentile  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
 PROFILES = 20_000
@@ -178,12 +178,6 @@ def _session_cookie(user_id: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def measure(port: int, path: str, cookie: str, requests: int) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     timings = []
@@ -199,10 +193,6 @@ def measure(port: int, path: str, cookie: str, requests: int) -> list[float]:
             timings.append(elapsed)
     conn.close()
     return timings
-
-
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
 def main() -> None:
@@ -229,39 +219,8 @@ def main() -> None:
         "client dashboard": reverse("dashboard"),
     }
 
-    port = _free_port()
-    env = dict(os.environ, DJANGO_DEBUG="0", LOG_LEVEL="WARNING")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "marketplace.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with asgi_server() as port:
         results = {name: measure(port, path, cookie, args.requests) for name, path in pages.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     trivial_p95 = percentile(results["trivial view (/a-propos/)"], 95)
     print(f"\n{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'p95 ratio':>10}")

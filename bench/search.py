@@ -16,9 +16,6 @@ import datetime
 import http.client
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -27,6 +24,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._serve import asgi_server, percentile  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
 BATCH = 5_000
@@ -276,16 +276,6 @@ def query_mix(count: int) -> list[tuple[str, dict]]:
     return mix
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
-
-
 def raw_requests(mix) -> list[tuple[str, dict]]:
     """The very requests the endpoint sends to Elasticsearch for each query of the mix: (index, body)."""
     from django.http import QueryDict
@@ -359,39 +349,8 @@ def main() -> None:
     rates = {} if args.skip_index else index_all()
     mix = query_mix(args.queries)
 
-    port = _free_port()
-    env = dict(os.environ, DJANGO_DEBUG="0", LOG_LEVEL="WARNING", RATELIMIT_ENABLED="0")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "marketplace.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with asgi_server(RATELIMIT_ENABLED="0") as port:
         endpoint, raw = time_both(port, mix)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     print(f"\n{args.profiles} profiles, {args.projects} projects, {len(mix)} queries")
     for kind, rate in rates.items():

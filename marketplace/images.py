@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import uuid
 import warnings
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from marketplace.errors import ValidationFailed
+from marketplace.storage import random_key
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_SIDE = 2560  # Enough for any screen; bigger originals are scaled down when stored.
@@ -191,7 +191,7 @@ def image_store(
     storage = storage or default_storage
     processed = image_process(upload=upload, field=field, crop_thumbnail=crop_thumbnail)
     # Never the uploaded name: a random key can't collide, overwrite, or reveal anything.
-    stem = f"{prefix.strip('/')}/{uuid.uuid4().hex}"
+    stem = random_key(prefix=prefix)
     saved: list[str] = []
     try:
         for suffix, content in (

@@ -24,9 +24,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+
+def _public_media(request, path):
+    # MEDIA_ROOT read per request, not at import: tests give each run its own folder.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if not settings.AWS_STORAGE_BUCKET_NAME:
     # Public media on the local disk (`make run`, a single server). Private files live outside
     # MEDIA_ROOT and are only reachable through their permission-checked views.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", _public_media, name="media")]

@@ -21,7 +21,6 @@ PASSWORD = "motdepasse-solide-123"
 def _browser_settings(monkeypatch, settings):
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
-    settings.ROOT_URLCONF = "tests.profiles.browser_urls"
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
