@@ -3,7 +3,9 @@
 Each client sends a message every `--interval` seconds for `--duration` seconds; we measure the
 round trip from the sender's `send` to the other participant's `message` frame (and the sender's
 `ack`), check that every message saved was delivered exactly once, and measure the same round trip
-through raw Redis pub/sub in the same run and process (the ratio is the figure).
+through raw Redis pub/sub in the same run and the same client processes (the ratio is the figure).
+The clients run in `--procs` processes (one Python process holding 500 sockets was the bottleneck);
+the server under test is always one uvicorn process.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5433/messaging_bench REDIS_URL=redis://127.0.0.1:6380/3 \\
         .venv/bin/python bench/chat.py                      # 500 clients, 60 s (the issue's figure)
@@ -36,6 +38,9 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=500, help="WebSocket clients (two per conversation).")
     parser.add_argument("--duration", type=float, default=60.0, help="Seconds of sending.")
     parser.add_argument("--interval", type=float, default=2.0, help="Seconds between two messages of a client.")
+    parser.add_argument(
+        "--procs", type=int, default=4, help="Client processes (the load generator, not the server: one uvicorn)."
+    )
     parser.add_argument("--port", type=int, default=0, help="Port of the uvicorn process (0: a free one).")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/3"))
     parser.add_argument(
@@ -191,7 +196,21 @@ def start_server(port: int, database_url: str, redis_url: str, prefix: str) -> s
     raise SystemExit("uvicorn did not start")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process so far (Linux /proc), to see how busy it ran."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # --- Load ----------------------------------------------------------------------------------------
+#
+# The clients run in several processes (one Python process holding 500 sockets was itself the
+# bottleneck). Both members of a conversation, and both ends of a pub/sub pair, live in the same
+# process, so a round trip is timed on one clock; the raw Redis pairs use the same processes, event
+# loop and JSON handling as the WebSocket clients, so the ratio compares like with like.
 
 
 class Stats:
@@ -206,9 +225,40 @@ class Stats:
         self.rtt: list[float] = []
         self.ack_rtt: list[float] = []
         self.disconnects = 0
+        self.connected = 0
+
+    def result(self) -> dict:
+        return {
+            "sent": self.sent,
+            "acked": self.acked,
+            "delivered": self.delivered,
+            "duplicates": self.duplicates,
+            "errors": self.errors[:3],
+            "error_count": len(self.errors),
+            "rtt": self.rtt,
+            "ack_rtt": self.ack_rtt,
+            "disconnects": self.disconnects,
+            "connected": self.connected,
+        }
+
+    @staticmethod
+    def merge(results: list[dict]) -> Stats:
+        total = Stats()
+        for r in results:
+            total.sent += r["sent"]
+            total.acked += r["acked"]
+            total.delivered += r["delivered"]
+            total.duplicates += r["duplicates"]
+            total.errors += r["errors"]
+            total.rtt += r["rtt"]
+            total.ack_rtt += r["ack_rtt"]
+            total.disconnects += r["disconnects"]
+            total.connected += r["connected"]
+        total.error_count = sum(r["error_count"] for r in results)
+        return total
 
 
-async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_at, stop_at, interval, connected):
+async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_at, stop_at, interval):
     import websockets
 
     ws = await websockets.connect(
@@ -242,45 +292,50 @@ async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_
                 stats.delivered += 1
                 sent = stats.sent_at.get(message["client_id"])
                 if sent is not None:
-                    stats.rtt.append(time.perf_counter() - sent)
+                    stats.rtt.append(time.monotonic() - sent)
             elif kind == "ack":
                 stats.acked += 1
                 sent = stats.sent_at.get(frame["client_id"])
                 if sent is not None:
-                    stats.ack_rtt.append(time.perf_counter() - sent)
+                    stats.ack_rtt.append(time.monotonic() - sent)
             elif kind == "error":
                 stats.errors.append(frame)
 
     reading = asyncio.create_task(reader())
-    connected.append(1)
+    stats.connected += 1
     # Everyone starts together, spread over one interval so the load is even.
     next_send = start_at + random.random() * interval
     while True:
-        await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
-        if time.perf_counter() >= stop_at:
+        await asyncio.sleep(max(0.0, next_send - time.monotonic()))
+        if time.monotonic() >= stop_at:
             break
         client_id = str(uuid.uuid4())
         if reading.done():
             stats.disconnects += 1
             break
-        stats.sent_at[client_id] = time.perf_counter()
+        stats.sent_at[client_id] = time.monotonic()
         stats.sent += 1
-        await ws.send(
-            json.dumps(
-                {
-                    "type": "send",
-                    "conversation": conversation_id,
-                    "client_id": client_id,
-                    "body": f"Bonjour {client_id[:8]}",
-                }
+        try:
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "send",
+                        "conversation": conversation_id,
+                        "client_id": client_id,
+                        "body": f"Bonjour {client_id[:8]}",
+                    }
+                )
             )
-        )
+        except websockets.ConnectionClosed:
+            stats.disconnects += 1
+            break
         next_send += interval
     return ws, reading
 
 
-async def pubsub_pair(redis_url, channel, stats, start_at, stop_at, interval, connected):
-    """The same traffic over raw Redis pub/sub: one subscriber connection per member, JSON payloads."""
+async def pubsub_member(redis_url, channel, peer_channel, stats, start_at, stop_at, interval):
+    """The same traffic over raw Redis pub/sub: a subscriber connection per member, JSON payloads,
+    each member publishing to its peer's channel like a chat message to the other participant."""
     import redis.asyncio as redis
 
     client = redis.from_url(redis_url, socket_timeout=None)
@@ -294,73 +349,60 @@ async def pubsub_pair(redis_url, channel, stats, start_at, stop_at, interval, co
                 continue
             payload = json.loads(item["data"])
             stats.delivered += 1
-            stats.rtt.append(time.perf_counter() - payload["t"])
+            stats.rtt.append(time.monotonic() - payload["t"])
 
     reading = asyncio.create_task(reader())
-    connected.append(1)
+    stats.connected += 1
     next_send = start_at + random.random() * interval
     while True:
-        await asyncio.sleep(max(0.0, next_send - time.perf_counter()))
-        if time.perf_counter() >= stop_at:
+        await asyncio.sleep(max(0.0, next_send - time.monotonic()))
+        if time.monotonic() >= stop_at:
             break
         stats.sent += 1
         body = {
             "type": "message",
             "message": {"client_id": str(uuid.uuid4()), "body": "Bonjour"},
-            "t": time.perf_counter(),
+            "t": time.monotonic(),
         }
-        await client.publish(channel, json.dumps(body))
+        await client.publish(peer_channel, json.dumps(body))
         next_send += interval
     return client, pubsub, reading
 
 
-async def run_load(args, members, cookies, port, prefix):
-    url = f"ws://127.0.0.1:{port}/ws/"
-    origin = f"http://127.0.0.1:{port}"
+async def run_load(job: dict) -> tuple[dict, dict]:
+    """One client process: its share of the conversations, over WebSocket and over raw pub/sub."""
+    url = f"ws://127.0.0.1:{job['port']}/ws/"
+    origin = f"http://127.0.0.1:{job['port']}"
+    start_at, stop_at, interval = job["start_at"], job["stop_at"], job["interval"]
     ws_stats, ps_stats = Stats(), Stats()
-    connected_ws, connected_ps = [], []
-    warmup = 8.0 + len(members) / 60  # time to open every socket before the clock starts
-    start_at = time.perf_counter() + warmup
-    stop_at = start_at + args.duration
     ws_tasks = []
-    for i, (conversation_id, user_id) in enumerate(members):
+    for i, (conversation_id, user_id, cookie) in enumerate(job["members"]):
         ws_tasks.append(
             asyncio.create_task(
-                ws_client(
-                    url,
-                    origin,
-                    cookies[user_id],
-                    conversation_id,
-                    user_id,
-                    ws_stats,
-                    start_at,
-                    stop_at,
-                    args.interval,
-                    connected_ws,
-                )
+                ws_client(url, origin, cookie, conversation_id, user_id, ws_stats, start_at, stop_at, interval)
             )
         )
-        if i % 50 == 49:
-            await asyncio.sleep(0.2)
-    # Pub/sub: member i publishes on its peer's channel, like a chat message to the other participant.
+        if i % 25 == 24:
+            await asyncio.sleep(0.25)  # don't open every socket in the same instant
     ps_tasks = [
         asyncio.create_task(
-            pubsub_pair(
-                args.redis_url, f"{prefix}:ps:{i ^ 1}", ps_stats, start_at, stop_at, args.interval, connected_ps
+            pubsub_member(
+                job["redis_url"],
+                f"{job['prefix']}:ps:{index}",
+                f"{job['prefix']}:ps:{index ^ 1}",
+                ps_stats,
+                start_at,
+                stop_at,
+                interval,
             )
         )
-        for i in range(len(members))
+        for index in job["pubsub_indexes"]
     ]
-    while time.perf_counter() < start_at:
-        await asyncio.sleep(0.5)
-    print(
-        f"connected: {len(connected_ws)} sockets, {len(connected_ps)} pub/sub subscribers; sending for {args.duration:.0f} s"
-    )
     ws_results = await asyncio.gather(*ws_tasks)
     ps_results = await asyncio.gather(*ps_tasks)
     # Let in-flight deliveries land.
-    deadline = time.perf_counter() + 15
-    while time.perf_counter() < deadline and (ws_stats.delivered < ws_stats.sent or ps_stats.delivered < ps_stats.sent):
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (ws_stats.delivered < ws_stats.sent or ps_stats.delivered < ps_stats.sent):
         await asyncio.sleep(0.2)
     await asyncio.sleep(1.0)
     for ws, reading in ws_results:
@@ -371,7 +413,52 @@ async def run_load(args, members, cookies, port, prefix):
         reading.cancel()
         await pubsub.aclose()
         await client.aclose()
-    return ws_stats, ps_stats
+    return ws_stats.result(), ps_stats.result()
+
+
+def client_process(job: dict) -> tuple[dict, dict]:
+    """Entry point of a client process (spawned): its own event loop, uvloop like the server's."""
+    try:
+        import uvloop
+
+        return uvloop.run(run_load(job))
+    except ImportError:
+        return asyncio.run(run_load(job))
+
+
+def run_clients(args, members, cookies, port, prefix) -> tuple[Stats, Stats]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    procs = max(1, min(args.procs, len(members) // 2))
+    # Whole conversations per process (members come in pairs), dealt round-robin.
+    shares = [[] for _ in range(procs)]
+    indexes = [[] for _ in range(procs)]
+    for pair in range(len(members) // 2):
+        for index in (2 * pair, 2 * pair + 1):
+            conversation_id, user_id = members[index]
+            shares[pair % procs].append((conversation_id, user_id, cookies[user_id]))
+            indexes[pair % procs].append(index)
+    warmup = 10.0 + len(members) / 40  # time to open every socket before the clock starts
+    start_at = time.monotonic() + warmup
+    jobs = [
+        {
+            "port": port,
+            "redis_url": args.redis_url,
+            "prefix": prefix,
+            "members": shares[k],
+            "pubsub_indexes": indexes[k],
+            "start_at": start_at,
+            "stop_at": start_at + args.duration,
+            "interval": args.interval,
+        }
+        for k in range(procs)
+    ]
+    print(f"{len(members)} sockets and {len(members)} pub/sub subscribers in {procs} client processes; "
+          f"sending from {warmup:.0f} s for {args.duration:.0f} s")  # fmt: skip
+    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(client_process, jobs))
+    return Stats.merge([r[0] for r in results]), Stats.merge([r[1] for r in results])
 
 
 def main():
@@ -394,7 +481,9 @@ def main():
     server = start_server(args.port, args.database_url, args.redis_url, prefix)
     try:
         before = saved_count()
-        ws_stats, ps_stats = asyncio.run(run_load(args, members, cookies, args.port, prefix))
+        cpu_before, wall_before = server_cpu_seconds(server.pid), time.monotonic()
+        ws_stats, ps_stats = run_clients(args, members, cookies, args.port, prefix)
+        cpu, wall = server_cpu_seconds(server.pid) - cpu_before, time.monotonic() - wall_before
         saved = saved_count() - before
     finally:
         server.terminate()
@@ -412,14 +501,17 @@ def main():
         f"clients {args.clients} in {args.clients // 2} conversations, one message / {args.interval:g} s each, {args.duration:g} s, one uvicorn process"
     )
     print(
-        f"WebSocket: sent {ws_stats.sent}, acked {ws_stats.acked}, saved {saved}, delivered {ws_stats.delivered}, duplicates {ws_stats.duplicates}, errors {len(ws_stats.errors)}"
+        f"WebSocket: {ws_stats.connected} connected, sent {ws_stats.sent}, acked {ws_stats.acked}, saved {saved}, delivered {ws_stats.delivered}, duplicates {ws_stats.duplicates}, errors {ws_stats.error_count}, disconnects {ws_stats.disconnects}"
     )
     print(
         f"  send → other participant: p50 {ws['p50']:.1f} ms  p95 {ws['p95']:.1f} ms  p99 {ws['p99']:.1f} ms  (mean {ws['mean']:.1f})"
     )
     print(f"  send → ack:               p50 {ack['p50']:.1f} ms  p95 {ack['p95']:.1f} ms  p99 {ack['p99']:.1f} ms")
-    print(f"Redis pub/sub (same run): sent {ps_stats.sent}, delivered {ps_stats.delivered}")
+    print(f"Redis pub/sub (same run, same client processes): sent {ps_stats.sent}, delivered {ps_stats.delivered}")
     print(f"  publish → subscriber:     p50 {ps['p50']:.1f} ms  p95 {ps['p95']:.1f} ms  p99 {ps['p99']:.1f} ms")
+    print(
+        f"server CPU: {cpu:.1f} s over {wall:.0f} s of load (connect, send, drain): {100 * cpu / wall:.0f} % of a core"
+    )
     ratio = ws["p95"] / ps["p95"] if ps["p95"] else float("inf")
     print(f"ratio p95 WebSocket / pub/sub: {ratio:.1f}")
     ok = ws_stats.delivered == saved == ws_stats.sent and ws_stats.duplicates == 0

@@ -9,7 +9,6 @@ camera serial, comments), resized to a sane maximum, and stored with thumbnails 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from marketplace.errors import ValidationFailed
-from marketplace.storage import random_key
+from marketplace.storage import random_key, stored_files_delete
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_SIDE = 2560  # Enough for any screen; bigger originals are scaled down when stored.
@@ -57,6 +56,7 @@ class StoredImage:
     thumbnail_jpeg_key: str
     width: int
     height: int
+    total_bytes: int  # the three files together, as the storage quota counts them
 
     @property
     def keys(self) -> list[str]:
@@ -193,12 +193,13 @@ def image_store(
     # Never the uploaded name: a random key can't collide, overwrite, or reveal anything.
     stem = random_key(prefix=prefix)
     saved: list[str] = []
+    renditions = (
+        (f".{processed.extension}", processed.content),
+        ("_thumb.webp", processed.thumbnail_webp),
+        ("_thumb.jpg", processed.thumbnail_jpeg),
+    )
     try:
-        for suffix, content in (
-            (f".{processed.extension}", processed.content),
-            ("_thumb.webp", processed.thumbnail_webp),
-            ("_thumb.jpg", processed.thumbnail_jpeg),
-        ):
+        for suffix, content in renditions:
             saved.append(storage.save(stem + suffix, ContentFile(content)))
     except Exception:
         image_delete(keys=saved, storage=storage)
@@ -209,13 +210,11 @@ def image_store(
         thumbnail_jpeg_key=saved[2],
         width=processed.width,
         height=processed.height,
+        total_bytes=sum(len(content) for _suffix, content in renditions),
     )
 
 
 def image_delete(*, keys, storage=None) -> None:
     """Delete stored files; missing ones are fine (deleting twice must not fail)."""
     storage = storage or default_storage
-    for key in keys:
-        if key:
-            with contextlib.suppress(FileNotFoundError):
-                storage.delete(key)
+    stored_files_delete((storage, key) for key in keys)

@@ -210,6 +210,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# What one member's files may take in all (avatar, portfolio, project documents, message attachments).
+STORAGE_QUOTA_BYTES = env.int("STORAGE_QUOTA_BYTES", default=200 * 1024 * 1024)
 
 # --- Channels ----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -14,6 +14,7 @@ Models pick the storage with a callable so migrations stay stable whichever back
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import uuid
@@ -133,6 +134,14 @@ def storage_is_s3(storage) -> bool:
     return isinstance(storage, S3Storage)
 
 
+def stored_files_delete(files) -> None:
+    """Delete `(storage, name)` pairs; a missing file or empty name is fine, so deleting twice never fails."""
+    for storage, name in files:
+        if name:
+            with contextlib.suppress(FileNotFoundError):
+                storage.delete(name)
+
+
 # --- Keys and names -------------------------------------------------------------------------------
 
 
@@ -218,6 +227,8 @@ def private_file_response(
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # Even if a browser rendered it, an uploaded file runs no script and reaches nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -1,6 +1,9 @@
 """Admin for messaging: staff read conversations (never write in them), manage blocks and notifications."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
 
@@ -60,6 +63,13 @@ class MessageAdmin(admin.ModelAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "content_type", "size", "message"]
     raw_id_fields = ["message"]
+    # The file has no public URL: staff open it through the same permission-checked view as members.
+    fields = ["message", "name", "content_type", "size", "sha256", "width", "height", "download"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=_("fichier"))
+    def download(self, attachment):
+        return format_html('<a href="{}">{}</a>', reverse("message-attachment", args=[attachment.pk]), attachment.name)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,7 +1,8 @@
 """The site-wide WebSocket at /ws/: chat frames and the live events of the whole site (see PROTOCOL.md).
 
 The consumer never touches the ORM itself: it calls service and selector functions wrapped with
-`database_sync_to_async`, and reaches the channel layer only through `messaging.events`.
+`db()` (Channels' `database_sync_to_async` minus a probe per call), and reaches the channel layer
+only through `messaging.events`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import json
 import logging
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
@@ -31,11 +34,49 @@ MAX_FRAME_CHARS = 65_536
 MAX_SUBSCRIPTIONS = 50
 TYPING_INTERVAL = 1.0
 CATCH_UP_BATCH = 200
+# How long a sender's own message may wait for the pushes before it (from the other side, still on
+# their way) before the socket reads the database instead.
+GAP_GRACE = 0.5
+
+
+class _DatabaseCall(SyncToAsync):
+    """Channels' `database_sync_to_async`, without a liveness probe on every call.
+
+    Channels closes "old" connections around each call, which also resets CONN_HEALTH_CHECKS: every
+    call then started with a `SELECT 1`, a quarter of a chat message's database round trips. Here a
+    connection goes through Django's check (and is closed if needed) only when it may be broken or
+    obsolete: an error occurred, it outlived CONN_MAX_AGE, or a transaction was left open — the
+    cases in which that check closes it.
+    """
+
+    def thread_handler(self, loop, *args, **kwargs):
+        _close_broken_or_old_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            _close_broken_or_old_connections()
+
+
+def _close_broken_or_old_connections():
+    now = time.monotonic()
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and (
+            conn.errors_occurred
+            or (conn.close_at is not None and now >= conn.close_at)
+            or conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]
+        ):
+            conn.close_if_unusable_or_obsolete()
+
+
+# Sockets wait on the database, not on the CPU: the loop's default pool (CPUs + 4 threads) queued
+# sends behind each other under load. Each thread holds one database connection (per worker process).
+DB_THREADS = 16
+_db_threads = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="chat-db")
 
 
 def db(func):
     """Run an ORM-touching function in a worker thread (not the single shared one: chat is concurrent)."""
-    return database_sync_to_async(func, thread_sensitive=False)
+    return _DatabaseCall(func, thread_sensitive=False, executor=_db_threads)
 
 
 # --- ORM access, each in one function run in a thread --------------------------------------------
@@ -96,12 +137,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.internal: asyncio.Queue = asyncio.Queue()
         self.pending_joins: dict[str, int | None] = {}
         self.rejoin_task: asyncio.Task | None = None
+        self.gap_checks: set[asyncio.Task] = set()
         try:
             with contextlib.suppress(StopConsumer):
                 await await_many_dispatch([receive, self._channel_receive, self.internal.get], self.dispatch)
         finally:
             if self.rejoin_task is not None:
                 self.rejoin_task.cancel()
+            for task in list(self.gap_checks):
+                task.cancel()
 
     async def dispatch(self, message):
         # As AsyncConsumer.dispatch without its per-event hop to the one shared sync thread
@@ -233,14 +277,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._frame(
             {"type": "ack", "client_id": payload["client_id"], "id": payload["id"], "conversation": conversation_id}
         )
-        if conversation_id in self.subscriptions:
-            # Deliver our own message even if the push is lost (the push that follows is deduplicated),
-            # but never jump over a message from the other side that is still on its way: the gap
-            # check reads the database when ours doesn't directly follow what this socket has.
-            # A resend (previous_id None) always checks the database.
-            await self._deliver_with_gap_check(
-                conversation_id, payload, previous_id=-1 if previous_id is None else previous_id
-            )
+        last = self.subscriptions.get(conversation_id)
+        if last is None or payload["id"] <= last:
+            return
+        if previous_id is not None and previous_id == last:
+            await self._deliver(conversation_id, [payload])
+        else:
+            # A message from the other side is still on its way (or a resend): never jump over it.
+            # Its push and then ours arrive in order and are delivered as they come; if they don't
+            # (a lost push, Redis down), the database fills the gap after a short grace. Reading the
+            # database at once here made every crossing of two messages cost a query under load.
+            self._check_gap_later(conversation_id, payload["id"])
 
     async def on_typing(self, frame):
         conversation_id = _int_field(frame, "conversation")
@@ -299,6 +346,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         state = await _connect_state(self.user)
         await self._frame({"type": "unread", **state})
 
+    async def messaging_gap_check(self, event):
+        """A message this socket sent was not delivered by its push in time: read the database."""
+        conversation_id = event["conversation"]
+        if conversation_id in self.subscriptions and self.subscriptions[conversation_id] < event["up_to"]:
+            await self._catch_up(conversation_id)
+
     async def messaging_rejoined(self, event):
         """A group join that had failed went through: read what its pushes would have brought."""
         conversation_id = event.get("conversation")
@@ -313,6 +366,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _join(self, group, conversation_id=None):
         if not await events.join(self.channel_name, group):
             self._retry_join(group, conversation_id)
+
+    def _check_gap_later(self, conversation_id, message_id):
+        async def check():
+            await asyncio.sleep(GAP_GRACE)
+            # Through the socket's own queue, so it never interleaves with another delivery.
+            await self.internal.put(
+                {"type": "messaging.gap_check", "conversation": conversation_id, "up_to": message_id}
+            )
+
+        task = asyncio.create_task(check())
+        self.gap_checks.add(task)
+        task.add_done_callback(self.gap_checks.discard)
 
     def _retry_join(self, group, conversation_id):
         """A socket outside its groups would hear nothing: keep trying in the background."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -30,17 +31,77 @@ def conversation_group(conversation_id: int) -> str:
 # --- Sending from synchronous code (services, after commit) -----------------------------------
 
 
-def _send(group: str, event: dict) -> bool:
+def _send(group: str, event: dict) -> None:
+    _send_all([(group, event)])
+
+
+def _send_all(pushes: list[tuple[str, dict]], *, after: str | None = None) -> None:
+    """Send pushes in order; never raises, and never holds the writer up when an event loop can do it.
+
+    Called from a worker thread of the ASGI server (a consumer's or a view's ORM work), the pushes are
+    handed to the server's event loop and the thread goes back to serving: waiting for Redis there
+    held a database thread for several round trips per message, and for seconds while Redis was down.
+    Anywhere else (tests, commands, WSGI) they are sent before returning. Batches sharing an `after`
+    key (default: their first group) go out in the order they were handed over.
+    """
     layer = get_channel_layer()
-    if layer is None:
-        return False
+    if layer is None or not pushes:
+        return
+    loop = _server_loop()
+    if loop is not None:
+        loop.call_soon_threadsafe(_start_pushes, layer, pushes, after or pushes[0][0])
+    else:
+        async_to_sync(_push_in_order)(layer, pushes)
+
+
+def _server_loop():
+    """The event loop that runs this thread's sync code through asgiref's SyncToAsync, if any."""
+    from asgiref.sync import SyncToAsync
+
+    local = SyncToAsync.threadlocal
+    loop = getattr(local, "main_event_loop", None)
+    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid() or not loop.is_running():
+        return None
+    return loop
+
+
+# Per process: the last batch of pushes scheduled for each ordering key (a conversation's group).
+_tails: dict[str, asyncio.Future] = {}
+_running: set[asyncio.Task] = set()
+
+
+def _start_pushes(layer, pushes, key) -> None:
+    """Runs in the event loop: send this batch once the previous batch with the same key is out.
+
+    Batches for different conversations go out concurrently; within a conversation they keep the
+    order of the commits (the row lock orders them), so sockets rarely see a gap and reread.
+    """
+    loop = asyncio.get_running_loop()
+    previous, done = _tails.get(key), loop.create_future()
+    _tails[key] = done
+    task = loop.create_task(_push_after(previous, layer, pushes, key, done))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+
+
+async def _push_after(previous, layer, pushes, key, done) -> None:
     try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:
-        # Redis down or slow: the write is committed; sockets catch up from the database.
-        logger.warning("Live push to %s failed; clients will catch up by id.", group, exc_info=True)
-        return False
-    return True
+        if previous is not None:
+            await previous
+        await _push_in_order(layer, pushes)
+    finally:
+        done.set_result(None)
+        if _tails.get(key) is done:
+            del _tails[key]
+
+
+async def _push_in_order(layer, pushes) -> None:
+    for group, event in pushes:
+        try:
+            await layer.group_send(group, event)
+        except Exception:
+            # Redis down or slow: the write is committed; sockets catch up from the database.
+            logger.warning("Live push to %s failed; clients will catch up by id.", group, exc_info=True)
 
 
 def _unread_event(*, user_id: int, conversation_id: int | None = None) -> dict:
@@ -58,22 +119,28 @@ def message_created(message, *, previous_id: int) -> None:
     from messaging import selectors
 
     payload = selectors.message_payload(message)
-    _send(
-        conversation_group(message.conversation_id),
-        {"type": "messaging.message", "message": payload, "previous_id": previous_id},
+    group = conversation_group(message.conversation_id)
+    # The message goes out before its recipient's counts are even read (a round trip less before
+    # delivery), and the counts after it: a tab shows the message before its badge moves.
+    _send_all([(group, {"type": "messaging.message", "message": payload, "previous_id": previous_id})])
+    recipient_id = message.conversation.other_user_id(message.sender_id)
+    _send_all(
+        [(user_group(recipient_id), _unread_event(user_id=recipient_id, conversation_id=message.conversation_id))],
+        after=group,
     )
-    conversation = message.conversation
-    recipient_id = conversation.other_user_id(message.sender_id)
-    _send(user_group(recipient_id), _unread_event(user_id=recipient_id, conversation_id=conversation.pk))
 
 
 def read_updated(*, conversation_id: int, user_id: int, up_to: int) -> None:
     """Tell the conversation someone read up to an id ("Vu"), and the reader's sockets their new counts."""
-    _send(
-        conversation_group(conversation_id),
-        {"type": "messaging.read", "conversation": conversation_id, "user": user_id, "up_to": up_to},
+    _send_all(
+        [
+            (
+                conversation_group(conversation_id),
+                {"type": "messaging.read", "conversation": conversation_id, "user": user_id, "up_to": up_to},
+            ),
+            (user_group(user_id), _unread_event(user_id=user_id, conversation_id=conversation_id)),
+        ]
     )
-    _send(user_group(user_id), _unread_event(user_id=user_id, conversation_id=conversation_id))
 
 
 def unread_changed(*, user_id: int) -> None:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import TimeStampedModel
+from marketplace.storage import RandomKey, get_private_storage
 
 
 class NotificationKind(models.TextChoices):
@@ -113,13 +114,14 @@ class Message(models.Model):
 
 
 def attachment_key(instance, filename):
-    """A random storage key: never guessable, never overwritten, never derived from the user's file name."""
+    """Kept for migration 0003 only; attachments now use RandomKey("messaging") on the private storage."""
     return f"messaging/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
 
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_key, max_length=200)
+    # Private storage: reached only through the permission-checked download view, never by a public URL.
+    file = models.FileField(upload_to=RandomKey("messaging"), storage=get_private_storage, max_length=200)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages as flash
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError, NotFound
+from marketplace.storage import private_file_response
 from messaging import selectors, services
 from messaging.models import Attachment
 
@@ -128,16 +129,9 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             selectors.conversation_get_for_reader(user=request.user, conversation_id=attachment.message.conversation_id)
         except NotFound:
             raise Http404 from None
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
+        return private_file_response(
+            name=attachment.file.name, download_name=attachment.name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class NotificationListView(LoginRequiredMixin, TemplateView):

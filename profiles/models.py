@@ -178,6 +178,7 @@ class FreelancerProfile(TimeStampedModel):
     avatar_thumbnail = models.ImageField(upload_to="avatars/", blank=True)
     # The same thumbnail in JPEG for the few browsers without WebP.
     avatar_thumbnail_jpeg = models.ImageField(upload_to="avatars/", blank=True)
+    avatar_size = models.PositiveIntegerField(default=0)  # bytes of the three files, for the storage quota
     # Denormalised by the review and project services for sorting and search.
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
@@ -220,6 +221,7 @@ class PortfolioImage(TimeStampedModel):
     thumbnail_jpeg = models.ImageField(upload_to="portfolio/", blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)  # bytes of the image and its thumbnails, for the storage quota
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

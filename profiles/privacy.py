@@ -14,7 +14,6 @@ preferences. Services (writes) and selectors (reads) in one module because they 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import logging
@@ -36,7 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
-from marketplace.storage import private_storage, random_key
+from marketplace.storage import private_storage, random_key, stored_files_delete
 from profiles.models import (
     AccountDeletion,
     DataExport,
@@ -272,6 +271,7 @@ def data_export_collect(*, user) -> tuple[dict, list[tuple[str, object]]]:
     )
     prefs = email_preferences_get(user=user)
     messaging_data, messaging_files = messaging_export_for_user(user=user)
+    projects_data, project_files = projects_export_for_user(user=user)
     data = {
         "generated_at": timezone.now(),
         "account": {
@@ -288,7 +288,7 @@ def data_export_collect(*, user) -> tuple[dict, list[tuple[str, object]]]:
             "email_preferences": {"disabled_kinds": prefs.disabled_kinds, "frequency": prefs.frequency},
         },
         "freelancer_profile": _profile_data(profile, files) if profile else None,
-        **projects_export_for_user(user=user),
+        **projects_data,
         **messaging_data,
         "saved_searches": [
             {"name": s.name, "query": s.query, "frequency": s.frequency, "created_at": s.created_at}
@@ -305,7 +305,7 @@ def data_export_collect(*, user) -> tuple[dict, list[tuple[str, object]]]:
             for report in Report.objects.filter(reporter_id=user.pk).select_related("content_type").order_by("id")
         ],
     }
-    return data, files + messaging_files
+    return data, files + project_files + messaging_files
 
 
 README_TEXT = """Pigiste QC — vos données
@@ -357,7 +357,7 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         export = DataExport.objects.select_for_update().get(pk=export.pk)
         if export.status != DataExport.Status.PENDING:
             # Built twice at once: keep the first archive, drop ours.
-            transaction.on_commit(lambda: _delete_files([(private_storage, key)]))
+            transaction.on_commit(lambda: stored_files_delete([(private_storage, key)]))
             return export
         export.status = DataExport.Status.READY
         export.file_key = key
@@ -404,7 +404,7 @@ def data_exports_expire(*, now: datetime.datetime | None = None) -> int:
             )
             if export.file_key:
                 key = export.file_key
-                transaction.on_commit(lambda key=key: _delete_files([(private_storage, key)]))
+                transaction.on_commit(lambda key=key: stored_files_delete([(private_storage, key)]))
     return len(expired)
 
 
@@ -449,13 +449,6 @@ def account_deletion_cancel_on_login(*, user, request=None) -> bool:
     return bool(cancelled)
 
 
-def _delete_files(files) -> None:
-    for storage, key in files:
-        if key:
-            with contextlib.suppress(FileNotFoundError):
-                storage.delete(key)
-
-
 def _profile_files(profile: FreelancerProfile) -> list[tuple[object, str]]:
     files = []
     for field in (profile.avatar, profile.avatar_thumbnail, getattr(profile, "avatar_thumbnail_jpeg", None)):
@@ -476,7 +469,11 @@ def account_purge(*, user_id: int) -> User:
     from rest_framework.authtoken.models import Token
 
     from messaging.privacy import messaging_erase_for_user
-    from projects.privacy import projects_anonymise_for_user, projects_release_for_user
+    from projects.privacy import (
+        projects_anonymise_for_user,
+        projects_documents_erase_for_user,
+        projects_release_for_user,
+    )
     from search.models import SavedSearch
     from search.outbox import outbox_record_profile
 
@@ -485,9 +482,11 @@ def account_purge(*, user_id: int) -> User:
         raise NotFound(_("Ce compte n'existe pas."))
     if user.erased_at is not None:
         raise Conflict(_("Ce compte est déjà supprimé."))
-    # First, while the member still has their name: bidders and clients are told as for any cancellation.
+    # Before drafts are deleted with their rows, so no document file is left behind.
+    files = projects_documents_erase_for_user(user=user)
+    # While the member still has their name: bidders and clients are told as for any cancellation.
     projects_release_for_user(user=user)
-    files = messaging_erase_for_user(user=user)
+    files += messaging_erase_for_user(user=user)
     projects_anonymise_for_user(user=user)
     profile = FreelancerProfile.objects.filter(user=user).first()
     if profile is not None:
@@ -518,7 +517,7 @@ def account_purge(*, user_id: int) -> User:
     AccountDeletion.objects.filter(user=user, status=AccountDeletion.Status.PENDING).update(
         status=AccountDeletion.Status.COMPLETED, completed_at=user.erased_at, updated_at=user.erased_at
     )
-    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(lambda: stored_files_delete(files))
     return user
 
 

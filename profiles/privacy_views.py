@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError, NotFound
+from marketplace.quota import storage_usage
 from marketplace.storage import private_file_response
 from profiles import privacy
 from profiles.models import DigestFrequency
@@ -85,6 +86,7 @@ class PrivacySettingsView(LoginRequiredMixin, TemplateView):
             export=privacy.data_export_latest(user=self.request.user),
             export_days=privacy.EXPORT_LINK_DAYS,
             grace_days=privacy.DELETION_GRACE_DAYS,
+            storage=storage_usage(user_id=self.request.user.pk),
         )
         return context
 

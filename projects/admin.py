@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from projects.models import Invitation, Project, Quote, QuoteLineItem, Review
+from marketplace.storage import stored_files_delete
+from projects.models import Invitation, Project, ProjectAttachment, Quote, QuoteLineItem, Review
 
 
 class QuoteInline(admin.TabularInline):
@@ -31,6 +36,36 @@ class ProjectAdmin(admin.ModelAdmin):
     ]
     inlines = [QuoteInline]
     list_select_related = ["owner"]
+
+
+@admin.register(ProjectAttachment)
+class ProjectAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "content_type", "size", "project", "created_at"]
+    raw_id_fields = ["project", "uploaded_by"]
+    # The file has no public URL: staff open it through the same permission-checked view as members.
+    fields = ["project", "uploaded_by", "name", "content_type", "size", "sha256", "download"]
+    readonly_fields = ["download"]
+    list_select_related = ["project"]
+
+    @admin.display(description=_("fichier"))
+    def download(self, attachment):
+        url = reverse("project-attachment", args=[attachment.project_id, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.name)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    # Moderation may remove a document: its file goes with the row.
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, ProjectAttachment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        files = [(attachment.file.storage, attachment.file.name) for attachment in queryset]
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: stored_files_delete(files))
 
 
 class QuoteLineItemInline(admin.TabularInline):

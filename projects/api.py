@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from marketplace.errors import PermissionDenied
 from marketplace.ratelimit import ratelimit
 from projects import selectors, services
 from projects.models import (
@@ -382,3 +385,61 @@ class ProjectReviewsAPI(GenericAPIView):
         data = _input(ReviewInputSerializer, request)
         review = services.review_submit(user=request.user, project_id=pk, data=data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return reverse("project-attachment", args=[attachment.project_id, attachment.pk])
+
+
+class ProjectAttachmentsAPI(GenericAPIView):
+    """A project's documents: the owner, staff and involved freelancers list them; the owner POSTs `file` (one or more)."""
+
+    serializer_class = ProjectAttachmentSerializer
+    queryset = Project.objects.none()
+    pagination_class = None
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=ProjectAttachmentSerializer(many=True))
+    def get(self, request, pk):
+        project = project_get_visible(user=request.user, project_id=pk)
+        documents = selectors.project_documents_for_viewer(user=request.user, project=project)
+        if not documents.readable:
+            raise PermissionDenied(
+                _("Les documents de ce projet sont réservés aux pigistes invités ou qui ont soumissionné.")
+            )
+        return Response(ProjectAttachmentSerializer(documents.attachments, many=True).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            }
+        },
+        responses={201: ProjectAttachmentSerializer(many=True)},
+    )
+    def post(self, request, pk):
+        attachments = services.project_attachments_add(
+            user=request.user, project_id=pk, uploads=request.FILES.getlist("file")
+        )
+        return Response(ProjectAttachmentSerializer(attachments, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectAttachmentDetailAPI(GenericAPIView):
+    """DELETE removes one of the caller's project documents."""
+
+    serializer_class = ProjectAttachmentSerializer
+    queryset = Project.objects.none()
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk, attachment_pk):
+        services.project_attachment_delete(user=request.user, project_id=pk, attachment_id=attachment_pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

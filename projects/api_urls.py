@@ -7,6 +7,12 @@ urlpatterns = [
     path("projects/<int:pk>/", api.ProjectDetailAPI.as_view(), name="api-project-detail"),
     path("projects/<int:pk>/quotes/", api.ProjectQuotesAPI.as_view(), name="api-project-quotes"),
     path("projects/<int:pk>/complete/", api.ProjectCompleteAPI.as_view(), name="api-project-complete"),
+    path("projects/<int:pk>/attachments/", api.ProjectAttachmentsAPI.as_view(), name="api-project-attachments"),
+    path(
+        "projects/<int:pk>/attachments/<int:attachment_pk>/",
+        api.ProjectAttachmentDetailAPI.as_view(),
+        name="api-project-attachment-detail",
+    ),
     path("projects/<int:pk>/reviews/", api.ProjectReviewsAPI.as_view(), name="api-project-reviews"),
     path("quotes/<int:pk>/", api.QuoteDetailAPI.as_view(), name="api-quote-detail"),
     path("quotes/<int:pk>/accept/", api.QuoteAcceptAPI.as_view(), name="api-quote-accept"),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import TimeStampedModel
+from marketplace.storage import RandomKey, get_private_storage
 from profiles.models import Municipality, Skill
 
 MAX_AMOUNT = Decimal("10000000")  # 10 000 000 $: anything above is a typo or a joke.
@@ -84,7 +85,20 @@ class Project(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
-        indexes = [models.Index(fields=["status", "visibility", "-published_at"], name="project_open_list_idx")]
+        indexes = [
+            # The public list of open projects, newest first, and its paginator's count: an index-only scan
+            # of this partial index, without reading the wide rows. It replaced (status, visibility,
+            # -published_at): every index of this table is opened to plan each query on it.
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=["quotes_due", "category", "remote"],
+                condition=Q(status="open", visibility="public", is_hidden=False),
+                name="project_open_public_idx",
+            ),
+            # A client's projects in one state (the dashboard's "to review" list): without it PostgreSQL
+            # intersected the owner index with every completed project on the site.
+            models.Index(fields=["owner", "status"], name="project_owner_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(budget_min__isnull=True)
@@ -112,6 +126,31 @@ class Invitation(TimeStampedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "freelancer"], name="one_invitation_per_freelancer")]
+
+
+class ProjectAttachment(TimeStampedModel):
+    """A document the client shares with the freelancers they invite (plans, specifications, photos)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Private storage: served only through the permission-checked download view.
+    file = models.FileField(upload_to=RandomKey("projects"), storage=get_private_storage, max_length=200)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("document de projet")
+        verbose_name_plural = _("documents de projet")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class Pricing(models.TextChoices):

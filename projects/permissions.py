@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import NotFound, PermissionDenied
-from projects.models import Invitation, Project, ProjectStatus, Quote, Visibility
+from projects.models import Invitation, Project, ProjectAttachment, ProjectStatus, Quote, Visibility
 
 
 def project_is_visible_to(*, user, project: Project, invited: bool | None = None) -> bool:
@@ -18,13 +18,16 @@ def project_is_visible_to(*, user, project: Project, invited: bool | None = None
     if project.visibility == Visibility.INVITED:
         if not user.is_authenticated:
             return False
-        if invited is None:
-            invited = (
-                Invitation.objects.filter(project=project, freelancer=user).exists()
-                or Quote.objects.filter(project=project, freelancer=user).exists()
-            )
-        return invited
+        return _is_involved(user, project) if invited is None else invited
     return True
+
+
+def _is_involved(user, project: Project) -> bool:
+    """Whether a freelancer was invited to the project or quoted on it."""
+    return (
+        Invitation.objects.filter(project=project, freelancer=user).exists()
+        or Quote.objects.filter(project=project, freelancer=user).exists()
+    )
 
 
 def project_get_visible(*, user, project_id: int, queryset=None) -> Project:
@@ -42,6 +45,29 @@ def project_get_for_owner(*, user, project_id: int, queryset=None) -> Project:
     if project.owner_id != user.pk:
         raise PermissionDenied(_("Seul l'auteur du projet peut faire cela."))
     return project
+
+
+def project_documents_readable_by(*, user, project: Project, involved: bool | None = None) -> bool:
+    """A project's documents show to its owner, staff, and the freelancers invited to it or who quoted on it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or project.owner_id == user.pk:
+        return True
+    return _is_involved(user, project) if involved is None else involved
+
+
+def project_attachment_get_readable(*, user, project_id: int, attachment_id: int) -> ProjectAttachment:
+    """The document if the user may download it, else NotFound (never a hint it exists)."""
+    attachment = (
+        ProjectAttachment.objects.select_related("project").filter(pk=attachment_id, project_id=project_id).first()
+    )
+    if (
+        attachment is None
+        or not project_is_visible_to(user=user, project=attachment.project)
+        or not project_documents_readable_by(user=user, project=attachment.project)
+    ):
+        raise NotFound(_("Ce document n'existe pas."))
+    return attachment
 
 
 def quote_is_visible_to(*, user, quote: Quote) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from projects.models import LIVE_QUOTE_STATUSES, Invitation, Project, ProjectStatus, Quote, Review
+from projects.models import LIVE_QUOTE_STATUSES, Invitation, Project, ProjectAttachment, ProjectStatus, Quote, Review
 
 
 def _quote_data(quote: Quote) -> dict:
@@ -45,13 +45,22 @@ def _review_data(review: Review, *, other) -> dict:
     }
 
 
-def projects_export_for_user(*, user) -> dict:
-    """The member's projects, quotes, invitations and reviews (written and received), as plain data."""
+def _document_path(attachment: ProjectAttachment) -> str:
+    # The ids keep two documents with the same display name apart inside the archive.
+    return f"fichiers/projets/{attachment.project_id}-{attachment.pk}-{attachment.name}"
+
+
+def projects_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
+    """The member's projects, quotes, invitations and reviews (written and received), as plain data, plus the
+    documents they attached to their projects as `(path in the archive, FieldFile)` pairs."""
     projects = (
         Project.objects.filter(owner=user)
         .select_related("municipality")
         .prefetch_related(
-            "skills", "invitations__freelancer__freelancer_profile", "quotes__freelancer__freelancer_profile"
+            "skills",
+            "invitations__freelancer__freelancer_profile",
+            "quotes__freelancer__freelancer_profile",
+            "attachments",
         )
         .order_by("created_at", "id")
     )
@@ -72,7 +81,13 @@ def projects_export_for_user(*, user) -> dict:
     reviews_received = (
         Review.objects.filter(subject=user).select_related("project", "author__freelancer_profile").order_by("id")
     )
-    return {
+    files = [
+        (_document_path(attachment), attachment.file)
+        for project in projects
+        for attachment in project.attachments.all()
+        if attachment.file
+    ]
+    data = {
         "projects": [
             {
                 "id": project.pk,
@@ -112,6 +127,15 @@ def projects_export_for_user(*, user) -> dict:
                     }
                     for quote in project.quotes.all()
                 ],
+                "documents": [
+                    {
+                        "name": attachment.name,
+                        "content_type": attachment.content_type,
+                        "size": attachment.size,
+                        "file": _document_path(attachment),
+                    }
+                    for attachment in project.attachments.all()
+                ],
             }
             for project in projects
         ],
@@ -128,6 +152,14 @@ def projects_export_for_user(*, user) -> dict:
         "reviews_written": [_review_data(r, other=("subject", r.subject)) for r in reviews_written],
         "reviews_received": [_review_data(r, other=("author", r.author)) for r in reviews_received],
     }
+    return data, files
+
+
+def projects_documents_erase_for_user(*, user) -> list[tuple[object, str]]:
+    """Delete the documents the member attached to projects; returns their `(storage, name)` to delete after commit."""
+    attachments = list(ProjectAttachment.objects.filter(uploaded_by=user))
+    ProjectAttachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    return [(attachment.file.storage, attachment.file.name) for attachment in attachments]
 
 
 def projects_release_for_user(*, user) -> dict:

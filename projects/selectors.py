@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from profiles.selectors import PaidSummary, client_paid_summary
@@ -14,14 +14,16 @@ from projects.models import (
     Category,
     Invitation,
     Project,
+    ProjectAttachment,
     ProjectStatus,
     Quote,
     QuoteStatus,
     Review,
     Visibility,
 )
-from projects.permissions import project_get_visible
+from projects.permissions import project_documents_readable_by, project_get_visible
 from projects.services._common import today
+from projects.services.attachments import ATTACHABLE_STATUSES
 from projects.services.reviews import REVIEW_EDIT_DAYS
 
 # Quotes a freelancer counts as "received" on a project: everything but the withdrawn ones.
@@ -116,9 +118,34 @@ def quotes_sorted(quotes: list[Quote], *, sort: str) -> list[Quote]:
     return sorted(ordered, key=lambda q: order.get(q.status, 9))
 
 
+# What the comparison table shows of each quote's author: with 50 quotes, reading and building all the
+# columns of 50 users and 50 profiles (passwords, bios, languages, avatars) took a third of the selector.
+_QUOTE_AUTHOR_FIELDS = (
+    "freelancer__id",
+    "freelancer__name",
+    "freelancer__email",
+    "freelancer__erased_at",
+    "freelancer__freelancer_profile__id",
+    "freelancer__freelancer_profile__user",
+    "freelancer__freelancer_profile__display_name",
+    "freelancer__freelancer_profile__headline",
+    "freelancer__freelancer_profile__rating_average",
+    "freelancer__freelancer_profile__rating_count",
+    "freelancer__freelancer_profile__completed_projects_count",
+)
+
+
 def quotes_for_owner(*, project: Project, sort: str = "price") -> list[Quote]:
     """Every quote of a project with its author's profile and line items, for its owner (or staff)."""
-    return quotes_sorted(list(_quote_queryset().filter(project=project)), sort=sort)
+    quote_fields = [f.name for f in Quote._meta.concrete_fields]
+    quotes = (
+        Quote.objects.filter(project=project)
+        .select_related("freelancer__freelancer_profile")
+        .only(*quote_fields, *_QUOTE_AUTHOR_FIELDS)
+        # A plain list per quote: the table reads it on every row, where line_items.all() built a queryset.
+        .prefetch_related(Prefetch("line_items", to_attr="line_item_list"))
+    )
+    return quotes_sorted(list(quotes), sort=sort)
 
 
 @dataclass
@@ -143,7 +170,8 @@ class ProjectPage:
 
 def _project_detail_queryset(user) -> QuerySet[Project]:
     qs = Project.objects.select_related("owner__freelancer_profile", "municipality").prefetch_related("skills")
-    qs = qs.annotate(quote_count=Count("quotes", filter=COUNTED_QUOTES))
+    # A subquery, not a JOIN + GROUP BY over the project, its owner, profile and municipality (slower to plan).
+    qs = qs.annotate(quote_count=_counted_quotes_subquery())
     if user.is_authenticated:
         qs = qs.annotate(
             viewer_invited=Exists(Invitation.objects.filter(project=OuterRef("pk"), freelancer=user)),
@@ -200,16 +228,18 @@ def project_reviews(*, project: Project) -> list[Review]:
     return list(Review.objects.filter(project=project, is_hidden=False).select_related("author", "subject"))
 
 
-def client_dashboard(*, user, limit: int = 100) -> list[Project]:
+def client_dashboard(*, user, limit: int = 100, offset: int = 0) -> list[Project]:
     """The projects a client posted, newest first, with their quote counts."""
     return list(
         Project.objects.filter(owner=user)
+        # Only what the dashboard shows: the descriptions are long.
+        .only("id", "owner_id", "title", "status", "quotes_due", "created_at", "published_at")
         .annotate(
             quote_count=Count("quotes", filter=COUNTED_QUOTES),
             live_quote_count=Count("quotes", filter=Q(quotes__status__in=LIVE_QUOTE_STATUSES)),
             pending_quote_count=Count("quotes", filter=Q(quotes__status=QuoteStatus.PENDING)),
         )
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")[offset : offset + limit]
     )
 
 
@@ -242,11 +272,36 @@ def projects_open_for_invitation(*, user) -> list[Project]:
 
 def projects_to_review(*, user, limit: int = 20) -> list[Project]:
     """Completed projects where this user (client or hired freelancer) has not left their review yet (one query)."""
-    hired = Quote.objects.filter(project=OuterRef("pk"), freelancer=user, status=QuoteStatus.ACCEPTED)
     reviewed = Review.objects.filter(project=OuterRef("pk"), author=user)
-    return list(
-        Project.objects.filter(status=ProjectStatus.COMPLETED)
-        .filter(Q(owner=user) | Q(Exists(hired)))
-        .exclude(Exists(reviewed))
-        .order_by("-completed_at", "-id")[:limit]
+    not_reviewed = Project.objects.filter(status=ProjectStatus.COMPLETED).exclude(Exists(reviewed)).order_by()
+    # A UNION of the two sides, each on its own index: "owner OR hired" in one WHERE made PostgreSQL read
+    # every completed project on the site (12 ms at 11 000 of them).
+    owned = not_reviewed.filter(owner=user)
+    hired = not_reviewed.filter(
+        pk__in=Quote.objects.filter(freelancer=user, status=QuoteStatus.ACCEPTED).values("project")
+    )
+    return list(owned.union(hired).order_by("-completed_at", "-id")[:limit])
+
+
+@dataclass
+class ProjectDocuments:
+    """A project's documents as one viewer may see them: the files, or only how many there are."""
+
+    readable: bool
+    count: int
+    can_add: bool  # the owner, while the project still takes documents
+    attachments: list[ProjectAttachment] = field(default_factory=list)  # empty unless readable
+
+
+def project_documents_for_viewer(*, user, project: Project) -> ProjectDocuments:
+    """The project's documents for this viewer (one query); others learn only that documents exist."""
+    # The project page's queryset already knows whether the viewer was invited or quoted.
+    involved = (project.viewer_invited or project.viewer_quoted) if hasattr(project, "viewer_invited") else None
+    readable = project_documents_readable_by(user=user, project=project, involved=involved)
+    attachments = list(project.attachments.all())
+    return ProjectDocuments(
+        readable=readable,
+        count=len(attachments),
+        can_add=user.is_authenticated and project.owner_id == user.pk and project.status in ATTACHABLE_STATUSES,
+        attachments=attachments if readable else [],
     )

@@ -11,6 +11,17 @@ urlpatterns = [
     path("projets/<int:pk>/publier/", views.ProjectPublishView.as_view(), name="project-publish"),
     path("projets/<int:pk>/annuler/", views.ProjectCancelView.as_view(), name="project-cancel"),
     path("projets/<int:pk>/terminer/", views.ProjectCompleteView.as_view(), name="project-complete"),
+    path("projets/<int:pk>/documents/", views.ProjectAttachmentAddView.as_view(), name="project-attachment-add"),
+    path(
+        "projets/<int:pk>/documents/retirer/",
+        views.ProjectAttachmentDeleteView.as_view(),
+        name="project-attachment-delete",
+    ),
+    path(
+        "projets/<int:pk>/documents/<int:attachment_pk>/",
+        views.ProjectAttachmentDownloadView.as_view(),
+        name="project-attachment",
+    ),
     path("projets/<int:pk>/evaluer/", views.ReviewCreateView.as_view(), name="review-create"),
     path("projets/<int:pk>/soumissions/", views.QuoteCreateView.as_view(), name="quote-create"),
     path(

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -18,6 +19,7 @@ from django.views.generic import TemplateView
 from marketplace.errors import DomainError, NotFound
 from marketplace.errors import PermissionDenied as DomainPermissionDenied
 from marketplace.ratelimit import ratelimit
+from marketplace.storage import private_file_response
 from profiles.models import FreelancerProfile
 from projects import selectors, services
 from projects.forms import (
@@ -31,7 +33,7 @@ from projects.forms import (
     apply_domain_error,
 )
 from projects.models import Category, Project
-from projects.permissions import project_get_for_owner, quote_get_for_author
+from projects.permissions import project_attachment_get_readable, project_get_for_owner, quote_get_for_author
 
 PENDING_PROJECT_SESSION_KEY = "projects:pending_project"
 
@@ -48,16 +50,51 @@ def _project_url(pk: int, anchor: str = "") -> str:
     return reverse("project-detail", args=[pk]) + anchor
 
 
+class CappedCountPaginator(Paginator):
+    """A paginator that counts rows only up to a cap, or just past the page asked for if that is further.
+
+    Counting every open project scanned them all on each visit of the list (40 ms at 66 000 of them) for a
+    figure nobody needs exactly: past the cap the page says "plus de 1000" and "Page 3", without a total.
+    Every page stays reachable: the count always goes one row past the requested page, so "Suivante"
+    shows whenever there is one.
+    """
+
+    def __init__(self, object_list, per_page, *, page_number=None, cap: int = 1000):
+        super().__init__(object_list, per_page)
+        try:
+            requested = max(int(page_number), 1)
+        except (TypeError, ValueError):
+            requested = 1
+        self.cap = cap
+        self.counted_up_to = max(cap, requested * per_page)
+
+    @cached_property
+    def count(self) -> int:
+        # Only the ids, so the count doesn't compute the page's annotations for up to cap + 1 rows.
+        return self.object_list.order_by().values("pk")[: self.counted_up_to + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > self.counted_up_to
+
+
 class ProjectListView(TemplateView):
     template_name = "projects/project_list.html"
     paginate_by = 20
+    count_cap = 1000
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         category = self.request.GET.get("categorie", "")
         remote = self.request.GET.get("distance") == "1"
-        paginator = Paginator(selectors.project_list_open(category=category, remote=remote), self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("page"))
+        page_number = self.request.GET.get("page")
+        paginator = CappedCountPaginator(
+            selectors.project_list_open(category=category, remote=remote),
+            self.paginate_by,
+            page_number=page_number,
+            cap=self.count_cap,
+        )
+        page = paginator.get_page(page_number)
         query = {k: v for k, v in {"categorie": category, "distance": "1" if remote else ""}.items() if v}
         context.update(
             page_obj=page,
@@ -164,6 +201,7 @@ class ProjectDetailView(View):
             "items_formset": items_formset,
             "decline_form": DeclineForm(),
             "revision_form": RevisionForm(),
+            "documents": selectors.project_documents_for_viewer(user=request.user, project=page.project),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -277,6 +315,42 @@ class ProjectCompleteView(_PostActionView):
     def act(self, request, pk):
         self.success_message = _("Projet terminé. Pensez à évaluer le pigiste !")
         return services.project_complete(user=request.user, project_id=pk)
+
+
+class ProjectAttachmentAddView(_PostActionView):
+    def act(self, request, pk):
+        self.success_message = _("Document ajouté.")
+        return services.project_attachments_add(user=request.user, project_id=pk, uploads=request.FILES.getlist("file"))
+
+    def redirect_url(self, request, pk, result) -> str:
+        return _project_url(pk, "#documents")
+
+
+class ProjectAttachmentDeleteView(_PostActionView):
+    def act(self, request, pk):
+        try:
+            attachment_id = int(request.POST.get("document", ""))
+        except ValueError:
+            raise NotFound(_("Ce document n'existe pas.")) from None
+        self.success_message = _("Document retiré.")
+        return services.project_attachment_delete(user=request.user, project_id=pk, attachment_id=attachment_id)
+
+    def redirect_url(self, request, pk, result) -> str:
+        return _project_url(pk, "#documents")
+
+
+class ProjectAttachmentDownloadView(LoginRequiredMixin, View):
+    """Serve a project document to its owner, staff and the freelancers involved; everyone else gets a 404."""
+
+    def get(self, request, pk, attachment_pk):
+        try:
+            attachment = project_attachment_get_readable(user=request.user, project_id=pk, attachment_id=attachment_pk)
+        except DomainError as error:
+            _raise_http(error)
+            raise
+        return private_file_response(
+            name=attachment.file.name, download_name=attachment.name, content_type=attachment.content_type
+        )
 
 
 class QuoteCreateView(View):
@@ -479,13 +553,32 @@ class ReviewCreateView(LoginRequiredMixin, View):
 
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "projects/dashboard.html"
+    # "Mes projets" by pages: an agency with hundreds of projects would otherwise get a page as long (and as
+    # slow) as all of them, or never see its older ones.
+    client_projects_per_page = 30
+
+    def _client_projects(self, user):
+        """One page of the client's projects (one query: a row past the page tells if there are older ones)."""
+        try:
+            number = max(int(self.request.GET.get("projets", 1)), 1)
+        except ValueError:
+            number = 1
+        per_page = self.client_projects_per_page
+        rows = selectors.client_dashboard(user=user, limit=per_page + 1, offset=(number - 1) * per_page)
+        if not rows and number > 1:  # past the last page (projects deleted, or a hand-written link)
+            number, rows = 1, selectors.client_dashboard(user=user, limit=per_page + 1)
+        return rows[:per_page], number, len(rows) > per_page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         freelancer = selectors.freelancer_dashboard(user=user)
+        client_projects, page_number, has_older = self._client_projects(user)
         context.update(
-            client_projects=selectors.client_dashboard(user=user),
+            client_projects=client_projects,
+            client_projects_page=page_number,
+            client_projects_older=page_number + 1 if has_older else None,
+            client_projects_newer=page_number - 1 if page_number > 1 else None,
             freelancer=freelancer,
             has_profile=FreelancerProfile.objects.filter(user=user).exists(),
             to_review=selectors.projects_to_review(user=user),

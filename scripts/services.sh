@@ -102,6 +102,29 @@ stop_s3() {
     fi
 }
 
+start_s3rver() {
+    # moto serves the S3 API and its bucket policy but never lets a signed link expire; s3rver
+    # (npm) enforces X-Amz-Expires, so the test of an expired link runs against it.
+    local port dir
+    port=$(free_port)
+    dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/s3rver"
+    [ -x "$dir/node_modules/.bin/s3rver" ] || npm ci --prefix "$dir" --no-audit --no-fund --silent
+    mkdir -p "$SERVICES_DIR/s3rver/data"
+    node "$dir/node_modules/.bin/s3rver" --address 127.0.0.1 --port "$port" --silent \
+        --directory "$SERVICES_DIR/s3rver/data" >"$SERVICES_DIR/s3rver/s3rver.log" 2>&1 &
+    echo $! >"$SERVICES_DIR/s3rver/s3rver.pid"
+    for _ in $(seq 100); do curl -s "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+    STARTED+=("s3rver")
+    export TEST_S3RVER_ENDPOINT_URL="http://127.0.0.1:$port"
+    echo "==> S3 (s3rver, signed-link expiry) on 127.0.0.1:$port"
+}
+
+stop_s3rver() {
+    if [ -f "$SERVICES_DIR/s3rver/s3rver.pid" ]; then
+        kill "$(cat "$SERVICES_DIR/s3rver/s3rver.pid")" 2>/dev/null || true
+    fi
+}
+
 stop_started() {
     local svc
     for svc in "${STARTED[@]}"; do

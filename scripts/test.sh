@@ -15,6 +15,7 @@ trap stop_started EXIT
 [ -n "${REDIS_URL:-}" ] || start_redis
 [ -n "${ELASTICSEARCH_URL:-}" ] || start_elasticsearch
 [ -n "${TEST_S3_ENDPOINT_URL:-}" ] || start_s3
+[ -n "${TEST_S3RVER_ENDPOINT_URL:-}" ] || start_s3rver
 
 set +e
 # shellcheck disable=SC2086

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.images import StoredImage, image_delete, image_store
+from marketplace.quota import storage_quota_check
 from profiles.models import (
     FreelancerProfile,
     PortfolioImage,
@@ -74,6 +75,7 @@ def portfolio_item_create(*, user: User, data: Mapping[str, Any], images=()) -> 
                 raise ValidationFailed(
                     _("%(max)s réalisations au maximum dans un portfolio.") % {"max": MAX_PORTFOLIO_ITEMS}
                 )
+            storage_quota_check(user_id=user.pk, incoming=sum(i.total_bytes for i in stored), field="images")
             position = profile.portfolio_items.count()
             item = PortfolioItem.objects.create(profile=profile, position=position, **cleaned)
             _attach_images(item, stored, start=0)
@@ -94,6 +96,7 @@ def _attach_images(item: PortfolioItem, stored: list[StoredImage], *, start: int
                 thumbnail_jpeg=image.thumbnail_jpeg_key,
                 width=image.width,
                 height=image.height,
+                size=image.total_bytes,
                 position=start + index,
             )
             for index, image in enumerate(stored)
@@ -118,6 +121,12 @@ def portfolio_item_update(
                 raise ValidationFailed(
                     _("%(max)s images au maximum par réalisation.") % {"max": MAX_IMAGES_PER_ITEM}, field="images"
                 )
+            storage_quota_check(
+                user_id=user.pk,
+                incoming=sum(i.total_bytes for i in stored),
+                freeing=sum(image.size for image in removing),
+                field="images",
+            )
             for field, value in cleaned.items():
                 setattr(item, field, value)
             item.save()

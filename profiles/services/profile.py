@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import NotFound
 from marketplace.images import StoredImage, image_delete, image_store
+from marketplace.quota import storage_quota_check
 from profiles.models import (
     Availability,
     FreelancerProfile,
@@ -236,7 +237,11 @@ def profile_save(*, user: User, data: Mapping[str, Any], avatar=None) -> Freelan
             for field, value in cleaned.items():
                 setattr(profile, field, value)
             if stored is not None:
+                storage_quota_check(
+                    user_id=user.pk, incoming=stored.total_bytes, freeing=profile.avatar_size, field="avatar"
+                )
                 old_files = [profile.avatar.name, profile.avatar_thumbnail.name, profile.avatar_thumbnail_jpeg.name]
+                profile.avatar_size = stored.total_bytes
                 profile.avatar.name = stored.key
                 profile.avatar_thumbnail.name = stored.thumbnail_key
                 profile.avatar_thumbnail_jpeg.name = stored.thumbnail_jpeg_key
@@ -260,6 +265,7 @@ def profile_avatar_remove(*, user: User) -> FreelancerProfile:
             raise NotFound(_("Vous n'avez pas encore de profil de pigiste."))
         old_files = [profile.avatar.name, profile.avatar_thumbnail.name, profile.avatar_thumbnail_jpeg.name]
         profile.avatar = profile.avatar_thumbnail = profile.avatar_thumbnail_jpeg = ""
+        profile.avatar_size = 0
         profile.save()
         outbox_record_profile(profile_id=profile.pk)
         transaction.on_commit(lambda: image_delete(keys=old_files))

@@ -1,5 +1,6 @@
 """Writes of the projects app, split by subdomain; import from here."""
 
+from .attachments import MAX_ATTACHMENTS_PER_PROJECT, project_attachment_delete, project_attachments_add
 from .invitations import invitation_send
 from .projects import (
     DECISION_GRACE_DAYS,
@@ -25,9 +26,12 @@ from .reviews import REVIEW_EDIT_DAYS, freelancer_rating_refresh, review_submit,
 
 __all__ = [
     "DECISION_GRACE_DAYS",
+    "MAX_ATTACHMENTS_PER_PROJECT",
     "REVIEW_EDIT_DAYS",
     "freelancer_rating_refresh",
     "invitation_send",
+    "project_attachments_add",
+    "project_attachment_delete",
     "project_cancel",
     "project_close_overdue",
     "project_complete",

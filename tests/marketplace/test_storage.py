@@ -1,8 +1,6 @@
 """Media storage: public apart from private, random keys, no overwrite, signed short-lived links (real S3 server)."""
 
 import re
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,16 +16,9 @@ from marketplace.storage import (
     public_storage,
     random_key,
 )
+from tests.marketplace.conftest import http_get
 
 KEY_RE = re.compile(r"^(?P<prefix>[a-z]+)/(?P<shard>[0-9a-f]{2})/(?P<token>[0-9a-f]{32})(\.[a-z0-9]{1,8})?$")
-
-
-def _get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (the test S3 server)
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
 
 
 def test_private_file_is_saved_read_and_deleted_on_s3_under_a_random_private_key(s3_bucket):
@@ -89,7 +80,7 @@ def test_signed_url_of_a_private_file_works_is_short_lived_and_forces_a_download
     name = private_storage.save(random_key(prefix="messaging", extension="pdf"), ContentFile(b"%PDF-1.7 devis"))
 
     url = private_file_url(name=name, download_name="Devis final.pdf", content_type="application/pdf")
-    status, headers, body = _get(url)
+    status, headers, body = http_get(url)
 
     assert status == 200 and body == b"%PDF-1.7 devis"
     assert headers["Content-Type"] == "application/pdf"
@@ -106,7 +97,7 @@ def test_private_file_without_a_signature_is_refused(s3_bucket):
     signed = private_file_url(name=name, download_name="a.pdf", content_type="application/pdf")
     parts = urlsplit(signed)
 
-    status, _, body = _get(f"{parts.scheme}://{parts.netloc}{parts.path}")
+    status, _, body = http_get(f"{parts.scheme}://{parts.netloc}{parts.path}")
 
     assert status == 403
     assert b"secret" not in body
@@ -116,7 +107,7 @@ def test_a_guessed_private_key_is_not_found(s3_bucket):
     private_storage.save(random_key(prefix="messaging", extension="pdf"), ContentFile(b"%PDF"))
     guess = random_key(prefix="messaging", extension="pdf")
 
-    status, _, body = _get(private_file_url(name=guess, download_name="a.pdf", content_type="application/pdf"))
+    status, _, body = http_get(private_file_url(name=guess, download_name="a.pdf", content_type="application/pdf"))
 
     # S3 answers 403 rather than 404 for a missing key when it hides which keys exist.
     assert status in (403, 404)

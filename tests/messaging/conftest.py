@@ -38,3 +38,13 @@ def redis_layer(settings, redis_url):
     channel_layers.backends.clear()
     yield settings.CHANNEL_LAYERS["default"]
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_email_checks_pending():
+    """Each test starts with no "unread messages" check remembered by this process."""
+    from messaging import tasks
+
+    tasks._checks_pending.clear()
+    yield
+    tasks._checks_pending.clear()

@@ -196,3 +196,32 @@ def test_first_unread_message_schedules_one_email_check_ten_minutes_later(settin
     wait = scheduled[0].run_after - timezone.now()
     assert datetime.timedelta(minutes=9, seconds=50) < wait < datetime.timedelta(minutes=10, seconds=10)
     assert scheduled[0].args_kwargs["kwargs"] == {"conversation_id": conversation.pk}
+
+
+def test_a_streak_that_starts_while_a_check_is_pending_gets_its_own_check_from_it(
+    settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from messaging import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    conversation, client, freelancer = conversation_with_quote()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="un")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="deux")
+    # The reply started the client's unread streak, but a check was already pending: no second row.
+    checks = DBTaskResult.objects.filter(task_path="messaging.tasks.email_unread_messages")
+    assert checks.count() == 1
+
+    # The pending check runs: the freelancer read "un" by replying, the client's "deux" is not due yet.
+    assert tasks.email_unread_messages.call(conversation_id=conversation.pk) == 0
+    assert checks.count() == 2
+    later = checks.order_by("-run_after").first()
+    wait = later.run_after - timezone.now()
+    assert datetime.timedelta(minutes=9, seconds=50) < wait < datetime.timedelta(minutes=10, seconds=10)
+
+    _age_messages(11)  # the check it scheduled runs
+    assert tasks.email_unread_messages.call(**later.args_kwargs["kwargs"]) == 1
+    assert [m.to for m in mail.outbox] == [[client.email]]

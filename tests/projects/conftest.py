@@ -87,3 +87,7 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# The real S3 servers of `make test` (moto, and s3rver for expiring links), with a fresh bucket: see tests/marketplace.
+from tests.marketplace.conftest import expiring_s3_bucket, s3_bucket, s3_endpoint  # noqa: E402, F401

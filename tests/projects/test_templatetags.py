@@ -1,9 +1,15 @@
 """How budgets, prices and taxes read on the pages."""
 
+import datetime
 from decimal import Decimal
 
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
 from projects.models import BudgetType, Project, Quote
-from projects.templatetags.projects_tags import budget, taxes_label, taxes_note
+from projects.templatetags.projects_tags import budget, delivery_days, taxes_label, taxes_note, until_date
 
 NNBSP = "\u202f"
 
@@ -23,3 +29,60 @@ def test_taxes_read_well_after_their_label_and_alone():
     assert taxes_label(small_supplier) == "non applicables (petit fournisseur)"
     assert taxes_note(small_supplier) == "Sans taxes (petit fournisseur)"
     assert taxes_label(Quote(charges_taxes=True)) == taxes_note(Quote(charges_taxes=True)) == "TPS et TVQ en sus"
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_row_phrases_read_exactly_as_their_blocktranslate_did(language):
+    """The filters that replaced {% blocktranslate %} on long lists keep its message ids, so its translations."""
+    pairs = [
+        (
+            "{{ n|delivery_days }}",
+            "{% blocktranslate count counter=n %}{{ counter }} jour{% plural %}{{ counter }} jours{% endblocktranslate %}",
+        ),
+        (
+            "{{ n|completed_projects }}",
+            "{% blocktranslate count counter=n %}{{ counter }} projet terminé{% plural %}{{ counter }} projets terminés{% endblocktranslate %}",
+        ),
+        (
+            "{{ n|quote_count }}",
+            "{% blocktranslate count counter=n %}{{ counter }} soumission{% plural %}{{ counter }} soumissions{% endblocktranslate %}",
+        ),
+        (
+            "{{ n|to_review_count }}",
+            "{% blocktranslate count counter=n %}{{ counter }} à examiner{% plural %}{{ counter }} à examiner{% endblocktranslate %}",
+        ),
+        ("{{ r|rating_out_of_5 }}", "{% blocktranslate with r=r %}{{ r }} sur 5{% endblocktranslate %}"),
+        (
+            "{{ day|until_date }}",
+            "{% blocktranslate with date=day|date:'j F Y' %}jusqu'au {{ date }}{% endblocktranslate %}",
+        ),
+        (
+            "{{ day|quotes_until }}",
+            "{% blocktranslate with date=day|date:'j F Y' %}Soumissions jusqu'au {{ date }}{% endblocktranslate %}",
+        ),
+        ("{{ status|project_status_label }}", "{{ project.get_status_display }}"),
+        ("{{ category|category_label }}", "{{ project.get_category_display }}"),
+    ]
+    with translation.override(language):
+        for n in (1, 2):
+            context = Context(
+                {
+                    "n": n,
+                    "r": Decimal("4.50"),
+                    "day": datetime.date(2026, 11, 25),
+                    "status": "awarded",
+                    "category": "legal",
+                    "project": Project(status="awarded", category="legal"),
+                }
+            )
+            for ours, theirs in pairs:
+                load = "{% load i18n projects_tags %}"
+                assert Template(load + ours).render(context) == Template(load + theirs).render(context), ours
+    with translation.override("en"):
+        assert delivery_days(2) == "2 days" and until_date(datetime.date(2026, 11, 25)) == "until 25 November 2026"
+
+
+def test_pk_url_is_the_url_tag_for_every_row():
+    template = Template("{% load projects_tags %}{% for pk in pks %}{% pk_url 'quote-decline' pk %} {% endfor %}")
+    rendered = template.render(Context({"pks": [7, 1234]}))
+    assert rendered == f"{reverse('quote-decline', args=[7])} {reverse('quote-decline', args=[1234])} "

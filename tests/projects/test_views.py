@@ -1,14 +1,17 @@
 """Web pages: forms, actions, what each person sees, escaping, and sign-up on submit."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import User
-from projects.models import Invitation, Project, ProjectStatus, Quote, QuoteStatus, Review
+from projects.models import Invitation, Project, ProjectStatus, Quote, QuoteLineItem, QuoteStatus, Review
+from projects.views import DashboardView, ProjectListView
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -417,3 +420,98 @@ def test_project_list_filters_by_category_from_the_home_page_link(client):
     assert "Logo de microbrasserie" in page and "Tenue de livres mensuelle" not in page
     assert '<option value="design" selected>Design graphique</option>' in page
     assert 'name="distance"' in page
+
+
+# --- Project list past the count cap -------------------------------------------------------------------
+
+
+def _titles(page: str) -> list[str]:
+    return re.findall(r'class="project-card-title"><a href="/projets/\d+/">([^<]+)</a>', page)
+
+
+def test_a_long_project_list_says_more_than_the_cap_and_keeps_every_page_reachable(client, monkeypatch):
+    monkeypatch.setattr(ProjectListView, "count_cap", 4)
+    monkeypatch.setattr(ProjectListView, "paginate_by", 2)
+    for i in range(7):
+        ProjectFactory(title=f"Projet {i}")
+
+    seen, url, pages = [], reverse("project-list"), []
+    while url:
+        page = client.get(url).content.decode()
+        pages.append(page)
+        seen += _titles(page)
+        next_link = re.search(r'href="\?page=(\d+)">Suivante', page)
+        url = reverse("project-list") + f"?page={next_link.group(1)}" if next_link else None
+
+    # Every project once, newest first, over four pages reached one "Suivante" at a time.
+    assert seen == [f"Projet {i}" for i in range(6, -1, -1)]
+    assert len(pages) == 4
+    # Past the cap: no total, only "more than"; the last page counts them all again.
+    assert "Plus de 4 projets ouverts" in pages[0] and "Page 1</span>" in pages[0]
+    assert "Plus de 4 projets ouverts" in pages[2] and "Page 3</span>" in pages[2]
+    assert "7 projets ouverts" in pages[3] and "Page 4 sur 4" in pages[3]
+    assert "← Précédente" in pages[3] and "Suivante" not in pages[3]
+
+
+def test_a_project_list_under_the_cap_shows_the_exact_count_and_total_pages(client, monkeypatch):
+    monkeypatch.setattr(ProjectListView, "paginate_by", 2)
+    for i in range(3):
+        ProjectFactory(title=f"Projet {i}")
+    page = client.get(reverse("project-list")).content.decode()
+    assert "3 projets ouverts" in page and "Plus de" not in page
+    assert "Page 1 sur 2" in page
+
+
+# --- The comparison table's controls -------------------------------------------------------------------
+
+
+def test_each_row_of_the_comparison_table_acts_on_its_own_quote(owner, project, freelancer, other_freelancer):
+    pending = QuoteFactory(project=project, freelancer=freelancer)
+    shortlisted = QuoteFactory(project=project, freelancer=other_freelancer, status=QuoteStatus.SHORTLISTED)
+    QuoteLineItem.objects.create(quote=pending, description="Maquette <b>", amount=Decimal("450"), position=0)
+    client = Client(enforce_csrf_checks=True)  # the forms' tokens must really pass the check
+    client.force_login(owner)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    # The line items show under their own quote's message, escaped.
+    row = page.split(f'id="quote-{pending.pk}"')[1].split("</tr>\n")[0]
+    assert "<td>Maquette &lt;b&gt;</td>" in row and "450,00\u202f$" in row
+    assert "Maquette" not in page.split(f'id="quote-{shortlisted.pk}"')[1].split("</tr>\n")[0]
+    for quote in (pending, shortlisted):
+        assert f'href="/soumissions/{quote.pk}/accepter/"' in page
+        assert f'action="/soumissions/{quote.pk}/revision/"' in page and f'id="note-{quote.pk}"' in page
+        assert f'action="/soumissions/{quote.pk}/refuser/"' in page and f'id="reason-{quote.pk}"' in page
+    # Only a pending quote can be shortlisted.
+    assert f'action="/soumissions/{pending.pk}/preselectionner/"' in page
+    assert f'action="/soumissions/{shortlisted.pk}/preselectionner/"' not in page
+    # Every form carries this session's CSRF token.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert page.count(f'name="csrfmiddlewaretoken" value="{token}"') >= 5
+    response = client.post(
+        reverse("quote-decline", args=[shortlisted.pk]), {"reason": "Trop loin", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert Quote.objects.get(pk=shortlisted.pk).status == QuoteStatus.DECLINED
+    assert Quote.objects.get(pk=pending.pk).status == QuoteStatus.PENDING
+
+
+def test_the_dashboard_pages_a_clients_projects_and_reaches_every_one(client, owner, monkeypatch):
+    monkeypatch.setattr(DashboardView, "client_projects_per_page", 3)
+    projects = [ProjectFactory(owner=owner, title=f"Projet {i}") for i in range(7)]
+    client.force_login(owner)
+
+    seen, url, pages = [], reverse("dashboard"), []
+    while url:
+        page = client.get(url).content.decode()
+        pages.append(page)
+        seen += re.findall(r'<a href="/projets/\d+/"><strong>(Projet \d)</strong></a>', page)
+        older = re.search(r'href="\?projets=(\d+)#client-projects">Projets plus anciens', page)
+        url = reverse("dashboard") + f"?projets={older.group(1)}" if older else None
+
+    assert seen == [p.title for p in reversed(projects)]  # newest first, each once, over three pages
+    assert len(pages) == 3
+    assert "plus récents" not in pages[0]
+    assert 'href="?projets=2#client-projects">← Projets plus récents' in pages[2]
+    # A page past the end, or nonsense, shows the first one rather than "no project yet".
+    for bad in ("9", "abc", "-1"):
+        page = client.get(reverse("dashboard") + f"?projets={bad}").content.decode()
+        assert "Projet 6" in page and "pas encore publié" not in page

@@ -22,6 +22,7 @@ from projects.models import Project, ProjectStatus, Quote, QuoteStatus
 from projects.services import (
     DECISION_GRACE_DAYS,
     invitation_send,
+    project_attachments_add,
     project_cancel,
     project_close_overdue,
     project_complete,
@@ -352,6 +353,26 @@ def _avatar(initials: str, rng: random.Random) -> SimpleUploadedFile:
     return SimpleUploadedFile("avatar.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def _brief_pdf(title: str, description: str) -> SimpleUploadedFile:
+    """A one-page "cahier des charges" as a real PDF (Pillow writes it), for the project documents."""
+    page = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi
+    draw = ImageDraw.Draw(page)
+    draw.text((110, 120), "Cahier des charges", fill="#1f5fbf", font=ImageFont.load_default(size=54))
+    draw.text((110, 210), title, fill="black", font=ImageFont.load_default(size=34))
+    body = ImageFont.load_default(size=26)
+    words, line, y = description.split(), "", 300
+    for word in words:
+        if draw.textlength(f"{line} {word}", font=body) > 1020:
+            draw.text((110, y), line, fill="#333333", font=body)
+            line, y = word, y + 40
+        else:
+            line = f"{line} {word}".strip()
+    draw.text((110, y), line, fill="#333333", font=body)
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF", resolution=150)
+    return SimpleUploadedFile("Cahier des charges.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
 class Command(BaseCommand):
     help = "Create a realistic French-language demo (members, projects, quotes, reviews)."
 
@@ -465,6 +486,8 @@ class Command(BaseCommand):
             }
             with transaction.atomic():
                 project = project_create(owner=owner, data=data, publish=state != "draft")
+            if owner == clients[0] and state in ("open", "awarded"):
+                project_attachments_add(user=owner, project_id=project.pk, uploads=[_brief_pdf(title, description)])
             if state == "draft":
                 continue
             matching = [f for f in freelancers if SPECIALTIES[freelancers.index(f) % len(SPECIALTIES)][3] == category]
