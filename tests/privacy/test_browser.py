@@ -36,6 +36,7 @@ def test_a_member_exports_their_data_sets_emails_and_deletes_then_keeps_their_ac
     page = new_page()
     _login(page, base, "josee@exemple.qc.ca")
     page.goto(f"{base}/compte/confidentialite/")
+    assert page.get_by_text("Vous utilisez 0\xa0octet sur 200,0\xa0Mo.").is_visible()
     screenshot(page, "privacy-settings-desktop")
     with page.expect_navigation():
         page.get_by_role("button", name="Demander mon archive").click()
