@@ -150,7 +150,7 @@ def start_server(port: int, database_url: str, redis_url: str, prefix: str) -> s
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        # redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis' blocking pop.
+        # Same Redis client options as the settings' layer hosts (read and connect timeouts, pool size).
         "REDIS_URL": redis_url
         + ("&" if "?" in redis_url else "?")
         + "socket_timeout=15&socket_connect_timeout=2&max_connections=2000",

@@ -218,16 +218,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Pub/sub: each process holds one subscriber connection and fans events out to its sockets
+            # in memory; the list-based core layer cost ~4 Redis round trips per event received, one
+            # event at a time, and fell seconds behind at 500 sockets. No capacity to overflow; still
+            # at most once (what is published while Redis or a subscriber connection is down is lost),
+            # so catch-up by id repairs it (messaging/events.py notices the recovery). Our subclass
+            # (messaging/layer.py) adds pipelined group sends.
+            "BACKEND": "messaging.layer.PipelinedPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's defaults (5 s read timeout, 100 pooled connections) cut channels-redis' blocking
-                # reads and refuse bursts of group joins: give both room.
-                "hosts": [
-                    {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2, "max_connections": 1000}
-                ],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}],
                 "prefix": env.str("CHANNELS_PREFIX", default="asgi"),
-                "capacity": 1000,
-                "expiry": 30,
             },
         }
     }

@@ -138,6 +138,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.pending_joins: dict[str, int | None] = {}
         self.rejoin_task: asyncio.Task | None = None
         self.gap_checks: set[asyncio.Task] = set()
+        # Pushes published while Redis was away are lost: when it comes back, read the database.
+        events.watch_layer(self._layer_recovered)
         try:
             with contextlib.suppress(StopConsumer):
                 await await_many_dispatch([receive, self._channel_receive, self.internal.get], self.dispatch)
@@ -146,6 +148,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self.rejoin_task.cancel()
             for task in list(self.gap_checks):
                 task.cancel()
+            await events.unwatch_layer(self._layer_recovered)
 
     async def dispatch(self, message):
         # As AsyncConsumer.dispatch without its per-event hop to the one shared sync thread
@@ -155,6 +158,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    def _layer_recovered(self):
+        self.internal.put_nowait({"type": "messaging.layer_recovered"})
 
     async def _channel_receive(self):
         if self.channel_name is None:
@@ -339,6 +345,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def messaging_layer_recovered(self, event):
         """Redis came back (possibly empty): rejoin every group, then fetch what the pushes missed."""
+        if getattr(self, "user", None) is None:
+            return  # refused before the handshake completed
         await self._join(events.user_group(self.user.pk))
         for conversation_id in list(self.subscriptions):
             await self._join(events.conversation_group(conversation_id), conversation_id)

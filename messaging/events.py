@@ -1,7 +1,8 @@
 """The only caller of the channel layer: real-time pushes, sent after the database commit.
 
-Pushes are hints (the Redis layer delivers at most once and may be down): the database is the
-source of truth and clients catch up by id. A failed push is logged, never raised to the writer.
+Pushes are hints (the Redis pub/sub layer delivers at most once and may be down): the database is
+the source of truth and clients catch up by id. A failed push is logged, never raised to the writer;
+a watch per process tells the sockets when Redis is back, so they read what they missed.
 
 Group names are namespaced `messaging.user.<id>` (every socket of a member) and
 `messaging.conversation.<id>` (sockets subscribed to a conversation); event types are
@@ -11,6 +12,7 @@ Group names are namespaced `messaging.user.<id>` (every socket of a member) and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 
@@ -35,21 +37,20 @@ def _send(group: str, event: dict) -> None:
     _send_all([(group, event)])
 
 
-def _send_all(pushes: list[tuple[str, dict]], *, after: str | None = None) -> None:
+def _send_all(pushes: list[tuple[str, dict]]) -> None:
     """Send pushes in order; never raises, and never holds the writer up when an event loop can do it.
 
     Called from a worker thread of the ASGI server (a consumer's or a view's ORM work), the pushes are
     handed to the server's event loop and the thread goes back to serving: waiting for Redis there
     held a database thread for several round trips per message, and for seconds while Redis was down.
-    Anywhere else (tests, commands, WSGI) they are sent before returning. Batches sharing an `after`
-    key (default: their first group) go out in the order they were handed over.
+    Anywhere else (tests, commands, WSGI) they are sent before returning.
     """
     layer = get_channel_layer()
     if layer is None or not pushes:
         return
     loop = _server_loop()
     if loop is not None:
-        loop.call_soon_threadsafe(_start_pushes, layer, pushes, after or pushes[0][0])
+        loop.call_soon_threadsafe(_queue_pushes, layer, pushes)
     else:
         async_to_sync(_push_in_order)(layer, pushes)
 
@@ -65,42 +66,62 @@ def _server_loop():
     return loop
 
 
-# Per process: the last batch of pushes scheduled for each ordering key (a conversation's group).
-_tails: dict[str, asyncio.Future] = {}
-_running: set[asyncio.Task] = set()
+class _Outbox:
+    """Per event loop: pushes handed over by worker threads, sent by one task in hand-over order.
 
-
-def _start_pushes(layer, pushes, key) -> None:
-    """Runs in the event loop: send this batch once the previous batch with the same key is out.
-
-    Batches for different conversations go out concurrently; within a conversation they keep the
-    order of the commits (the row lock orders them), so sockets rarely see a gap and reread.
+    Everything waiting when the task comes round leaves in one batch (one Redis round trip with a
+    layer that has `group_send_many`): under load, pushes one at a time were the bottleneck. One
+    queue keeps every push in the order it was handed over; within a conversation that is the
+    order of the commits (the row lock orders them) unless two threads race to hand over, and the
+    sockets' gap check repairs that case from the database.
     """
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.pending: list[tuple[str, dict]] = []
+        self.task: asyncio.Task | None = None
+
+    def add(self, pushes) -> None:
+        self.pending.extend(pushes)
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                await _push_in_order(self.layer, batch)
+        finally:
+            self.task = None
+
+
+_outboxes: dict = {}
+
+
+def _queue_pushes(layer, pushes) -> None:
+    """Runs in the event loop: queue these pushes behind the ones handed over before them."""
     loop = asyncio.get_running_loop()
-    previous, done = _tails.get(key), loop.create_future()
-    _tails[key] = done
-    task = loop.create_task(_push_after(previous, layer, pushes, key, done))
-    _running.add(task)
-    task.add_done_callback(_running.discard)
-
-
-async def _push_after(previous, layer, pushes, key, done) -> None:
-    try:
-        if previous is not None:
-            await previous
-        await _push_in_order(layer, pushes)
-    finally:
-        done.set_result(None)
-        if _tails.get(key) is done:
-            del _tails[key]
+    outbox = _outboxes.get(loop)
+    if outbox is None or outbox.layer is not layer:
+        for old_loop in [key for key in _outboxes if key.is_closed()]:
+            del _outboxes[old_loop]
+        outbox = _outboxes[loop] = _Outbox(layer)
+    outbox.add(pushes)
 
 
 async def _push_in_order(layer, pushes) -> None:
+    send_many = getattr(layer, "group_send_many", None)
+    if send_many is not None:
+        try:
+            await send_many(pushes)
+        except Exception:
+            # Redis down or slow: the writes are committed; sockets catch up from the database.
+            logger.warning("Live push of %d events failed; clients will catch up by id.", len(pushes), exc_info=True)
+        return
     for group, event in pushes:
         try:
             await layer.group_send(group, event)
         except Exception:
-            # Redis down or slow: the write is committed; sockets catch up from the database.
             logger.warning("Live push to %s failed; clients will catch up by id.", group, exc_info=True)
 
 
@@ -120,14 +141,18 @@ def message_created(message, *, previous_id: int) -> None:
 
     payload = selectors.message_payload(message)
     group = conversation_group(message.conversation_id)
-    # The message goes out before its recipient's counts are even read (a round trip less before
-    # delivery), and the counts after it: a tab shows the message before its badge moves.
+    # The message goes out first and the counts after it: a tab shows the message before its badge
+    # moves (and, on the attachments path, before the counts are even read).
     _send_all([(group, {"type": "messaging.message", "message": payload, "previous_id": previous_id})])
     recipient_id = message.conversation.other_user_id(message.sender_id)
-    _send_all(
-        [(user_group(recipient_id), _unread_event(user_id=recipient_id, conversation_id=message.conversation_id))],
-        after=group,
-    )
+    # A text message (socket or API) comes with its recipient's counts, read by the statement that
+    # saved it, a query less per message; a message with attachments reads them now.
+    counts = message.__dict__.get("recipient_unread")
+    if counts is not None:
+        unread = {"type": "messaging.unread", **counts}
+    else:
+        unread = _unread_event(user_id=recipient_id, conversation_id=message.conversation_id)
+    _send_all([(user_group(recipient_id), unread)])
 
 
 def read_updated(*, conversation_id: int, user_id: int, up_to: int) -> None:
@@ -195,36 +220,153 @@ def quote_changed(quote) -> None:
 
 
 async def new_channel() -> str | None:
+    """A channel for one socket. The pub/sub layer subscribes it in Redis: if that fails (Redis
+    down), retry (the handshake waits, the browser shows "reconnecting") rather than fail the socket."""
     layer = get_channel_layer()
-    return None if layer is None else await layer.new_channel()
+    if layer is None:
+        return None
+    delay = 0.2
+    while True:
+        try:
+            return await layer.new_channel()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.warning("Channel layer unreachable; a new socket waits for it.", exc_info=delay == 0.2)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 async def receive(channel_name: str) -> dict:
-    """Wait for the next event of a socket's channel; while the layer is down, retry with backoff.
-
-    On recovery returns a `messaging.layer_recovered` event so the socket rejoins its groups (a
-    restarted Redis forgot them) and catches up from the database.
-    """
+    """Wait for the next event of a socket's channel (the pub/sub layer reads from a local queue)."""
     layer = get_channel_layer()
-    delay, failed = 0.2, False
+    delay = 0.2
     while True:
         try:
-            if failed:
-                # Cheap probe so we don't sit in a blocking receive on a dead connection.
-                await layer.group_add("messaging.probe", channel_name)
-                await layer.group_discard("messaging.probe", channel_name)
-                return {"type": "messaging.layer_recovered"}
             return await layer.receive(channel_name)
         except asyncio.CancelledError:
             raise
         except Exception:
-            if not failed:
-                logger.warning(
-                    "Channel layer unreachable; socket %s keeps serving from the database.", channel_name, exc_info=True
-                )
-            failed = True
+            # A layer that reads Redis per receive: wait it out; the watch below reports the recovery.
+            logger.warning("Channel layer unreachable; socket %s waits for it.", channel_name, exc_info=True)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+# --- Knowing when Redis came back ----------------------------------------------------------------
+
+# channels-redis' pub/sub layer reconnects and resubscribes by itself but never says so, and what
+# was published meanwhile is gone: the sockets must hear about the recovery to read the database.
+# A probe makes the round trip through the layer (publish, then the same subscriber connection)
+# every PROBE_INTERVAL; after a failure, the first probe back tells every socket of the process.
+# A refused publish is a failure at once; a probe that doesn't come back only after PROBE_TIMEOUT:
+# a busy process is slow, not down, and a false alarm would send every socket to the database at
+# once. The interval is shorter than the layer's one-second pause before it reconnects, so even a
+# quick Redis restart loses at least one probe and is noticed.
+PROBE_INTERVAL = 0.5
+PROBE_TIMEOUT = 10.0
+# While failed: how long one probe may take before the next is sent (recovery is noticed quickly).
+PROBE_RETRY = 1.0
+
+
+class _LayerWatch:
+    """Per event loop (the pub/sub layer keeps one connection per loop): probes while sockets listen."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.listeners: set = set()
+        self.task: asyncio.Task | None = None
+        self.failed = False
+
+    def add(self, callback) -> None:
+        self.listeners.add(callback)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def discard(self, callback) -> None:
+        self.listeners.discard(callback)
+        if not self.listeners and self.task is not None:
+            task, self.task = self.task, None
+            task.cancel()
+            # The probe unsubscribes its channel as it stops: wait (briefly) so that isn't cut short.
+            await asyncio.wait({task}, timeout=2)
+
+    def _set_failed(self, failed: bool) -> None:
+        if failed and not self.failed:
+            logger.warning("Channel layer unreachable; sockets keep serving from the database.")
+        elif self.failed and not failed:
+            logger.warning("Channel layer back; %d sockets catch up from the database.", len(self.listeners))
+            for callback in list(self.listeners):
+                callback()
+        self.failed = failed
+
+    async def _run(self) -> None:
+        channel = None
+        while channel is None:
+            try:
+                channel = await self.layer.new_channel(prefix="messaging.probe.")
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._set_failed(True)
+                await asyncio.sleep(PROBE_INTERVAL)
+        seen, arrived = 0, asyncio.Event()
+
+        async def listen():
+            nonlocal seen
+            while True:
+                event = await self.layer.receive(channel)
+                seen = max(seen, event.get("seq", 0))
+                arrived.set()
+
+        listener = asyncio.get_running_loop().create_task(listen())
+        seq = 0
+        try:
+            while True:
+                seq += 1
+                try:
+                    async with asyncio.timeout(PROBE_RETRY if self.failed else PROBE_TIMEOUT):
+                        await self.layer.send(channel, {"type": "messaging.probe", "seq": seq})
+                        while seen < seq:
+                            arrived.clear()
+                            await arrived.wait()
+                    self._set_failed(False)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    self._set_failed(True)
+                await asyncio.sleep(PROBE_INTERVAL)
+        finally:
+            # Let it unsubscribe its channel before this task ends (a task left pending is cancelled
+            # again when the loop closes, in the middle of that).
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+
+_watches: dict = {}
+
+
+def watch_layer(on_recovered) -> None:
+    """Call `on_recovered()` (in this event loop) each time the layer comes back after an outage."""
+    from channels.layers import InMemoryChannelLayer
+
+    layer = get_channel_layer()
+    if layer is None or isinstance(layer, InMemoryChannelLayer):
+        return  # in-process: never down
+    loop = asyncio.get_running_loop()
+    watch = _watches.get(loop)
+    if watch is None or watch.layer is not layer:
+        for old_loop in [key for key in _watches if key.is_closed()]:
+            del _watches[old_loop]
+        watch = _watches[loop] = _LayerWatch(layer)
+    watch.add(on_recovered)
+
+
+async def unwatch_layer(on_recovered) -> None:
+    watch = _watches.get(asyncio.get_running_loop())
+    if watch is not None:
+        await watch.discard(on_recovered)
 
 
 async def join(channel_name: str, group: str) -> bool:

@@ -227,6 +227,7 @@ WITH conv AS (
     FOR UPDATE
 ), state AS (
     SELECT conv.*,
+           CASE WHEN conv.client_id = %(user)s THEN conv.freelancer_id ELSE conv.client_id END AS other_id,
            (SELECT m.id FROM messaging_message m
             WHERE m.sender_id = %(user)s AND m.client_id = %(client_uuid)s) AS existing_id,
            EXISTS (
@@ -254,7 +255,22 @@ WITH conv AS (
     FROM new WHERE p.conversation_id = %(conversation)s AND p.user_id = %(user)s
 )
 SELECT state.id, state.project_id, state.client_id, state.freelancer_id, state.last_message_id,
-       state.created_at, state.existing_id, state.blocked, state.recent, state.other_read, new.id
+       state.created_at, state.existing_id, state.blocked, state.recent, state.other_read, new.id,
+       -- The recipient's unread counts for their badge, as `selectors.unread_counts` reads them, but
+       -- without the new message (a statement doesn't see its own insert): the caller adds it.
+       -- Only once saved; in this round trip rather than a query of their own after the commit.
+       CASE WHEN new.id IS NOT NULL THEN (
+           SELECT COUNT(*) FROM messaging_participant p
+           JOIN messaging_message m ON m.conversation_id = p.conversation_id AND m.id > p.last_read_id
+           WHERE p.user_id = state.other_id AND m.sender_id <> state.other_id
+       ) END,
+       CASE WHEN new.id IS NOT NULL THEN (
+           SELECT COUNT(*) FROM messaging_message m
+           WHERE m.conversation_id = state.id AND m.id > state.other_read AND m.sender_id <> state.other_id
+       ) END,
+       CASE WHEN new.id IS NOT NULL THEN (
+           SELECT COUNT(*) FROM messaging_notification n WHERE n.recipient_id = state.other_id AND n.read_at IS NULL
+       ) END
 FROM state LEFT JOIN new ON TRUE
 """
 
@@ -301,6 +317,11 @@ def _message_send_text(*, user, conversation_id, client_uuid, body: str, content
     message._state.adding, message._state.db = False, connection.alias
     # No attachments: share one empty, already-evaluated result instead of building a queryset per message.
     message._prefetched_objects_cache = {"attachments": _no_attachments()}
+    message.recipient_unread = {
+        "total": row[11] + 1,
+        "notifications": row[13],
+        "conversations": {str(conversation.pk): row[12] + 1},
+    }
     _schedule_after_message(message, previous_id=row[4], other_last_read_id=row[9])
     return message, True
 

@@ -23,16 +23,12 @@ def redis_url():
 
 @pytest.fixture(autouse=True)
 def redis_layer(settings, redis_url):
-    """channels_redis on the real Redis, with a prefix no other test (or engineer) shares."""
+    """channels_redis (the pub/sub layer, as in production) on the real Redis, with a prefix no other
+    test (or engineer) shares."""
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [redis_host(redis_url)],
-                "prefix": f"msgtest-{uuid.uuid4().hex[:10]}",
-                "capacity": 1000,
-                "expiry": 30,
-            },
+            "BACKEND": "messaging.layer.PipelinedPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_host(redis_url)], "prefix": f"msgtest-{uuid.uuid4().hex[:10]}"},
         }
     }
     channel_layers.backends.clear()

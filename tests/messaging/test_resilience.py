@@ -96,8 +96,8 @@ def private_redis(settings):
     server.start()
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_host(server.url)], "prefix": "outage", "capacity": 1000, "expiry": 30},
+            "BACKEND": "messaging.layer.PipelinedPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_host(server.url)], "prefix": "outage"},
         }
     }
     channel_layers.backends.clear()
@@ -152,5 +152,28 @@ async def test_redis_stopped_messages_sent_over_http_and_websocket_are_saved_and
     assert message_ids(frames) == [saved[1][0], saved[2][0], after["message"]["id"]]
     assert after["message"]["body"] == "après la panne"
     assert before < saved[1][0]
+    await client.disconnect()
+    await freelancer.disconnect()
+
+
+async def test_socket_opened_while_redis_is_down_gets_live_messages_once_it_is_back(chat, private_redis):
+    conv = chat["conversation"].pk
+    client = await open_subscribed(chat["client_cookie"], conv)
+    private_redis.stop()
+
+    freelancer = communicator(chat["freelancer_cookie"])
+    connecting = asyncio.create_task(freelancer.connect(timeout=30))
+    await asyncio.sleep(1)
+    private_redis.start()
+    connected, _ = await connecting
+    assert connected
+    await freelancer.send_json_to({"type": "subscribe", "conversation": conv, "after": 0})
+    await receive_until(freelancer, "subscribed", timeout=10)
+    await client.send_json_to(send_frame(conv, "bienvenue"))
+    sent = (await receive_until(client, "ack", timeout=10))["id"]
+
+    received = await receive_until(freelancer, "message", timeout=15)
+    assert (received["message"]["id"], received["message"]["body"]) == (sent, "bienvenue")
+    assert message_ids(await drain(freelancer, timeout=0.5)) == []
     await client.disconnect()
     await freelancer.disconnect()

@@ -225,3 +225,33 @@ def test_a_streak_that_starts_while_a_check_is_pending_gets_its_own_check_from_i
     _age_messages(11)  # the check it scheduled runs
     assert tasks.email_unread_messages.call(**later.args_kwargs["kwargs"]) == 1
     assert [m.to for m in mail.outbox] == [[client.email]]
+
+
+def test_a_sent_text_message_carries_its_recipients_unread_counts_as_the_database_reads_them():
+    from messaging.models import NotificationKind
+    from messaging.notifications import notify
+    from tests.factories import QuoteFactory
+
+    conversation, client, freelancer = conversation_with_quote()
+    elsewhere = ProjectFactory()
+    QuoteFactory(project=elsewhere, freelancer=freelancer)
+    other, _created = services.conversation_open(
+        user=elsewhere.owner, project_id=elsewhere.pk, with_user_id=freelancer.pk
+    )
+
+    def send(user, conv, body):
+        return services.message_send(user=user, conversation_id=conv.pk, client_id=str(uuid.uuid4()), body=body)[0]
+
+    first = send(client, conversation, "un")
+    send(client, conversation, "deux")
+    services.conversation_mark_read(user=freelancer, conversation_id=conversation.pk, up_to=first.pk)
+    send(elsewhere.owner, other, "ailleurs")
+    send(freelancer, conversation, "réponse")  # replying reads what came before
+    send(client, conversation, "trois")
+    notify(recipient=freelancer, kind=NotificationKind.INVITATION, title="Invitation")
+
+    last = send(client, conversation, "quatre")
+
+    expected = selectors.unread_counts(user_id=freelancer.pk, conversation_id=conversation.pk)
+    assert expected == {"total": 3, "notifications": 1, "conversations": {str(conversation.pk): 2}}
+    assert last.recipient_unread == expected
