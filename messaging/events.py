@@ -98,15 +98,20 @@ class _Outbox:
 _outboxes: dict = {}
 
 
+def _for_this_loop(registry: dict, layer, make):
+    """This event loop's entry of `registry`, made anew for another layer; closed loops' entries dropped."""
+    loop = asyncio.get_running_loop()
+    entry = registry.get(loop)
+    if entry is None or entry.layer is not layer:
+        for old_loop in [key for key in registry if key.is_closed()]:
+            del registry[old_loop]
+        entry = registry[loop] = make(layer)
+    return entry
+
+
 def _queue_pushes(layer, pushes) -> None:
     """Runs in the event loop: queue these pushes behind the ones handed over before them."""
-    loop = asyncio.get_running_loop()
-    outbox = _outboxes.get(loop)
-    if outbox is None or outbox.layer is not layer:
-        for old_loop in [key for key in _outboxes if key.is_closed()]:
-            del _outboxes[old_loop]
-        outbox = _outboxes[loop] = _Outbox(layer)
-    outbox.add(pushes)
+    _for_this_loop(_outboxes, layer, _Outbox).add(pushes)
 
 
 async def _push_in_order(layer, pushes) -> None:
@@ -354,13 +359,7 @@ def watch_layer(on_recovered) -> None:
     layer = get_channel_layer()
     if layer is None or isinstance(layer, InMemoryChannelLayer):
         return  # in-process: never down
-    loop = asyncio.get_running_loop()
-    watch = _watches.get(loop)
-    if watch is None or watch.layer is not layer:
-        for old_loop in [key for key in _watches if key.is_closed()]:
-            del _watches[old_loop]
-        watch = _watches[loop] = _LayerWatch(layer)
-    watch.add(on_recovered)
+    _for_this_loop(_watches, layer, _LayerWatch).add(on_recovered)
 
 
 async def unwatch_layer(on_recovered) -> None:
