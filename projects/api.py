@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from marketplace.errors import PermissionDenied
 from marketplace.ratelimit import ratelimit
 from projects import selectors, services
 from projects.models import (
@@ -409,13 +407,8 @@ class ProjectAttachmentsAPI(GenericAPIView):
 
     @extend_schema(responses=ProjectAttachmentSerializer(many=True))
     def get(self, request, pk):
-        project = project_get_visible(user=request.user, project_id=pk)
-        documents = selectors.project_documents_for_viewer(user=request.user, project=project)
-        if not documents.readable:
-            raise PermissionDenied(
-                _("Les documents de ce projet sont réservés aux pigistes invités ou qui ont soumissionné.")
-            )
-        return Response(ProjectAttachmentSerializer(documents.attachments, many=True).data)
+        attachments = selectors.project_attachment_list(user=request.user, project_id=pk)
+        return Response(ProjectAttachmentSerializer(attachments, many=True).data)
 
     @extend_schema(
         request={

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
+from marketplace.errors import PermissionDenied
 from profiles.selectors import PaidSummary, client_paid_summary
 from projects.models import (
     LIVE_QUOTE_STATUSES,
@@ -305,3 +307,14 @@ def project_documents_for_viewer(*, user, project: Project) -> ProjectDocuments:
         can_add=user.is_authenticated and project.owner_id == user.pk and project.status in ATTACHABLE_STATUSES,
         attachments=attachments if readable else [],
     )
+
+
+def project_attachment_list(*, user, project_id: int) -> list[ProjectAttachment]:
+    """The project's documents for a reader; 404 if the project is hidden from them, 403 if only its documents are."""
+    project = project_get_visible(user=user, project_id=project_id)
+    documents = project_documents_for_viewer(user=user, project=project)
+    if not documents.readable:
+        raise PermissionDenied(
+            _("Les documents de ce projet sont réservés aux pigistes invités ou qui ont soumissionné.")
+        )
+    return documents.attachments
