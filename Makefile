@@ -1,4 +1,4 @@
-.PHONY: run test worker lint messages
+.PHONY: run test test-embedded worker lint messages
 
 PYTEST_ARGS ?=
 
@@ -16,3 +16,7 @@ lint:
 messages:
 	.venv/bin/python manage.py makemessages -l fr_CA -l en --ignore=.venv --ignore=tests --ignore=bench
 	.venv/bin/python manage.py makemessages -d djangojs -l fr_CA -l en --ignore=.venv --ignore=staticfiles
+
+# Only the embedded pass (no outside service); `make test` runs it after the main pass.
+test-embedded:
+	@bash -c 'source scripts/bootstrap.sh && bootstrap_dev' && PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test-embedded.sh

@@ -106,6 +106,23 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. A deferred transaction that reads, then writes fails at
+    # once with "database is locked" when another writer holds the lock; an IMMEDIATE one takes the
+    # write lock at BEGIN and waits for it (up to `timeout` seconds), so racing requests queue up and
+    # the loser of a race sees the winner's commit and gets the same refusal as on PostgreSQL.
+    # WAL lets readers go on while a writer works.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # The embedded test pass runs on a file, as `make run` does (an in-memory database hides locking).
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("SQLITE_TEST_DATABASE", default=str(VAR_DIR / "test-embedded.sqlite3"))
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI each request runs its database work in a fresh thread, so CONN_MAX_AGE keeps nothing;
     # psycopg's pool would. It stays opt-in: with WebSocket consumers borrowing connections from many

@@ -18,8 +18,10 @@ trap stop_started EXIT
 [ -n "${TEST_S3RVER_ENDPOINT_URL:-}" ] || start_s3rver
 
 set +e
+echo "==> Main pass: PostgreSQL, Redis, Elasticsearch, S3, Chromium"
 # shellcheck disable=SC2086
 .venv/bin/python -m pytest ${PYTEST_ARGS:-}
 status=$?
 set -e
+bash scripts/test-embedded.sh || status=$?
 exit $status

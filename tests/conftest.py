@@ -11,10 +11,32 @@ import pytest
 ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+# `make test` runs the suite twice: the main pass on the real services, then the embedded pass on the
+# settings `make run` uses (SQLite file, in-memory channel layer, database search, local media), which
+# runs the tests marked `embedded`.
+EMBEDDED_PASS = os.environ.get("MARKETPLACE_TEST_PASS") == "embedded"
+_REAL_SERVICES = ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "AWS_STORAGE_BUCKET_NAME")
+
+
 def pytest_configure(config):
-    # The suite runs against the real services `make test` starts; refuse to run silently on SQLite.
+    if EMBEDDED_PASS:
+        given = [name for name in _REAL_SERVICES if os.environ.get(name)]
+        if given:
+            raise pytest.UsageError(f"The embedded pass runs without outside services; unset {', '.join(given)}.")
+        return
+    # The main pass runs against the real services `make test` starts; refuse to run silently on SQLite.
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise pytest.UsageError("DATABASE_URL must point at PostgreSQL: run the suite with `make test`.")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not EMBEDDED_PASS:
+        return
+    kept = [item for item in items if item.get_closest_marker("embedded")]
+    deselected = [item for item in items if not item.get_closest_marker("embedded")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

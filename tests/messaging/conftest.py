@@ -6,6 +6,8 @@ import uuid
 import pytest
 from channels.layers import channel_layers
 
+from tests.conftest import EMBEDDED_PASS
+
 
 def redis_host(url: str) -> dict:
     """redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis' blocking pop:
@@ -22,9 +24,18 @@ def redis_url():
 
 
 @pytest.fixture(autouse=True)
-def redis_layer(settings, redis_url):
+def redis_layer(settings):
     """channels_redis (the pub/sub layer, as in production) on the real Redis, with a prefix no other
-    test (or engineer) shares."""
+    test (or engineer) shares; in the embedded pass, the in-memory layer `make run` uses."""
+    if EMBEDDED_PASS:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        channel_layers.backends.clear()
+        yield settings.CHANNEL_LAYERS["default"]
+        channel_layers.backends.clear()
+        return
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        raise pytest.UsageError("REDIS_URL must point at Redis for the messaging tests.")
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "messaging.layer.PipelinedPubSubChannelLayer",
