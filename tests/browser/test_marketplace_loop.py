@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.factories import FreelancerProfileFactory, MunicipalityFactory, UserFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.embedded]
 
 PASSWORD = "motdepasse-solide-123"
 TITLE = "Étiquettes pour notre microbrasserie de Kamouraska"
