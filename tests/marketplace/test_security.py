@@ -92,6 +92,16 @@ def test_pages_carry_the_security_headers(client):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.embedded
+def test_pages_and_the_api_deny_browser_features_the_site_never_uses(client, db):
+    for url in (reverse("about"), "/api/v1/projects/"):
+        response = client.get(url)
+
+        policy = dict(part.strip().split("=", 1) for part in response["Permissions-Policy"].split(","))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics", "fullscreen"):
+            assert policy[feature] == "()", (url, feature)
+
+
 @pytest.mark.django_db
 def test_https_site_sends_hsts_and_redirects_plain_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True
