@@ -7,6 +7,7 @@ service.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +23,11 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"  # 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name the site signs its pages and e-mails with. A data migration (profiles 0005) copies it and
+# SITE_URL's host into django.contrib.sites' Site, which allauth's e-mails read: never "example.com".
+SITE_NAME = env.str("SITE_NAME", default="Pigiste QC")
+SITE_DOMAIN = urlsplit(SITE_URL).netloc or "127.0.0.1:8000"
 
 # A wildcard host turns off Host validation and Channels' origin check (AllowedHostsOriginValidator lets
 # every origin through with "*"), so we refuse to start rather than run exposed.
@@ -256,7 +261,8 @@ else:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to this process's memory while Redis is down (marketplace/cache.py).
+            "BACKEND": "marketplace.cache.RedisCacheWithLocalFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=env.str("CHANNELS_PREFIX", default="marketplace")),
             # A Redis outage must slow pages down a little, not hang them.
