@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from marketplace import health, views
 
+admin.site.login = views.admin_login
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
