@@ -1,12 +1,27 @@
 """API plumbing shared by every app: one translation of domain errors into JSON."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.errors import DomainError
+from marketplace.json_input import JSONInputError, json_input_loads
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser with the project's one rule for outside JSON (bounded nesting)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return json_input_loads(stream.read().decode(encoding))
+        except UnicodeDecodeError:
+            raise exceptions.ParseError(f"JSON parse error - not {encoding}") from None
+        except JSONInputError as exc:
+            raise exceptions.ParseError(str(exc.message)) from None
 
 
 def exception_handler(exc, context):

@@ -300,6 +300,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    # DRF's JSON parser with bounded nesting (marketplace/json_input.py), then forms and uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pigiste QC API",

@@ -24,6 +24,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
+from marketplace.json_input import JSONInputError, json_input_loads
 from messaging import events, selectors, services
 
 logger = logging.getLogger(__name__)
@@ -203,9 +204,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._error("too_large", _("Trame trop grande."))
             return
         try:
-            frame = json.loads(text_data)
-        except ValueError:
-            await self._error("bad_json", _("Trame illisible : JSON attendu."))
+            frame = json_input_loads(text_data)
+        except JSONInputError as exc:
+            await self._error("bad_json", _("Trame illisible : %(why)s") % {"why": exc.message})
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self._error("bad_frame", _("Chaque trame est un objet JSON avec un « type »."))

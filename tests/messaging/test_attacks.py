@@ -97,6 +97,9 @@ async def test_posting_in_someone_elses_conversation_is_refused(chat):
     ("frame", "code"),
     [
         ("pas du json", "bad_json"),
+        ("[" * 30_000 + "]" * 30_000, "bad_json"),
+        ('{"type": "ping", "pad": ' + "[" * 40 + "]" * 40 + "}", "bad_json"),
+        ('{"type": "ping", "pad": NaN}', "bad_json"),
         ("[1, 2]", "bad_frame"),
         ('{"no": "type"}', "bad_frame"),
         ('{"type": "explode"}', "unknown_type"),
