@@ -19,4 +19,4 @@ messages:
 
 # Only the embedded pass (no outside service); `make test` runs it after the main pass.
 test-embedded:
-	@bash -c 'source scripts/bootstrap.sh && bootstrap_dev' && PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test-embedded.sh
+	@bash -c 'source scripts/bootstrap.sh && bootstrap_dev && npm_test_deps' && PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test-embedded.sh

@@ -11,16 +11,23 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from messaging.events import ServerLoopMiddleware  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
 
-def build_application(http_app=None) -> ProtocolTypeRouter:
-    """The HTTP and WebSocket routes; tests build a fresh one so middleware reads their settings."""
-    return ProtocolTypeRouter(
-        {
-            "http": http_app or django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        }
+def build_application(http_app=None) -> ServerLoopMiddleware:
+    """The HTTP and WebSocket routes; tests build a fresh one so middleware reads their settings.
+
+    ServerLoopMiddleware lets the live pushes of ORM code running in worker threads (a chat message
+    saved by a socket or a view) go out through the server's event loop without holding the thread.
+    """
+    return ServerLoopMiddleware(
+        ProtocolTypeRouter(
+            {
+                "http": http_app or django_asgi_app,
+                "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            }
+        )
     )
 
 

@@ -11,3 +11,16 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker (`manage.py task_worker`) says it is alive.
+
+    The tasks of a worker silent for TASKS_LEASE_SECONDS run again: see marketplace/task_worker.py.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.seen_at:%Y-%m-%d %H:%M:%S})"

@@ -282,6 +282,8 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# `manage.py task_worker`: a task whose worker fell silent this long (killed, machine lost) runs again.
+TASKS_LEASE_SECONDS = env.int("TASKS_LEASE_SECONDS", default=60)
 
 # --- Email -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,11 +1,15 @@
+import contextlib
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.views import i18n
 from django.views.generic import TemplateView
 
+from marketplace.errors import ValidationFailed
 from profiles.models import Region
+from profiles.services import account_language_set
 from projects.models import Category
 from projects.selectors import project_list_open
 
@@ -35,3 +39,13 @@ def admin_login(request, extra_context=None):
         return _admin_password_login(request, extra_context)
     next_url = request.GET.get("next") or reverse("admin:index")
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+def language_set(request):
+    """Django's language switch; a signed-in member's e-mails and notifications follow their choice."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated and request.POST.get("language"):
+        # A language we don't offer: Django's view ignored it too, and the member keeps theirs.
+        with contextlib.suppress(ValidationFailed):
+            account_language_set(user=request.user, language=request.POST["language"])
+    return response

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
+from messaging.notifications import notification_text
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -86,7 +87,12 @@ class BlockAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_display = ["text", "recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
-    search_fields = ["title", "recipient__email"]
+    search_fields = ["recipient__email"]
     raw_id_fields = ["recipient"]
+
+    @admin.display(description=_("notification"))
+    def text(self, notification) -> str:
+        # Worded in the staff member's language, like any reader's.
+        return notification_text(notification).title

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import SyncToAsync
+from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -40,7 +41,7 @@ CATCH_UP_BATCH = 200
 GAP_GRACE = 0.5
 
 
-class _DatabaseCall(SyncToAsync):
+def _with_connection_checks(func):
     """Channels' `database_sync_to_async`, without a liveness probe on every call.
 
     Channels closes "old" connections around each call, which also resets CONN_HEALTH_CHECKS: every
@@ -50,12 +51,15 @@ class _DatabaseCall(SyncToAsync):
     cases in which that check closes it.
     """
 
-    def thread_handler(self, loop, *args, **kwargs):
+    @functools.wraps(func)
+    def call(*args, **kwargs):
         _close_broken_or_old_connections()
         try:
-            return super().thread_handler(loop, *args, **kwargs)
+            return func(*args, **kwargs)
         finally:
             _close_broken_or_old_connections()
+
+    return call
 
 
 def _close_broken_or_old_connections():
@@ -77,7 +81,7 @@ _db_threads = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="cha
 
 def db(func):
     """Run an ORM-touching function in a worker thread (not the single shared one: chat is concurrent)."""
-    return _DatabaseCall(func, thread_sensitive=False, executor=_db_threads)
+    return sync_to_async(_with_connection_checks(func), thread_sensitive=False, executor=_db_threads)
 
 
 # --- ORM access, each in one function run in a thread --------------------------------------------

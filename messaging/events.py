@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
-import os
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -40,10 +40,10 @@ def _send(group: str, event: dict) -> None:
 def _send_all(pushes: list[tuple[str, dict]]) -> None:
     """Send pushes in order; never raises, and never holds the writer up when an event loop can do it.
 
-    Called from a worker thread of the ASGI server (a consumer's or a view's ORM work), the pushes are
-    handed to the server's event loop and the thread goes back to serving: waiting for Redis there
-    held a database thread for several round trips per message, and for seconds while Redis was down.
-    Anywhere else (tests, commands, WSGI) they are sent before returning.
+    Called from a worker thread of the ASGI server (a consumer's or a view's ORM work, under
+    `ServerLoopMiddleware`), the pushes are handed to the server's event loop and the thread goes back
+    to serving: waiting for Redis there held a database thread for several round trips per message,
+    and for seconds while Redis was down. Anywhere else (tests, commands) they are sent before returning.
     """
     layer = get_channel_layer()
     if layer is None or not pushes:
@@ -55,13 +55,29 @@ def _send_all(pushes: list[tuple[str, dict]]) -> None:
         async_to_sync(_push_in_order)(layer, pushes)
 
 
-def _server_loop():
-    """The event loop that runs this thread's sync code through asgiref's SyncToAsync, if any."""
-    from asgiref.sync import SyncToAsync
+# The event loop of the ASGI server whose request or socket this code works for. `ServerLoopMiddleware`
+# sets it in each connection's task; asgiref copies the context into the worker threads that
+# `sync_to_async` (and `database_sync_to_async`) run ORM code in, so a service called from there sees it.
+_server_loop_var: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
+    "messaging_server_loop", default=None
+)
 
-    local = SyncToAsync.threadlocal
-    loop = getattr(local, "main_event_loop", None)
-    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid() or not loop.is_running():
+
+class ServerLoopMiddleware:
+    """ASGI middleware: remember the event loop serving this connection, for pushes from its worker threads."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        _server_loop_var.set(asyncio.get_running_loop())
+        return await self.app(scope, receive, send)
+
+
+def _server_loop():
+    """The running event loop of the ASGI server this code works for, if any."""
+    loop = _server_loop_var.get()
+    if loop is None or loop.is_closed() or not loop.is_running():
         return None
     return loop
 
@@ -146,18 +162,21 @@ def message_created(message, *, previous_id: int) -> None:
 
     payload = selectors.message_payload(message)
     group = conversation_group(message.conversation_id)
-    # The message goes out first and the counts after it: a tab shows the message before its badge
-    # moves (and, on the attachments path, before the counts are even read).
-    _send_all([(group, {"type": "messaging.message", "message": payload, "previous_id": previous_id})])
     recipient_id = message.conversation.other_user_id(message.sender_id)
-    # A text message (socket or API) comes with its recipient's counts, read by the statement that
-    # saved it, a query less per message; a message with attachments reads them now.
+    # The send path read the recipient's counts in its transaction (`message.recipient_unread`).
     counts = message.__dict__.get("recipient_unread")
-    if counts is not None:
-        unread = {"type": "messaging.unread", **counts}
-    else:
-        unread = _unread_event(user_id=recipient_id, conversation_id=message.conversation_id)
-    _send_all([(user_group(recipient_id), unread)])
+    unread = (
+        {"type": "messaging.unread", **counts}
+        if counts is not None
+        else _unread_event(user_id=recipient_id, conversation_id=message.conversation_id)
+    )
+    # The message goes out first and the counts after it: a tab shows the message before its badge moves.
+    _send_all(
+        [
+            (group, {"type": "messaging.message", "message": payload, "previous_id": previous_id}),
+            (user_group(recipient_id), unread),
+        ]
+    )
 
 
 def read_updated(*, conversation_id: int, user_id: int, up_to: int) -> None:
@@ -179,9 +198,15 @@ def unread_changed(*, user_id: int) -> None:
 
 
 def notification_created(notification) -> None:
-    """Push a new notification to its recipient's open sockets."""
-    from messaging import selectors
+    """Push a new notification to its recipient's open sockets, worded in the recipient's language."""
+    from django.utils import translation
 
+    from messaging import selectors
+    from messaging.notifications import notification_text
+
+    # After the commit of whoever caused it (often another member, in another language).
+    with translation.override(notification.recipient.language or "fr-ca"):
+        text = notification_text(notification)
     _send(
         user_group(notification.recipient_id),
         {
@@ -189,8 +214,8 @@ def notification_created(notification) -> None:
             "notification": {
                 "id": notification.pk,
                 "kind": notification.kind,
-                "title": notification.title,
-                "body": notification.body,
+                "title": text.title,
+                "body": text.body,
                 "url": notification.url,
                 "created_at": notification.created_at.isoformat(),
             },

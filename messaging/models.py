@@ -28,8 +28,12 @@ class Notification(TimeStampedModel):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=24, choices=NotificationKind.choices)
-    # Rendered text, already translated in the recipient's language at creation.
-    title = models.CharField(max_length=200)
+    # What fills the kind's text (a project's title, a name, the client's own words): the words are
+    # written in the reader's language when shown, by messaging.notifications.notification_text.
+    params = models.JSONField(default=dict, blank=True)
+    # Only the rows written before `params` whose French text migration 0007 could not recognise:
+    # they are shown with these words. New notifications leave them empty.
+    title = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -40,7 +44,7 @@ class Notification(TimeStampedModel):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
     def __str__(self):
-        return self.title
+        return f"{self.kind} #{self.pk}"
 
 
 class Conversation(TimeStampedModel):

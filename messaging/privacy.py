@@ -8,8 +8,10 @@ that person's messages and removes their attachments, and keeps the other side's
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
+from django.utils import translation
 
 from messaging.models import Attachment, Block, Conversation, Message, Notification
+from messaging.notifications import notification_text
 
 
 def _attachment_path(attachment: Attachment) -> str:
@@ -65,18 +67,22 @@ def messaging_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
                 "messages": messages,
             }
         )
-    notifications = [
-        {
-            "kind": n.kind,
-            "title": n.title,
-            "body": n.body,
-            "url": n.url,
-            "created_at": n.created_at,
-            "read_at": n.read_at,
-            "emailed_at": n.emailed_at,
-        }
-        for n in Notification.objects.filter(recipient=user).order_by("created_at", "id")
-    ]
+    notifications = []
+    # Worded as the member reads them on the site: in their language.
+    with translation.override(user.language or "fr-ca"):
+        for n in Notification.objects.filter(recipient=user).order_by("created_at", "id"):
+            text = notification_text(n)
+            notifications.append(
+                {
+                    "kind": n.kind,
+                    "title": text.title,
+                    "body": text.body,
+                    "url": n.url,
+                    "created_at": n.created_at,
+                    "read_at": n.read_at,
+                    "emailed_at": n.emailed_at,
+                }
+            )
     blocks = [
         {"blocked": block.blocked.public_name, "created_at": block.created_at}
         for block in Block.objects.filter(blocker=user).select_related("blocked__freelancer_profile").order_by("id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import NotFound
 from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
+from profiles.models import FreelancerProfile
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -36,15 +39,18 @@ def attachment_payload(attachment: Attachment) -> dict:
     }
 
 
-def message_payload(message: Message) -> dict:
+def message_payload(message: Message, *, attachments: list[Attachment] | None = None) -> dict:
     """A message as the API and the socket send it.
 
     Kept on the instance: the send path needs it twice (the push after commit, then the sender's ack
-    and echo), and rendering links is the costly part.
+    and echo), and rendering links is the costly part. `attachments`: the message's attachments when
+    the caller has them at hand (the send path, which just saved them), instead of reading them.
     """
     cached = message.__dict__.get("_payload")
     if cached is not None:
         return cached
+    if attachments is None:
+        attachments = message.attachments.all()
     message._payload = {
         "id": message.pk,
         "conversation": message.conversation_id,
@@ -53,7 +59,7 @@ def message_payload(message: Message) -> dict:
         "body": message.body,
         "body_html": str(message_body_html(message.body)),
         "created_at": message.created_at.isoformat(),
-        "attachments": [attachment_payload(a) for a in message.attachments.all()],
+        "attachments": [attachment_payload(a) for a in attachments],
     }
     return message._payload
 
@@ -194,3 +200,40 @@ def block_state(*, user, conversation: Conversation) -> dict:
 
 def notification_list(*, user, limit: int = 100):
     return list(Notification.objects.filter(recipient=user)[:limit])
+
+
+def blocked_user_ids(*, user, among) -> set[int]:
+    """Who among `among` (user ids) this member blocked or was blocked by, in one query.
+
+    Pages leave out their "Écrire" buttons for these: a block stops every new message both ways.
+    """
+    among = {pk for pk in among if pk is not None}
+    if not user.is_authenticated or not among:
+        return set()
+    pairs = Block.objects.filter(
+        Q(blocker=user, blocked_id__in=among) | Q(blocked=user, blocker_id__in=among)
+    ).values_list("blocker_id", "blocked_id")
+    return {blocked if blocker == user.pk else blocker for blocker, blocked in pairs}
+
+
+def blocks_between(*, user_a_id, user_b_id) -> Q:
+    """The filter on Block for "one of these two blocked the other"; ids may be OuterRef()s (for Exists())."""
+    return Q(blocker_id=user_a_id, blocked_id=user_b_id) | Q(blocker_id=user_b_id, blocked_id=user_a_id)
+
+
+@dataclass(frozen=True)
+class InboxRoles:
+    """Whether a member hires (has a project) and whether they work (has a freelancer profile)."""
+
+    client: bool
+    freelancer: bool
+
+
+def inbox_roles(*, user) -> InboxRoles:
+    """The member's roles, so the empty inbox tells each where their conversations start."""
+    # `user.projects` is the reverse side of projects.Project.owner: the projects app stands above this
+    # one, so it is reached through the relation rather than imported.
+    return InboxRoles(
+        client=user.projects.exists(),
+        freelancer=FreelancerProfile.objects.filter(user=user).exists(),
+    )

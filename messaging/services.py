@@ -7,17 +7,19 @@ Every message is saved before anything is pushed; pushes go out after the commit
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import uuid
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.documents import document_check
-from marketplace.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from marketplace.quota import storage_quota_check
+from messaging import selectors
 from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
 from profiles.privacy import UNREAD_MESSAGES, email_allowed
 
@@ -105,6 +107,7 @@ def message_send(*, user, conversation_id: int, client_id, body: str, uploads=()
     """Save a message (idempotent by `client_id`) and push it after commit; returns (message, created).
 
     Sending the same client id again returns the saved message; the same id with other content is refused.
+    One path for every message, with or without attachments, on SQLite and PostgreSQL alike.
     """
     client_uuid = _clean_client_id(client_id)
     if not isinstance(body, str):
@@ -117,70 +120,144 @@ def message_send(*, user, conversation_id: int, client_id, body: str, uploads=()
         )
     checked = [document_check(upload=upload, field="attachments") for upload in uploads]
     content_hash = _content_hash(body, [(c.name, c.sha256) for c in checked])
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Cette conversation n'existe pas.")) from None
 
-    if not checked:
-        return _message_send_text(
-            user=user, conversation_id=conversation_id, client_uuid=client_uuid, body=body, content_hash=content_hash
-        )
     try:
         with transaction.atomic():
-            conversation = _conversation_for_send(user=user, conversation_id=conversation_id, client_uuid=client_uuid)
+            conversation = _conversation_for_send(user=user, conversation_id=conversation_id)
             existing = _send_refusal(
                 conversation, user=user, conversation_id=conversation_id, client_uuid=client_uuid, body=body,
-                has_attachments=True, content_hash=content_hash,
+                checked=checked, content_hash=content_hash,
             )  # fmt: skip
             if existing is not None:
                 return existing, False
-            storage_quota_check(user_id=user.pk, incoming=sum(item.size for item in checked), field="attachments")
             previous_id = conversation.last_message_id
+            # A client id this sender already used (a resend that every rule lets through, or the same
+            # message racing in from two sockets) stops here, on the unique constraint: see below.
             message = Message.objects.create(
                 conversation=conversation, sender=user, client_id=client_uuid, body=body, content_hash=content_hash
             )
-            created_attachments = [
-                Attachment.objects.create(
-                    message=message,
-                    file=item.file,
-                    name=item.name,
-                    content_type=item.content_type,
-                    size=item.size,
-                    sha256=item.sha256,
-                    width=item.width,
-                    height=item.height,
-                )
-                for item in checked
-            ]
-            _cache_attachments(message, created_attachments)
+            attachments = Attachment.objects.bulk_create(
+                [
+                    Attachment(
+                        message=message,
+                        file=item.file,
+                        name=item.name,
+                        content_type=item.content_type,
+                        size=item.size,
+                        sha256=item.sha256,
+                        width=item.width,
+                        height=item.height,
+                    )
+                    for item in checked
+                ]
+            )
+            # Built now, with the attachments at hand: the push, the ack and the API answer all use it.
+            selectors.message_payload(message, attachments=attachments)
             conversation.last_message_id = message.pk
             conversation.last_activity_at = message.created_at
             conversation.save(update_fields=["last_message_id", "last_activity_at", "updated_at"])
             # The sender has read everything up to their own message.
-            Participant.objects.filter(conversation=conversation, user=user).update(last_read_id=message.pk)
-            _schedule_after_message(
-                message, previous_id=previous_id, other_last_read_id=conversation.other_last_read_id
+            Participant.objects.filter(conversation_id=conversation.pk, user_id=user.pk).update(last_read_id=message.pk)
+            # The recipient's counts for their badge, read while the conversation is locked: exact, with
+            # this message. A single statement (selectors.unread_counts), cheaper than the ORM's.
+            recipient_id = conversation.other_user_id(user.pk)
+            message.recipient_unread = selectors.unread_counts(user_id=recipient_id, conversation_id=conversation.pk)
+            message.previous_id = previous_id  # for the sockets' gap detection (not a column)
+            # The offline-email check, once per unread streak rather than once per message: when this is the
+            # recipient's only unread message here (they had read up to the one before it).
+            schedule_email = message.recipient_unread["conversations"][str(conversation.pk)] == 1
+            transaction.on_commit(
+                lambda: _after_message(message=message, previous_id=previous_id, schedule_email=schedule_email)
             )
     except IntegrityError:
-        # The same client id raced in from two sockets: the first one won.
+        # A resend, or the same client id racing in from two sockets: the first one saved won.
         return _message_sent_meanwhile(
             user=user, client_uuid=client_uuid, conversation_id=conversation_id, content_hash=content_hash
         ), False
     return message, True
 
 
+def _subquery_count(queryset) -> Subquery:
+    """`(SELECT COUNT(*) FROM … WHERE …)` as an expression: always one row, so never NULL."""
+    return Subquery(queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n"))
+
+
+@functools.cache
+def _conversations_to_send_in() -> QuerySet[Conversation]:
+    """Conversations locked for a send, each with whether a block stands between its two members.
+
+    Built once per process (and copied, never changed, by each `.annotate()` and `.get()` on it): on the
+    path of every chat message, building these expressions cost more CPU than the query takes to run.
+    """
+    return Conversation.objects.select_for_update().annotate(
+        # Either way round: the sender is one of the two, and nobody can block themselves.
+        blocked=Exists(
+            Block.objects.filter(
+                Q(blocker_id=OuterRef("client_id"), blocked_id=OuterRef("freelancer_id"))
+                | Q(blocker_id=OuterRef("freelancer_id"), blocked_id=OuterRef("client_id"))
+            )
+        )
+    )
+
+
+def _conversation_for_send(*, user, conversation_id: int) -> Conversation | None:
+    """The conversation, locked, if `user` takes part in it, with what the send rules need; else None.
+
+    In the same round trip as the row: whether a block stands between the two, and the sender's
+    messages in the rate-limit window. Every chat message comes through here: under load each round
+    trip from a worker thread costs a wake-up and a wait for the GIL, so the rules' inputs come as
+    subqueries of one read rather than queries of their own.
+
+    The row lock (PostgreSQL) serialises the conversation's inserts, so server ids increase within it.
+    SQLite has no row locks and Django leaves `select_for_update()` out there: its IMMEDIATE transactions
+    (see DATABASES in settings.py) take the database's write lock at BEGIN, which serialises every writer.
+    """
+    since = timezone.now() - RATE_LIMIT_WINDOW
+    try:
+        conversation = (
+            _conversations_to_send_in()
+            .annotate(recent_messages=_subquery_count(Message.objects.filter(sender_id=user.pk, created_at__gte=since)))
+            .get(pk=conversation_id)
+        )
+    except Conversation.DoesNotExist:
+        return None
+    # Checked here rather than in the WHERE clause: the same answer, for less work per message.
+    if user.pk not in (conversation.client_id, conversation.freelancer_id):
+        return None
+    return conversation
+
+
 def _send_refusal(
-    conversation, *, user, conversation_id, client_uuid, body: str, has_attachments: bool, content_hash: str
+    conversation, *, user, conversation_id, client_uuid, body: str, checked: list, content_hash: str
 ) -> Message | None:
     """Apply the send rules in their order: the saved message for a resend, else raise what refuses it.
 
-    `conversation` comes from a locked read carrying the rule inputs (None: missing or not the user's).
+    `conversation` comes from the locked read carrying the rule inputs (None: missing or not the user's).
+    A resend that every rule lets through is answered by the insert's unique constraint instead (see
+    `message_send`): looking for it here too would cost every message a query for the rare resend.
     """
-    # A resend after a dropped connection: answer with what was saved, whatever the limits say now.
-    if conversation is None or conversation.existing_message_id is not None:
+    try:
+        _check_send_rules(conversation, user=user, body=body, checked=checked)
+    except DomainError:
+        # A resend after a dropped connection: answer with what was saved, whatever the limits say now.
         existing = _message_for_client_id(user=user, client_uuid=client_uuid, conversation_id=conversation_id)
-        if existing is not None:
-            if existing.content_hash != content_hash:
-                raise Conflict(_("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id")
-            return existing
-    if not body and not has_attachments:
+        if existing is None:
+            raise
+        if existing.content_hash != content_hash:
+            raise Conflict(
+                _("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id"
+            ) from None
+        return existing
+    return None
+
+
+def _check_send_rules(conversation, *, user, body: str, checked: list) -> None:
+    """Raise what refuses a new message, by the first rule it breaks."""
+    if not body and not checked:
         raise ValidationFailed(_("Le message est vide."), field="body")
     if len(body) > MAX_BODY_CHARS:
         raise ValidationFailed(_("Le message dépasse %(max)d caractères.") % {"max": MAX_BODY_CHARS}, field="body")
@@ -190,7 +267,8 @@ def _send_refusal(
         raise PermissionDenied(_("Vous ne pouvez plus écrire dans cette conversation : un blocage est en place."))
     if conversation.recent_messages >= RATE_LIMIT_MESSAGES:
         raise RateLimited(_("Doucement ! Trop de messages en peu de temps ; réessayez dans quelques secondes."))
-    return None
+    if checked:
+        storage_quota_check(user_id=user.pk, incoming=sum(item.size for item in checked), field="attachments")
 
 
 def _message_sent_meanwhile(*, user, client_uuid, conversation_id, content_hash) -> Message:
@@ -201,204 +279,6 @@ def _message_sent_meanwhile(*, user, client_uuid, conversation_id, content_hash)
     if existing.content_hash != content_hash:
         raise Conflict(_("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id")
     return existing
-
-
-def _schedule_after_message(message: Message, *, previous_id: int, other_last_read_id: int | None) -> None:
-    # The conversation's previous message, for the sockets' gap detection (not a column).
-    message.previous_id = previous_id
-    # Schedule the offline-email check once per unread streak, not once per message: only when the
-    # other participant had read everything before this one.
-    starts_unread_streak = (other_last_read_id or 0) >= previous_id
-    transaction.on_commit(
-        lambda: _after_message(message=message, previous_id=previous_id, schedule_email=starts_unread_streak)
-    )
-
-
-# A text message (every chat message from a socket) is checked and saved by ONE statement, in one
-# round trip: under load every round trip from a worker thread costs a wake-up and a wait for the
-# GIL, and the multi-statement transaction took ten. It locks the conversation row (so ids increase
-# within it), reads what the rules need, and inserts and updates only if every rule passes; the
-# same conditions are then read back in `_send_refusal` to say which rule refused it.
-_SEND_TEXT_SQL = """
-WITH conv AS (
-    SELECT c.id, c.project_id, c.client_id, c.freelancer_id, c.last_message_id, c.created_at
-    FROM messaging_conversation c
-    WHERE c.id = %(conversation)s AND %(user)s IN (c.client_id, c.freelancer_id)
-    FOR UPDATE
-), state AS (
-    SELECT conv.*,
-           CASE WHEN conv.client_id = %(user)s THEN conv.freelancer_id ELSE conv.client_id END AS other_id,
-           (SELECT m.id FROM messaging_message m
-            WHERE m.sender_id = %(user)s AND m.client_id = %(client_uuid)s) AS existing_id,
-           EXISTS (
-               SELECT 1 FROM messaging_block b
-               WHERE (b.blocker_id = %(user)s AND b.blocked_id IN (conv.client_id, conv.freelancer_id))
-                  OR (b.blocked_id = %(user)s AND b.blocker_id IN (conv.client_id, conv.freelancer_id))
-           ) AS blocked,
-           (SELECT COUNT(*) FROM messaging_message m
-            WHERE m.sender_id = %(user)s AND m.created_at >= %(since)s) AS recent,
-           (SELECT p.last_read_id FROM messaging_participant p
-            WHERE p.conversation_id = conv.id AND p.user_id <> %(user)s LIMIT 1) AS other_read
-    FROM conv
-), new AS (
-    INSERT INTO messaging_message (conversation_id, sender_id, client_id, body, content_hash, created_at)
-    SELECT state.id, %(user)s, %(client_uuid)s, %(body)s, %(content_hash)s, %(now)s FROM state
-    WHERE %(body_ok)s AND state.existing_id IS NULL AND NOT state.blocked AND state.recent < %(limit)s
-    ON CONFLICT (sender_id, client_id) DO NOTHING
-    RETURNING id
-), conversation_update AS (
-    UPDATE messaging_conversation c
-    SET last_message_id = new.id, last_activity_at = %(now)s, updated_at = %(now)s
-    FROM new WHERE c.id = %(conversation)s
-), read_update AS (
-    UPDATE messaging_participant p SET last_read_id = new.id
-    FROM new WHERE p.conversation_id = %(conversation)s AND p.user_id = %(user)s
-)
-SELECT state.id, state.project_id, state.client_id, state.freelancer_id, state.last_message_id,
-       state.created_at, state.existing_id, state.blocked, state.recent, state.other_read, new.id,
-       -- The recipient's unread counts for their badge, as `selectors.unread_counts` reads them, but
-       -- without the new message (a statement doesn't see its own insert): the caller adds it.
-       -- Only once saved; in this round trip rather than a query of their own after the commit.
-       CASE WHEN new.id IS NOT NULL THEN (
-           SELECT COUNT(*) FROM messaging_participant p
-           JOIN messaging_message m ON m.conversation_id = p.conversation_id AND m.id > p.last_read_id
-           WHERE p.user_id = state.other_id AND m.sender_id <> state.other_id
-       ) END,
-       CASE WHEN new.id IS NOT NULL THEN (
-           SELECT COUNT(*) FROM messaging_message m
-           WHERE m.conversation_id = state.id AND m.id > state.other_read AND m.sender_id <> state.other_id
-       ) END,
-       CASE WHEN new.id IS NOT NULL THEN (
-           SELECT COUNT(*) FROM messaging_notification n WHERE n.recipient_id = state.other_id AND n.read_at IS NULL
-       ) END
-FROM state LEFT JOIN new ON TRUE
-"""
-
-
-def _message_send_text(*, user, conversation_id, client_uuid, body: str, content_hash: str) -> tuple[Message, bool]:
-    now = timezone.now()
-    params = {
-        "conversation": int(conversation_id),
-        "user": user.pk,
-        "client_uuid": client_uuid,
-        "since": now - RATE_LIMIT_WINDOW,
-        "body": body,
-        "content_hash": content_hash,
-        "now": now,
-        "body_ok": bool(body) and len(body) <= MAX_BODY_CHARS,
-        "limit": RATE_LIMIT_MESSAGES,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_SEND_TEXT_SQL, params)
-        row = cursor.fetchone()
-    conversation = None
-    if row is not None:
-        conversation = Conversation(
-            id=row[0], project_id=row[1], client_id=row[2], freelancer_id=row[3], last_message_id=row[4],
-            created_at=row[5], last_activity_at=now, updated_at=now,
-        )  # fmt: skip
-        conversation._state.adding, conversation._state.db = False, connection.alias
-        conversation.existing_message_id, conversation.blocked, conversation.recent_messages = row[6], row[7], row[8]
-    existing = _send_refusal(
-        conversation, user=user, conversation_id=conversation_id, client_uuid=client_uuid, body=body,
-        has_attachments=False, content_hash=content_hash,
-    )  # fmt: skip
-    if existing is not None:
-        return existing, False
-    if row[10] is None:
-        # Every rule passed but the insert met a message with this client id (two sockets racing).
-        return _message_sent_meanwhile(
-            user=user, client_uuid=client_uuid, conversation_id=conversation_id, content_hash=content_hash
-        ), False
-    message = Message(
-        id=row[10], conversation=conversation, sender=user, client_id=client_uuid, body=body,
-        content_hash=content_hash, created_at=now,
-    )  # fmt: skip
-    message._state.adding, message._state.db = False, connection.alias
-    # No attachments: share one empty, already-evaluated result instead of building a queryset per message.
-    message._prefetched_objects_cache = {"attachments": _no_attachments()}
-    message.recipient_unread = {
-        "total": row[11] + 1,
-        "notifications": row[13],
-        "conversations": {str(conversation.pk): row[12] + 1},
-    }
-    _schedule_after_message(message, previous_id=row[4], other_last_read_id=row[9])
-    return message, True
-
-
-# The hot path of the chat: one statement instead of one per rule, written out once because building
-# it with the ORM's expressions cost more CPU per message than every query of the send together.
-_SEND_CHECKS_SQL = """
-SELECT c.id, c.project_id, c.client_id, c.freelancer_id, c.last_message_id, c.last_activity_at,
-       c.created_at, c.updated_at,
-       (SELECT m.id FROM messaging_message m WHERE m.sender_id = %(user)s AND m.client_id = %(client_uuid)s),
-       EXISTS (
-           SELECT 1 FROM messaging_block b
-           WHERE (b.blocker_id = %(user)s AND b.blocked_id IN (c.client_id, c.freelancer_id))
-              OR (b.blocked_id = %(user)s AND b.blocker_id IN (c.client_id, c.freelancer_id))
-       ),
-       (SELECT COUNT(*) FROM messaging_message m WHERE m.sender_id = %(user)s AND m.created_at >= %(since)s),
-       (SELECT p.last_read_id FROM messaging_participant p
-        WHERE p.conversation_id = c.id AND p.user_id <> %(user)s LIMIT 1)
-FROM messaging_conversation c
-WHERE c.id = %(conversation)s
-FOR UPDATE OF c
-"""
-
-
-def _conversation_for_send(*, user, conversation_id: int, client_uuid: uuid.UUID) -> Conversation | None:
-    """The conversation, locked, if `user` takes part in it, with what the send rules need; else None.
-
-    In the same round trip: the id of a message this sender already saved under this client id,
-    whether a block stands between the two, the sender's messages in the rate-limit window, and how far
-    the other participant has read. The row lock serialises the conversation's inserts, so server ids
-    increase within it.
-    """
-    params = {
-        "user": user.pk,
-        "client_uuid": client_uuid,
-        "since": timezone.now() - RATE_LIMIT_WINDOW,
-        "conversation": int(conversation_id),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_SEND_CHECKS_SQL, params)
-        row = cursor.fetchone()
-    if row is None or user.pk not in (row[2], row[3]):
-        return None
-    conversation = Conversation(
-        id=row[0],
-        project_id=row[1],
-        client_id=row[2],
-        freelancer_id=row[3],
-        last_message_id=row[4],
-        last_activity_at=row[5],
-        created_at=row[6],
-        updated_at=row[7],
-    )
-    conversation._state.adding = False
-    conversation._state.db = connection.alias
-    conversation.existing_message_id, conversation.blocked, conversation.recent_messages = row[8], row[9], row[10]
-    conversation.other_last_read_id = row[11]
-    return conversation
-
-
-_NO_ATTACHMENTS = []
-
-
-def _no_attachments():
-    if not _NO_ATTACHMENTS:
-        queryset = Attachment.objects.none()
-        queryset._result_cache, queryset._prefetch_done = [], True
-        _NO_ATTACHMENTS.append(queryset)
-    return _NO_ATTACHMENTS[0]
-
-
-def _cache_attachments(message: Message, attachments: list[Attachment]) -> None:
-    """Fill `message.attachments.all()` with what we just created, saving a query per payload."""
-    queryset = Attachment.objects.filter(message=message)
-    queryset._result_cache = attachments
-    queryset._prefetch_done = True
-    message._prefetched_objects_cache = {"attachments": queryset}
 
 
 def _message_for_client_id(*, user, client_uuid: uuid.UUID, conversation_id: int) -> Message | None:
@@ -507,11 +387,13 @@ def unread_messages_email(*, conversation_id: int | None = None, now: datetime.d
 
     One email summarises the unread messages of one conversation; at most one per conversation per
     hour for a participant, and never twice for the same messages. Safe to run twice at once (row locks).
+    Each email is claimed under the participant's lock and leaves after that commit (marketplace/mailer.py).
     """
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.utils import translation
+
+    from marketplace.mailer import email_send_after_commit
 
     now = now or timezone.now()
     cutoff = now - UNREAD_EMAIL_AFTER
@@ -561,11 +443,22 @@ def unread_messages_email(*, conversation_id: int | None = None, now: datetime.d
                 }
                 subject = render_to_string("messaging/email/unread_subject.txt", context).strip()
                 body = render_to_string("messaging/email/unread_body.txt", context)
-                send_mail(
-                    subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email]
-                )
+            # The claim: committed before the email leaves, handed back if the relay refuses it.
+            before = {
+                "last_emailed_at": participant.last_emailed_at,
+                "last_emailed_message_id": participant.last_emailed_message_id,
+            }
             participant.last_emailed_at = now
             participant.last_emailed_message_id = unread[-1].pk
             participant.save(update_fields=["last_emailed_at", "last_emailed_message_id"])
+            claim = Participant.objects.filter(
+                pk=participant.pk, last_emailed_at=now, last_emailed_message_id=unread[-1].pk
+            )
+            email_send_after_commit(
+                to=user.email,
+                subject=subject,
+                body=body,
+                give_back=lambda claim=claim, before=before: claim.update(**before),
+            )
             sent += 1
     return sent

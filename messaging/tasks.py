@@ -4,14 +4,15 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django_tasks import task
 
+from marketplace.emails import email_signature
 from marketplace.logging import bind_request_id
+from marketplace.mailer import email_send_after_commit
 from messaging.models import Notification
+from messaging.notifications import notification_text
 from profiles.privacy import email_allowed
 
 logger = logging.getLogger(__name__)
@@ -19,7 +20,11 @@ logger = logging.getLogger(__name__)
 
 @task()
 def send_notification_email(*, notification_id: int, request_id: str | None = None) -> None:
-    """Email one notification, once; its log lines carry the id of the request that caused it."""
+    """Email one notification, at most once; its log lines carry the id of the request that caused it.
+
+    Run again after its worker died, it sends nothing more: `emailed_at` is committed before the relay
+    is called (see marketplace/mailer.py). A lost e-mail beats a duplicate; the notification is on the site.
+    """
     with bind_request_id(request_id):
         _send_notification_email(notification_id=notification_id)
 
@@ -36,24 +41,32 @@ def _send_notification_email(*, notification_id: int) -> None:
             # Turned off, or wanted in the daily digest: `emailed_at` stays empty for the digest.
             return
         with translation.override(recipient.language or "fr-ca"):
-            body = notification.body
+            text = notification_text(notification)
+            body = text.body
             if notification.url:
                 body = f"{body}\n\n{settings.SITE_URL}{notification.url}".strip()
-            body += "\n\n— " + _("L'équipe Pigiste QC")
-            send_mail(
-                subject=notification.title,
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[recipient.email],
-            )
-        notification.emailed_at = timezone.now()
+            body += "\n\n" + email_signature()
+        claimed_at = timezone.now()
+        notification.emailed_at = claimed_at
         notification.save(update_fields=["emailed_at"])
-        logger.info("Notification %s emailed to user %s", notification.pk, recipient.pk)
+        email_send_after_commit(
+            to=recipient.email,
+            subject=text.title,
+            body=body,
+            give_back=lambda: Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
+                emailed_at=None
+            ),
+        )
+    logger.info("Notification %s emailed to user %s", notification_id, recipient.pk)
 
 
 @task()
 def email_unread_messages(*, conversation_id: int | None = None) -> int:
-    """Send the "unread messages" emails that are due (all conversations, or one)."""
+    """Send the "unread messages" emails that are due (all conversations, or one).
+
+    Safe to run again after its worker died: each e-mail is claimed (`last_emailed_*`) before it
+    leaves, so a rerun sends the ones not claimed yet and none twice (at most once per e-mail).
+    """
     from messaging.services import unread_email_next_due, unread_messages_email
 
     sent = unread_messages_email(conversation_id=conversation_id)

@@ -17,6 +17,9 @@ from marketplace.storage import private_file_response
 from messaging import selectors, services
 from messaging.models import Attachment
 
+# "?ecrire=1" on a conversation's address: put the cursor in the message box (after an "Écrire" button).
+WRITE_PARAM = "ecrire"
+
 
 class ConversationListView(LoginRequiredMixin, TemplateView):
     template_name = "messaging/conversation_list.html"
@@ -24,6 +27,8 @@ class ConversationListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["conversations"] = selectors.conversation_list_for_user(user=self.request.user)
+        if not context["conversations"]:
+            context["roles"] = selectors.inbox_roles(user=self.request.user)
         return context
 
 
@@ -59,6 +64,8 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
             other_read_up_to=marks.get(str(other.pk), 0),
             blocking=selectors.block_state(user=user, conversation=conversation) if is_participant else None,
             new_client_id=uuid.uuid4(),
+            # Arriving from an "Écrire" button (ConversationOpenView): the cursor waits in the message box.
+            focus_input=self.request.GET.get(WRITE_PARAM) == "1",
         )
         return context
 
@@ -77,25 +84,31 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
 
 
 class ConversationOpenView(LoginRequiredMixin, View):
-    """POST project + with_user: open (or find) the conversation and go to it."""
+    """POST project + with_user (the "Écrire" buttons): open (or find) the conversation and go write in it.
+
+    POST only: opening a conversation writes a row, so a link or a prefetch must not do it. A refusal
+    goes back to the page of the button (`next`) with the service's reason.
+    """
 
     def post(self, request):
         try:
             conversation, _created = services.conversation_open(
                 user=request.user,
-                project_id=int(request.POST.get("project", 0)),
-                with_user_id=int(request.POST.get("with_user", 0)),
+                project_id=int(request.POST.get("project", "")),
+                with_user_id=int(request.POST.get("with_user", "")),
             )
         except (ValueError, TypeError):
-            flash.error(request, _("Choisissez un projet et une personne."))
-            return redirect("conversation-list")
+            return self.refused(request, _("Choisissez un projet et une personne."))
         except DomainError as exc:
-            flash.error(request, exc.message)
-            back = request.POST.get("next", "")
-            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                return HttpResponseRedirect(back)
-            return redirect("conversation-list")
-        return redirect("conversation-detail", pk=conversation.pk)
+            return self.refused(request, exc.message)
+        return HttpResponseRedirect(f"{reverse('conversation-detail', args=[conversation.pk])}?{WRITE_PARAM}=1")
+
+    def refused(self, request, message):
+        flash.error(request, message)
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(back)
+        return redirect("conversation-list")
 
 
 class ConversationBlockView(LoginRequiredMixin, View):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import DomainError
-from profiles.models import Availability, Municipality, Region, Report
-from profiles.services import LANGUAGE_CHOICES
+from profiles.models import Availability, Municipality, Report
+from profiles.selectors import municipality_resolve
+from profiles.services import LANGUAGE_CHOICES, search_key
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -18,13 +23,95 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
             form.add_error(field if field in form.fields else None, str(message))
 
 
-def municipality_choices() -> list:
-    """Every place, grouped by region, for a native select that works on any phone without script."""
-    groups: dict[str, list] = {}
-    for pk, name, region in Municipality.objects.order_by("name").values_list("pk", "name", "region"):
-        groups.setdefault(region, []).append((str(pk), name))
-    labels = dict(Region.choices)
-    return [("", _("— Choisir —"))] + [(labels[code], groups[code]) for code in sorted(groups, key=lambda c: labels[c])]
+class MunicipalityWidget(forms.Widget):
+    """A text box that suggests places as one types (static/js/autocomplete.js), and the chosen one's id.
+
+    The box is `<name>_name`; the id, filled in when a suggestion is chosen, is `<name>`. Without
+    script the typed name is enough: MunicipalityField resolves it.
+    """
+
+    template_name = "profiles/widgets/municipality.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"autocomplete": "off", "placeholder": _("Commencez à taper, p. ex. Rimouski"), **(attrs or {})}
+        )
+
+    @property
+    def media(self):
+        return forms.Media(css={"all": ["css/autocomplete.css"]}, js=[forms.Script("js/autocomplete.js", defer=True)])
+
+    def value_from_datadict(self, data, files, name):
+        # "name" is None when only the id was sent (a form stashed before sign-up, a scripted post).
+        return {"id": data.get(name) or "", "name": data.get(f"{name}_name")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_name" not in data
+
+    def format_value(self, value):
+        # MunicipalityField.prepare_value gives {"id", "name"}: both boxes are filled from it.
+        return value if isinstance(value, dict) else {"id": value or "", "name": ""}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["url"] = reverse("api-municipality-search")
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's template engine, where the site's templates live (the form renderer only
+        # looks in Django's own and the apps' template folders).
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))  # noqa: S308
+
+
+class MunicipalityField(forms.Field):
+    """A Quebec place: the id of the suggestion chosen, else the name typed; cleans to an id or None.
+
+    The id only stands when the box still holds that place's name: without script nothing clears it
+    when the name is changed. An id sent alone goes to the service as it is, which checks it.
+    """
+
+    widget = MunicipalityWidget
+
+    def prepare_value(self, value):
+        """`{"id", "name"}` for the widget, from what was posted or from an initial id or place."""
+        if isinstance(value, dict):
+            return {"id": value.get("id") or "", "name": value.get("name") or ""}
+        if value in (None, ""):
+            return {"id": "", "name": ""}
+        place = value if isinstance(value, Municipality) else _municipality_or_none(value)
+        if place is None:
+            return {"id": value, "name": ""}
+        return {"id": place.pk, "name": _typeable_name(place)}
+
+    def to_python(self, value):
+        if not isinstance(value, dict):
+            value = {"id": value, "name": None}
+        given_id, typed = str(value.get("id") or "").strip(), value.get("name")
+        if typed is None:
+            return given_id or None
+        typed = typed.strip()
+        if not typed:
+            return None
+        chosen = _municipality_or_none(given_id) if given_id else None
+        if chosen is not None and search_key(typed) in {search_key(chosen.name), search_key(str(chosen))}:
+            return chosen.pk
+        try:
+            return municipality_resolve(text=typed).pk
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message), code="municipality") from None
+
+
+def _municipality_or_none(value) -> Municipality | None:
+    try:
+        return Municipality.objects.filter(pk=int(str(value).strip())).first()
+    except ValueError:
+        return None
+
+
+def _typeable_name(place: Municipality) -> str:
+    """The name shown in the box: with its region when namesakes exist, so sending it back without script works."""
+    namesakes = Municipality.objects.filter(search_name=place.search_name).exclude(pk=place.pk).exists()
+    return str(place) if namesakes else place.name
 
 
 class ProfileForm(forms.Form):
@@ -62,7 +149,7 @@ class ProfileForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     remote = forms.BooleanField(label=_("J'accepte le travail à distance"), required=False)
-    municipality = forms.CharField(label=_("Municipalité"), required=False, widget=forms.Select)
+    municipality = MunicipalityField(label=_("Municipalité"), required=False)
     travel_radius_km = forms.CharField(
         label=_("Je me déplace jusqu'à (km)"),
         required=False,
@@ -90,10 +177,6 @@ class ProfileForm(forms.Form):
         "travel_radius_km",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].widget.choices = municipality_choices()
-
     def service_data(self) -> dict:
         """The cleaned values in the shape the profile service takes."""
         data = {name: self.cleaned_data.get(name) for name in self.SERVICE_FIELDS}
@@ -114,7 +197,7 @@ class ProfileForm(forms.Form):
             "availability": profile.availability,
             "available_from": profile.available_from.isoformat() if profile.available_from else "",
             "remote": profile.remote,
-            "municipality": str(profile.municipality_id or ""),
+            "municipality": profile.municipality,
             "travel_radius_km": profile.travel_radius_km,
         }
 
@@ -167,6 +250,8 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user):
-        from profiles.services import account_name_set
+        from profiles.services import account_language_set, account_name_set
 
         account_name_set(user=user, name=self.cleaned_data["name"])
+        # The language they signed up in is the one their e-mails start in (the confirmation included).
+        account_language_set(user=user, language=getattr(request, "LANGUAGE_CODE", None) or get_language() or "fr-ca")

@@ -1,5 +1,6 @@
 """Accounts, places, skills and freelancer profiles."""
 
+import contextlib
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -353,6 +354,22 @@ class EmailPreferences(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.frequency}"
+
+
+@receiver(user_logged_in)
+def _language_on_login(sender, request, user, **kwargs):
+    # A member who chose a language before signing in (the cookie of the language switch) gets their
+    # e-mails and notifications in it from now on.
+    from django.conf import settings
+
+    from marketplace.errors import ValidationFailed
+    from profiles.services import account_language_set
+
+    chosen = getattr(request, "COOKIES", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen:
+        # A cookie we never set (an unknown language): the member keeps theirs.
+        with contextlib.suppress(ValidationFailed):
+            account_language_set(user=user, language=chosen)
 
 
 @receiver(user_logged_in)

@@ -25,16 +25,18 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files import File
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.emails import email_signature
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
+from marketplace.mailer import email_send_after_commit
 from marketplace.storage import private_storage, random_key, stored_files_delete
 from profiles.models import (
     AccountDeletion,
@@ -113,8 +115,13 @@ def email_preferences_save(*, user, enabled_kinds, frequency: str) -> EmailPrefe
 
 
 def email_digests_send(*, now: datetime.datetime | None = None) -> int:
-    """Send each daily-digest member one email listing the notifications not emailed yet; returns how many."""
+    """Send each daily-digest member one email listing the notifications not emailed yet; returns how many.
+
+    At most once, never twice: the notifications are marked emailed under their locks and each email
+    leaves after that commit (marketplace/mailer.py), so a run repeated after a crash skips them.
+    """
     from messaging.models import Notification
+    from messaging.notifications import notification_text
 
     now = now or timezone.now()
     due = EmailPreferences.objects.filter(
@@ -135,13 +142,17 @@ def email_digests_send(*, now: datetime.datetime | None = None) -> int:
                 .exclude(kind__in=prefs.disabled_kinds)
                 .order_by("created_at", "id")[:50]
             )
+            last_digest_at = prefs.last_digest_at
             prefs.last_digest_at = now
             prefs.save(update_fields=["last_digest_at", "updated_at"])
             if not pending:
                 continue
             user = prefs.user
             with translation.override(user.language or "fr-ca"):
-                lines = [f"• {n.title}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "") for n in pending]
+                lines = [
+                    f"• {notification_text(n).title}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "")
+                    for n in pending
+                ]
                 body = "\n".join(
                     [
                         gettext("Voici vos avis des dernières 24 heures :"),
@@ -149,18 +160,20 @@ def email_digests_send(*, now: datetime.datetime | None = None) -> int:
                         *lines,
                         "",
                         gettext("Pour changer la fréquence de ces courriels : %(url)s")
-                        % {"url": f"{settings.SITE_URL}/compte/courriels/"},
+                        % {"url": settings.SITE_URL + reverse("email-preferences")},
                         "",
-                        "— " + gettext("L'équipe Pigiste QC"),
+                        email_signature(),
                     ]
                 )
-                send_mail(
-                    subject=gettext("Votre résumé quotidien Pigiste QC"),
-                    message=body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[user.email],
-                )
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+                subject = gettext("Votre résumé quotidien %(name)s") % {"name": settings.SITE_NAME}
+            ids = [n.pk for n in pending]
+            Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+
+            def give_back(ids=ids, prefs_id=prefs.pk, last_digest_at=last_digest_at):
+                Notification.objects.filter(pk__in=ids, emailed_at=now).update(emailed_at=None)
+                EmailPreferences.objects.filter(pk=prefs_id, last_digest_at=now).update(last_digest_at=last_digest_at)
+
+            email_send_after_commit(to=user.email, subject=subject, body=body, give_back=give_back)
             sent += 1
     return sent
 
@@ -370,27 +383,24 @@ def data_export_build(*, export_id: int) -> DataExport | None:
 
 
 def _notify_export_ready(export: DataExport) -> None:
-    from django.urls import reverse
-
     # An email rather than a notification: no NotificationKind fits, and messaging owns that list.
     user = export.user
 
-    def send():
-        with translation.override(user.language or "fr-ca"):
-            expires = date_format(timezone.localtime(export.expires_at), "j F Y")
-            send_mail(
-                subject=gettext("Votre archive de données est prête"),
-                message=gettext(
-                    "Bonjour,\n\nL'archive de vos données Pigiste QC est prête. Téléchargez-la depuis la page "
-                    "Confidentialité de votre compte (connexion requise) avant le %(date)s :\n%(url)s\n\n"
-                    "— L'équipe Pigiste QC"
-                )
-                % {"date": expires, "url": settings.SITE_URL + reverse("privacy-settings")},
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
+    # At most once: it leaves after the commit that made the archive ready, and a rerun of the task finds
+    # it ready and stops before this. Should the relay refuse it, the privacy page still offers the link.
+    with translation.override(user.language or "fr-ca"):
+        expires = date_format(timezone.localtime(export.expires_at))  # "7 décembre 2026", "December 7, 2026"
+        email_send_after_commit(
+            to=user.email,
+            subject=gettext("Votre archive de données est prête"),
+            body=gettext(
+                "Bonjour,\n\nL'archive de vos données %(name)s est prête. Téléchargez-la depuis la page "
+                "Confidentialité de votre compte (connexion requise) avant le %(date)s :\n%(url)s"
             )
-
-    transaction.on_commit(send)
+            % {"name": settings.SITE_NAME, "date": expires, "url": settings.SITE_URL + reverse("privacy-settings")}
+            + "\n\n"
+            + email_signature(),
+        )
 
 
 def data_exports_expire(*, now: datetime.datetime | None = None) -> int:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound
-from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, User
+from marketplace.errors import NotFound, ValidationFailed
+from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, Region, User
 from profiles.services import LANGUAGE_CHOICES, search_key
 
 REVIEWS_SHOWN = 20
@@ -140,15 +141,91 @@ def client_get(*, user_id: int) -> ClientReputation:
     )
 
 
+# Quebec writes "Saint-Jean-Port-Joli" and "St-Jean-Port-Joli", "Sainte-Foy" and "Ste-Foy": either spelling
+# finds both (the places list itself has both kinds).
+_SAINT_SPELLINGS = {"saint": "st", "st": "saint", "sainte": "ste", "ste": "sainte"}
+_MAX_KEY_WORDS = 8
+_MAX_SPELLINGS = 16
+
+
+def _spellings(key: str) -> list[str]:
+    """`key` with each Saint/St and Sainte/Ste written both ways: "st jean" → ["st jean", "saint jean"]."""
+    spellings = [""]
+    for word in key.split()[:_MAX_KEY_WORDS]:
+        forms = [word, _SAINT_SPELLINGS[word]] if word in _SAINT_SPELLINGS else [word]
+        spellings = [f"{start} {form}".strip() for start in spellings for form in forms][:_MAX_SPELLINGS]
+    return spellings
+
+
 def municipality_search(*, q: str, limit: int = 10) -> list[Municipality]:
-    """Places whose name, or a word of it, starts with `q`, accents ignored; whole-name prefixes and big places first."""
-    key = search_key(q or "")
-    if not key:
+    """Places whose name, or a word of it, starts with `q`; accents, case, hyphens and Saint/St don't matter.
+
+    Whole-name prefixes come first, then bigger places.
+    """
+    spellings = _spellings(search_key(q or ""))
+    if not spellings or not spellings[0]:
         return []
+    starts = Q()
+    inside = Q()
+    for key in spellings:
+        starts |= Q(search_name__startswith=key)
+        inside |= Q(search_name__contains=f" {key}")
     return list(
-        Municipality.objects.filter(Q(search_name__startswith=key) | Q(search_name__contains=f" {key}"))
-        .annotate(
-            rank=Case(When(search_name__startswith=key, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
+        Municipality.objects.filter(starts | inside)
+        .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .order_by("rank", "-population", "name")[:limit]
+    )
+
+
+def _one_of(places: list[Municipality]) -> str:
+    """« A (Région) », « B (Région) » ou « C (Région) »: each as it can be typed back."""
+    quoted = [_("« %(place)s »") % {"place": place} for place in places]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(first)s ou %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
+_NAME_AND_REGION = re.compile(r"^(?P<name>.*?)\s*\((?P<region>[^()]*)\)\s*$")
+
+
+def municipality_resolve(*, text: str) -> Municipality:
+    """The one place a typed name stands for, as on the forms without script.
+
+    Accents, case, hyphens and Saint/St don't matter. Namesakes are told apart by their region,
+    written as the suggestions show it: "Saint-Louis (Montérégie)". Raises ValidationFailed with
+    what to type instead when no place, or more than one, has that name.
+    """
+    typed = " ".join((text or "").split())[:200]
+    name, region = typed, None
+    match = _NAME_AND_REGION.match(typed)
+    if match:
+        name = match["name"]
+        regions = {search_key(label): code for code, label in Region.choices}
+        region = regions.get(search_key(match["region"]), "")
+    key = search_key(name)
+    places = (
+        list(Municipality.objects.filter(search_name__in=_spellings(key)).order_by("name", "region")) if key else []
+    )
+    if region is not None:
+        places = [place for place in places if place.region == region]
+    if len(places) == 1:
+        return places[0]
+    if places:
+        raise ValidationFailed(
+            _(
+                "Il y a plusieurs « %(name)s » au Québec : choisissez-en une dans les suggestions, ou écrivez %(choices)s."
+            )
+            % {"name": name, "choices": _one_of(places)},
+            field="municipality",
+        )
+    near = municipality_search(q=name, limit=3) if key else []
+    if near:
+        raise ValidationFailed(
+            _("Aucune municipalité du Québec ne s'appelle « %(name)s ». Vouliez-vous dire %(choices)s ?")
+            % {"name": typed, "choices": _one_of(near)},
+            field="municipality",
+        )
+    raise ValidationFailed(
+        _("Aucune municipalité du Québec ne s'appelle « %(name)s ». Vérifiez l'orthographe.") % {"name": typed},
+        field="municipality",
     )

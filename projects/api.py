@@ -84,6 +84,8 @@ class QuoteSerializer(serializers.ModelSerializer):
     freelancer = serializers.SerializerMethodField()
     line_items = LineItemSerializer(many=True, read_only=True)
     estimated_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    # The reason in the reader's language: the platform's worded now, the client's as they wrote it.
+    decline_reason = serializers.CharField(source="decline_reason_text", read_only=True)
 
     class Meta:
         model = Quote
@@ -103,6 +105,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "line_items",
             "status",
             "decline_reason",
+            "decline_reason_kind",
             "decline_reason_by_system",
             "revision_requested_at",
             "revision_note",

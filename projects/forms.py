@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from profiles.models import Municipality, Region
+from profiles.forms import MunicipalityField
 from projects.models import BudgetType, Category, PaidAsAgreed, Pricing, Visibility
 
 
@@ -15,17 +15,6 @@ def apply_domain_error(form: forms.Form, error) -> None:
     for field, messages in error.errors.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, str(message))
-
-
-def municipality_choices():
-    """Quebec places grouped by administrative region, for a <select>."""
-    groups: dict[str, list] = {}
-    for pk, name, region in Municipality.objects.order_by("region", "name").values_list("pk", "name", "region"):
-        groups.setdefault(region, []).append((pk, name))
-    labels = dict(Region.choices)
-    return [("", _("— Choisissez une municipalité —"))] + [
-        (labels.get(code, code), items) for code, items in groups.items()
-    ]
 
 
 class ProjectForm(forms.Form):
@@ -70,7 +59,7 @@ class ProjectForm(forms.Form):
     deadline = forms.DateField(
         label=_("Échéance souhaitée"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    municipality = forms.IntegerField(label=_("Municipalité"), required=False, widget=forms.Select())
+    municipality = MunicipalityField(label=_("Municipalité"), required=False)
     remote = forms.BooleanField(label=_("Le travail peut se faire à distance"), required=False)
     quotes_due = forms.DateField(
         label=_("Soumissions acceptées jusqu'au"),
@@ -85,10 +74,6 @@ class ProjectForm(forms.Form):
         initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].widget.choices = municipality_choices()
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -169,6 +169,14 @@ class QuoteStatus(models.TextChoices):
 LIVE_QUOTE_STATUSES = (QuoteStatus.PENDING, QuoteStatus.SHORTLISTED)
 
 
+class SystemDeclineReason(models.TextChoices):
+    """Why the platform itself declined a quote; the label is what its author reads, in their language."""
+
+    AWARDED_ELSEWHERE = "awarded_elsewhere", _("Le client a retenu une autre soumission.")
+    PROJECT_CANCELLED = "project_cancelled", _("Le client a annulé le projet.")
+    PROJECT_CLOSED = "project_closed", _("Le projet a été fermé sans décision du client.")
+
+
 class Quote(TimeStampedModel):
     """A freelancer's soumission on a project; amounts are CAD before taxes."""
 
@@ -189,9 +197,13 @@ class Quote(TimeStampedModel):
     delivery_date = models.DateField(_("livraison (date)"), null=True, blank=True)
     message = models.TextField(_("message"), max_length=5000)
     status = models.CharField(max_length=12, choices=QuoteStatus.choices, default=QuoteStatus.PENDING, db_index=True)
+    # The client's own words. The platform's reasons are a kind (below), worded when shown.
     decline_reason = models.TextField(_("raison du refus"), max_length=1000, blank=True)
-    # True when the platform wrote the reason (another quote was accepted, the project was cancelled or closed),
-    # so pages don't present it as the client's own words.
+    decline_reason_kind = models.CharField(
+        max_length=20, choices=SystemDeclineReason.choices, blank=True, editable=False
+    )
+    # True when the platform declined the quote (another quote was accepted, the project was cancelled or
+    # closed), so pages don't present its reason as the client's own words.
     decline_reason_by_system = models.BooleanField(default=False, editable=False)
     revision_requested_at = models.DateTimeField(null=True, blank=True)
     revision_note = models.TextField(_("révision demandée"), max_length=1000, blank=True)
@@ -224,6 +236,19 @@ class Quote(TimeStampedModel):
         if self.estimated_hours is None:
             return None
         return (self.amount * self.estimated_hours).quantize(Decimal("0.01"))
+
+    @property
+    def decline_reason_text(self) -> str:
+        """The reason shown to readers: the platform's in the active language, the client's as written.
+
+        A reason the platform wrote before kinds existed, and that migration 0006 did not recognise,
+        is shown as it was written.
+        """
+        if self.decline_reason_kind:
+            label = dict(SystemDeclineReason.choices).get(self.decline_reason_kind)
+            if label is not None:
+                return str(label)
+        return self.decline_reason
 
     @property
     def is_live(self) -> bool:

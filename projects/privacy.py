@@ -25,7 +25,7 @@ def _quote_data(quote: Quote) -> dict:
         "delivery_date": quote.delivery_date,
         "message": quote.message,
         "status": quote.status,
-        "decline_reason": quote.decline_reason,
+        "decline_reason": quote.decline_reason_text,
         "revision_note": quote.revision_note,
         "line_items": [{"description": item.description, "amount": item.amount} for item in quote.line_items.all()],
         "created_at": quote.created_at,

@@ -10,6 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import PermissionDenied
+from messaging.models import Block, Conversation
+from messaging.selectors import blocked_user_ids, blocks_between
 from profiles.selectors import PaidSummary, client_paid_summary
 from projects.models import (
     LIVE_QUOTE_STATUSES,
@@ -127,6 +129,7 @@ _QUOTE_AUTHOR_FIELDS = (
     "freelancer__name",
     "freelancer__email",
     "freelancer__erased_at",
+    "freelancer__is_active",
     "freelancer__freelancer_profile__id",
     "freelancer__freelancer_profile__user",
     "freelancer__freelancer_profile__display_name",
@@ -168,6 +171,8 @@ class ProjectPage:
     can_review: bool = False
     can_edit_review: bool = False
     client_paid: PaidSummary | None = None  # non-owners: what freelancers say about paying this client
+    invitations: list[Invitation] = field(default_factory=list)  # owner only: the freelancers they invited
+    can_write_to_client: bool = False  # non-owners: whether "Écrire au client" opens a conversation
 
 
 def _project_detail_queryset(user) -> QuerySet[Project]:
@@ -178,6 +183,13 @@ def _project_detail_queryset(user) -> QuerySet[Project]:
         qs = qs.annotate(
             viewer_invited=Exists(Invitation.objects.filter(project=OuterRef("pk"), freelancer=user)),
             viewer_quoted=Exists(Quote.objects.filter(project=OuterRef("pk"), freelancer=user)),
+            # For "Écrire au client": in the same query rather than two more.
+            viewer_has_conversation=Exists(
+                Conversation.objects.filter(project=OuterRef("pk"), client_id=OuterRef("owner_id"), freelancer=user)
+            ),
+            viewer_blocked=Exists(
+                Block.objects.filter(blocks_between(user_a_id=user.pk, user_b_id=OuterRef("owner_id")))
+            ),
         )
     return qs
 
@@ -193,6 +205,13 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
     if is_owner or (user.is_authenticated and user.is_staff):
         page.quotes = quotes_for_owner(project=project, sort=sort)
         page.hired_quote = next((q for q in page.quotes if q.status == QuoteStatus.ACCEPTED), None)
+    if is_owner:
+        page.invitations = list(
+            Invitation.objects.filter(project=project)
+            .select_related("freelancer__freelancer_profile")
+            .order_by("-created_at", "-id")
+        )
+        _mark_writable(user=user, project=project, rows=[*page.quotes, *page.invitations])
     if user.is_authenticated and not is_owner:
         page.invited = project.viewer_invited
         if project.viewer_quoted:
@@ -207,6 +226,7 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
         )
         if page.my_quote is not None and page.my_quote.status == QuoteStatus.ACCEPTED:
             page.hired_quote = page.my_quote
+        page.can_write_to_client = _may_write_to_client(project=project, invited=page.invited)
     elif not user.is_authenticated:
         page.can_quote = page.takes_quotes and project.visibility == Visibility.PUBLIC
     if not is_owner:
@@ -224,6 +244,32 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
                 page.my_review is not None and (timezone.now() - page.my_review.created_at).days < REVIEW_EDIT_DAYS
             )
     return page
+
+
+def _mark_writable(*, user, project: Project, rows) -> None:
+    """Set `writable` on the owner's quotes and invitations: whether "Écrire" opens a conversation with its freelancer.
+
+    The owner may write to whoever quoted or was invited (messaging.services.conversation_open), unless
+    the project is hidden by moderation, the freelancer's account is closed, or a block stands between them.
+    """
+    blocked = blocked_user_ids(user=user, among={row.freelancer_id for row in rows}) if rows else set()
+    for row in rows:
+        row.writable = not project.is_hidden and row.freelancer.is_active and row.freelancer_id not in blocked
+
+
+def _may_write_to_client(*, project: Project, invited: bool) -> bool:
+    """Whether the (signed-in, non-owner) viewer may write to the project's owner.
+
+    The rule of messaging.services.conversation_open, on what the page's query already knows: a freelancer
+    writes about an open public project, or one they were invited to or quoted on, or reopens their
+    conversation; never on a project hidden by moderation, to a closed account, or across a block (a
+    conversation that exists stays readable from the inbox). tests/projects/test_write_buttons.py checks
+    both agree.
+    """
+    if project.is_hidden or not project.owner.is_active or project.viewer_blocked:
+        return False
+    visible = project.status == ProjectStatus.OPEN and project.visibility == Visibility.PUBLIC
+    return project.viewer_has_conversation or project.viewer_quoted or invited or visible
 
 
 def project_reviews(*, project: Project) -> list[Review]:
@@ -262,6 +308,10 @@ def freelancer_dashboard(*, user, limit: int = 100) -> FreelancerDashboard:
         .select_related("project__owner__freelancer_profile")
         .order_by("-created_at")[:limit]
     )
+    # "Écrire au client" on each invitation: an invited freelancer may write, unless a block stands between.
+    blocked = blocked_user_ids(user=user, among={i.project.owner_id for i in invitations}) if invitations else set()
+    for invitation in invitations:
+        invitation.writable = invitation.project.owner.is_active and invitation.project.owner_id not in blocked
     return FreelancerDashboard(quotes=quotes, invitations=invitations)
 
 
@@ -269,6 +319,27 @@ def projects_open_for_invitation(*, user) -> list[Project]:
     """The caller's projects a freelancer can still be invited to."""
     return list(
         Project.objects.filter(owner=user, status=ProjectStatus.OPEN, quotes_due__gte=today()).order_by("-published_at")
+    )
+
+
+# A client writes to a freelancer about a project still to be done; finished ones stay reachable from the inbox.
+PROJECT_STATUSES_TO_WRITE_ABOUT = (ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.AWARDED)
+
+
+def projects_to_write_about(*, user, freelancer, limit: int = 50) -> list[Project]:
+    """The caller's projects they may write to this freelancer about, newest first (one query).
+
+    Every one is a project messaging.services.conversation_open opens a conversation for (the owner may
+    write to anyone with a freelancer profile about a project not hidden by moderation); none when the
+    freelancer's account is closed or a block stands between them.
+    """
+    if not user.is_authenticated or freelancer.pk == user.pk or not freelancer.is_active:
+        return []
+    return list(
+        Project.objects.filter(owner=user, is_hidden=False, status__in=PROJECT_STATUSES_TO_WRITE_ABOUT)
+        .exclude(Exists(Block.objects.filter(blocks_between(user_a_id=user.pk, user_b_id=freelancer.pk))))
+        .only("id", "title", "status")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

@@ -7,7 +7,11 @@ from projects import services
 
 @task()
 def projects_follow_up_overdue() -> dict:
-    """Remind owners of projects past their closing date, then close the ones still undecided."""
+    """Remind owners of projects past their closing date, then close the ones still undecided.
+
+    At least once: run again after its worker died, each project's reminder and closing are checked
+    under the project's lock (`reminder_sent_at`, `status`), so none is repeated.
+    """
     return {
         "reminded": services.project_send_decision_reminders(),
         "closed": services.project_close_overdue(),

@@ -32,7 +32,7 @@ from projects.forms import (
     RevisionForm,
     apply_domain_error,
 )
-from projects.models import Category, Project
+from projects.models import Category, Project, ProjectStatus
 from projects.permissions import project_attachment_get_readable, project_get_for_owner, quote_get_for_author
 
 PENDING_PROJECT_SESSION_KEY = "projects:pending_project"
@@ -133,6 +133,8 @@ class ProjectCreateView(View):
                 return render(request, self.template_name, _project_form_context(form, creating=True))
             # Keep what they typed (as sent) until they have an account; nothing is written to the database yet.
             pending = {key: request.POST.get(key, "") for key in form.fields}
+            # The place as resolved (a typed name, or the suggestion chosen): the id alone stands for it.
+            pending["municipality"] = form.cleaned_data["municipality"] or ""
             pending["action"] = "publish" if publish else "draft"
             request.session[PENDING_PROJECT_SESSION_KEY] = pending
             next_url = reverse("project-create-resume")
@@ -199,7 +201,6 @@ class ProjectDetailView(View):
             "sort": sort if sort in selectors.QUOTE_SORTS else "price",
             "quote_form": quote_form,
             "items_formset": items_formset,
-            "decline_form": DeclineForm(),
             "revision_form": RevisionForm(),
             "documents": selectors.project_documents_for_viewer(user=request.user, project=page.project),
         }
@@ -222,7 +223,6 @@ class ProjectQuotesFragmentView(LoginRequiredMixin, View):
             "page": page,
             "project": page.project,
             "sort": request.GET.get("tri", "price"),
-            "decline_form": DeclineForm(),
             "revision_form": RevisionForm(),
         }
         return render(request, "projects/_quotes_table.html", context)
@@ -312,6 +312,23 @@ class ProjectCancelView(_PostActionView):
 
 
 class ProjectCompleteView(_PostActionView):
+    """GET asks for confirmation (the project is closed for good); POST marks it completed."""
+
+    def get(self, request, pk):
+        try:
+            page = selectors.project_detail_for_viewer(user=request.user, project_id=pk)
+            if not page.is_owner:
+                raise DomainPermissionDenied(_("Seul l'auteur du projet peut le marquer comme terminé."))
+        except DomainError as error:
+            _raise_http(error)
+            raise
+        if page.project.status != ProjectStatus.AWARDED:
+            # Nothing to confirm: the project page says where it stands.
+            return HttpResponseRedirect(_project_url(pk))
+        return render(
+            request, "projects/project_complete_confirm.html", {"project": page.project, "quote": page.hired_quote}
+        )
+
     def act(self, request, pk):
         self.success_message = _("Projet terminé. Pensez à évaluer le pigiste !")
         return services.project_complete(user=request.user, project_id=pk)
@@ -456,7 +473,35 @@ class QuoteShortlistView(_QuoteActionView):
         return services.quote_shortlist(user=request.user, quote_id=pk)
 
 
+def _owner_quote_page(view: _QuoteView, request, pk):
+    """The project page's data for the owner, and the quote `pk` in it; 403/404 for anyone else."""
+    try:
+        page = selectors.project_detail_for_viewer(user=request.user, project_id=view.project_id(request, pk))
+        if not page.is_owner:
+            raise DomainPermissionDenied(_("Seul l'auteur du projet peut décider des soumissions."))
+    except DomainError as error:
+        _raise_http(error)
+        raise
+    quote = next((q for q in page.quotes if q.pk == pk), None)
+    if quote is None:
+        raise Http404
+    return page, quote
+
+
 class QuoteDeclineView(_QuoteActionView):
+    """GET asks for confirmation (with an optional reason); POST declines."""
+
+    def get(self, request, pk):
+        page, quote = _owner_quote_page(self, request, pk)
+        if not quote.is_live or page.project.status != ProjectStatus.OPEN:
+            # Already decided: the table shows where the quote stands.
+            return HttpResponseRedirect(_project_url(page.project.pk, "#quotes"))
+        return render(
+            request,
+            "projects/quote_decline_confirm.html",
+            {"project": page.project, "quote": quote, "form": DeclineForm()},
+        )
+
     def act(self, request, pk):
         self.success_message = _("Soumission refusée ; le pigiste en est avisé.")
         return services.quote_decline(user=request.user, quote_id=pk, reason=request.POST.get("reason", ""))
@@ -472,16 +517,7 @@ class QuoteAcceptView(_QuoteActionView):
     """GET asks for confirmation; POST hires."""
 
     def get(self, request, pk):
-        try:
-            page = selectors.project_detail_for_viewer(user=request.user, project_id=self.project_id(request, pk))
-            if not page.is_owner:
-                raise DomainPermissionDenied(_("Seul l'auteur du projet peut décider des soumissions."))
-        except DomainError as error:
-            _raise_http(error)
-            raise
-        quote = next((q for q in page.quotes if q.pk == pk), None)
-        if quote is None:
-            raise Http404
+        page, quote = _owner_quote_page(self, request, pk)
         others = sum(1 for q in page.quotes if q.is_live and q.pk != pk)
         return render(
             request, "projects/quote_accept_confirm.html", {"project": page.project, "quote": quote, "others": others}

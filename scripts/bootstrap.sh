@@ -32,11 +32,24 @@ _messages() {
 bootstrap_run() {
     _venv requirements.txt
     _messages
+    # The demo's avatars draw initials with DejaVu Sans (É, È, Ç…: Pillow's built-in font has no accents).
+    _apt fonts-dejavu-core
 }
 
 bootstrap_dev() {
     _venv requirements-dev.txt
     _messages
+}
+
+npm_test_deps() {
+    # axe-core, the accessibility rules of the browser tests (tests/browser/test_accessibility.py), pinned by
+    # scripts/axe/package-lock.json; installed again when that lock changes.
+    local dir=scripts/axe
+    command -v npm >/dev/null 2>&1 || _apt npm
+    if [ ! -f "$dir/node_modules/axe-core/axe.min.js" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        echo "==> npm ci (axe-core)"
+        npm ci --prefix "$dir" --no-audit --no-fund --silent
+    fi
 }
 
 apt_install_test_deps() {

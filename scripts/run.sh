@@ -12,7 +12,7 @@ export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 
 # Background work beside the site: tasks (emails, reminders, exports) and the search outbox
 # (saved-search notices; indexing too when Elasticsearch is configured).
-.venv/bin/python manage.py db_worker >var/worker.log 2>&1 &
+.venv/bin/python manage.py task_worker >var/worker.log 2>&1 &
 worker=$!
 .venv/bin/python manage.py search_outbox_drain --loop >var/search-outbox.log 2>&1 &
 drain=$!

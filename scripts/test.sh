@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 bootstrap_dev
 apt_install_test_deps
+npm_test_deps
 
 source scripts/services.sh
 trap stop_started EXIT

@@ -1,8 +1,14 @@
-"""Record changes for the search index in the writer's transaction; drain them to Elasticsearch in bulk."""
+"""Record changes for the search index in the writer's transaction; drain them to Elasticsearch in bulk.
+
+This is the one path from a change to every search index. The database backend's full-text rows
+(SQLite's FTS5 tables) follow it too, through a listener search/apps.py registers: the outbox sits
+below the apps that call it, so it cannot import what reads their rows (search/fulltext.py).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,14 +21,38 @@ logger = logging.getLogger(__name__)
 DRAIN_BATCH = 500
 
 
+# Called with (kind, ids) after each recorded change commits, and again by every drain.
+_listeners: list[Callable[..., None]] = []
+
+
+def outbox_listen(listener: Callable[..., None]) -> None:
+    """Have `listener(kind=..., ids=[...])` follow every change (idempotent: it may hear one twice)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _tell_listeners(kind: str, ids: list[int]) -> None:
+    for listener in _listeners:
+        listener(kind=kind, ids=ids)
+
+
+def _tell_listeners_on_commit(kind: str, object_id: int) -> None:
+    # The database backend searches its full-text rows at once, so they follow the change as soon as it
+    # commits (reading the committed state, whatever the caller wrote after recording it), not at the
+    # next drain. Robust: should this fail, the entry is still there and the drain tells them again.
+    transaction.on_commit(lambda: _tell_listeners(kind, [object_id]), robust=True)
+
+
 def outbox_record_profile(*, profile_id: int) -> None:
     """Mark a freelancer profile for reindexing, inside the caller's transaction."""
     SearchOutboxEntry.objects.create(kind=SearchOutboxEntry.Kind.PROFILE, object_id=profile_id)
+    _tell_listeners_on_commit("profile", profile_id)
 
 
 def outbox_record_project(*, project_id: int) -> None:
     """Mark a project for reindexing, inside the caller's transaction."""
     SearchOutboxEntry.objects.create(kind=SearchOutboxEntry.Kind.PROJECT, object_id=project_id)
+    _tell_listeners_on_commit("project", project_id)
 
 
 @dataclass
@@ -40,8 +70,8 @@ class DrainResult:
 def outbox_drain(*, batch_size: int = DRAIN_BATCH, max_batches: int | None = None) -> DrainResult:
     """Send pending changes to the index in bulk, oldest first; entries stay for a retry if Elasticsearch fails.
 
-    Also checks each newly open project against the saved searches. Without Elasticsearch
-    configured (`make run`) the entries are simply consumed, since the database backend needs none.
+    Also refreshes the database backend's full-text rows (SQLite only) and checks each newly open
+    project against the saved searches. Without Elasticsearch configured (`make run`) that is all.
     """
     from search import indexing, services
     from search.backends.base import BackendUnavailable
@@ -57,6 +87,10 @@ def outbox_drain(*, batch_size: int = DRAIN_BATCH, max_batches: int | None = Non
             if not entries:
                 break
             ids = {kind: sorted({e.object_id for e in entries if e.kind == kind}) for kind in indexing.KINDS}
+            # Before the saved searches: the database backend matches them against the full-text rows.
+            for kind, object_ids in ids.items():
+                if object_ids:
+                    _tell_listeners(kind, object_ids)
             if get_client() is not None:
                 try:
                     for kind, object_ids in ids.items():

@@ -6,6 +6,7 @@ import datetime
 import math
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -65,8 +66,10 @@ def _get_list(data, name: str) -> list[str]:
 
 
 def clean_query_text(raw: str) -> str:
-    """The words of the search box: control characters dropped, length capped, spaces collapsed."""
-    text = _CONTROL_CHARS.sub(" ", raw or "")[: MAX_QUERY_CHARS * 2]
+    """The words of the search box: composed, control characters dropped, length capped, spaces collapsed."""
+    # NFC: "é" typed (or pasted) as "e" + a combining accent would otherwise split the word in two.
+    text = unicodedata.normalize("NFC", (raw or "")[: MAX_QUERY_CHARS * 4])
+    text = _CONTROL_CHARS.sub(" ", text)[: MAX_QUERY_CHARS * 2]
     words = text.split()[:MAX_QUERY_WORDS]
     return " ".join(words)[:MAX_QUERY_CHARS].strip()
 

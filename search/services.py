@@ -10,7 +10,6 @@ from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from marketplace.errors import NotFound, ValidationFailed
 from messaging.models import NotificationKind
@@ -133,8 +132,7 @@ def _notify_one(saved_search: SavedSearch, match: SavedSearchMatch) -> None:
     notify(
         recipient=saved_search.user,
         kind=NotificationKind.SAVED_SEARCH_MATCH,
-        title=_("Nouveau projet (%(name)s) : %(title)s") % {"name": saved_search.name, "title": project.title},
-        body=project.description[:300],
+        params={"name": saved_search.name, "title": project.title, "description": project.description[:300]},
         url=url,
     )
     SavedSearchMatch.objects.filter(pk=match.pk).update(notified_at=timezone.now())
@@ -158,18 +156,12 @@ def saved_searches_send_digests() -> int:
             )
             if not pending:
                 continue
-            titles = ", ".join(m.project.title for m in pending[:5])
+            titles = [m.project.title for m in pending[:5]]
             count = len(pending)
             notify(
                 recipient=saved_search.user,
                 kind=NotificationKind.SAVED_SEARCH_MATCH,
-                title=ngettext(
-                    "%(count)s nouveau projet (%(name)s)",
-                    "%(count)s nouveaux projets (%(name)s)",
-                    count,
-                )
-                % {"count": count, "name": saved_search.name},
-                body=titles,
+                params={"name": saved_search.name, "count": count, "titles": titles},
                 url=_search_url(saved_search),
             )
             now = timezone.now()

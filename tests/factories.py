@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from profiles.models import FreelancerProfile, Municipality, Region, Skill, User, skill_key
+from profiles.services import search_key
 from projects.models import BudgetType, Category, Project, ProjectStatus, Quote, QuoteStatus, Review, Visibility
 
 
@@ -36,6 +37,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     geonames_id = factory.Sequence(lambda n: 9_000_000 + n)
     name = factory.Sequence(lambda n: f"Municipalité {n}")
+    # As the loader stores it, so that typed names and suggestions find the place.
+    search_name = factory.LazyAttribute(lambda o: search_key(o.name))
     region = Region.BAS_SAINT_LAURENT
     latitude = 47.8286
     longitude = -69.5366

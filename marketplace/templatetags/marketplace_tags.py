@@ -3,33 +3,45 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.translation import get_language
+from django.conf import settings
+
+from marketplace import emails
+from marketplace.money import format_money
 
 register = template.Library()
 
-NARROW_NBSP = "\u202f"
-
-
-def format_money(amount, language: str | None = None) -> str:
-    """CAD the Quebec way: `1 234,50 $` in French, `$1,234.50` in English."""
-    if amount is None or amount == "":
-        return ""
-    value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    language = (language or get_language() or "fr").lower()
-    if language.startswith("en"):
-        return f"{sign}${','.join(groups)}.{cents}"
-    return f"{sign}{NARROW_NBSP.join(groups)},{cents}{NARROW_NBSP}$"
+# format_money stays importable from here for the callers that took it from this module.
+__all__ = ["format_money", "register"]
 
 
 @register.filter
 def money(amount):
+    """ "1 234,50 $" / "$1,234.50" in the reader's language (marketplace.money)."""
     return format_money(amount)
+
+
+@register.filter
+def money_whole(amount):
+    """ "4 000 $" / "$4,000": a round figure without ",00" (budgets); cents stay when there are some."""
+    return format_money(amount, whole=True)
+
+
+@register.simple_tag
+def site_name() -> str:
+    """The site's name, from settings (SITE_NAME): e-mails sign with it."""
+    return settings.SITE_NAME
+
+
+@register.simple_tag
+def site_url() -> str:
+    """The site's address, from settings (SITE_URL), for links in e-mails."""
+    return settings.SITE_URL
+
+
+@register.simple_tag
+def email_signature() -> str:
+    """How every e-mail ends (marketplace.emails); for plain-text templates, under {% autoescape off %}."""
+    return emails.email_signature()
 
 
 @register.filter

@@ -9,7 +9,7 @@ from ._common import (
     PROFILE_FIELDS,
     search_key,
 )
-from .account import account_name_set
+from .account import account_language_set, account_name_set
 from .places import municipalities_load
 from .portfolio import portfolio_item_create, portfolio_item_delete, portfolio_item_update
 from .profile import profile_avatar_remove, profile_save, skills_get_or_create
@@ -23,6 +23,7 @@ __all__ = [
     "MAX_PORTFOLIO_ITEMS",
     "PROFILE_FIELDS",
     "REPORT_KINDS",
+    "account_language_set",
     "account_name_set",
     "municipalities_load",
     "portfolio_item_create",

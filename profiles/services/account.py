@@ -1,5 +1,6 @@
 """Writes on the account itself (not the freelancer profile)."""
 
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import ValidationFailed
@@ -17,4 +18,19 @@ def account_name_set(*, user: User, name: str) -> User:
         raise ValidationFailed(_("120 caractères au maximum."), field="name")
     user.name = name
     user.save(update_fields=["name"])
+    return user
+
+
+def account_language_set(*, user: User, language: str) -> User:
+    """Remember the language the member reads the site in: their e-mails and notifications are written in it."""
+    try:
+        # One of settings.LANGUAGES: "fr", "fr-CA" and "fr-ca" are our Quebec French; "en-us" is English.
+        code = get_supported_language_variant(str(language or "").lower())
+    except LookupError:
+        raise ValidationFailed(
+            _("Langue inconnue : %(code)s.") % {"code": str(language)[:20]}, field="language"
+        ) from None
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
     return user

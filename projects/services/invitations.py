@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied
@@ -44,8 +43,7 @@ def invitation_send(*, user, project_id: int, freelancer_profile_id: int, messag
     notify(
         recipient=profile.user,
         kind=NotificationKind.INVITATION,
-        title=format_lazy(_("Demande de soumission : « {title} »"), title=project.title),
-        body=message or _("Un client vous invite à soumissionner sur son projet."),
+        params={"title": project.title, "message": message},
         url=project_url(project.pk),
     )
     return invitation

@@ -8,9 +8,6 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied
@@ -25,6 +22,7 @@ from projects.models import (
     ProjectStatus,
     Quote,
     QuoteStatus,
+    SystemDeclineReason,
     Visibility,
 )
 from search.outbox import outbox_record_profile, outbox_record_project
@@ -257,7 +255,10 @@ def project_publish(*, user, project_id: int) -> Project:
     return project
 
 
-def _decline_live_quotes(project: Project, *, reason, exclude_id: int | None = None) -> list[Quote]:
+def _decline_live_quotes(
+    project: Project, *, reason: SystemDeclineReason, exclude_id: int | None = None
+) -> list[Quote]:
+    """Decline every live quote of `project` (but `exclude_id`) for one of the platform's reasons."""
     quotes = list(
         Quote.objects.select_for_update()
         .filter(project=project, status__in=LIVE_QUOTE_STATUSES)
@@ -268,10 +269,20 @@ def _decline_live_quotes(project: Project, *, reason, exclude_id: int | None = N
     for quote in quotes:
         quote.status = QuoteStatus.DECLINED
         quote.decided_at = now
-        if reason:
-            quote.decline_reason = str(reason)
-            quote.decline_reason_by_system = True
-        quote.save(update_fields=["status", "decided_at", "decline_reason", "decline_reason_by_system", "updated_at"])
+        # The kind, not its words: each reader sees them in their own language.
+        quote.decline_reason = ""
+        quote.decline_reason_kind = reason
+        quote.decline_reason_by_system = True
+        quote.save(
+            update_fields=[
+                "status",
+                "decided_at",
+                "decline_reason",
+                "decline_reason_kind",
+                "decline_reason_by_system",
+                "updated_at",
+            ]
+        )
         after_commit_quote_changed(quote)
     return quotes
 
@@ -285,12 +296,11 @@ def project_cancel(*, user, project_id: int) -> Project:
     project.status = ProjectStatus.CANCELLED
     project.closed_at = timezone.now()
     project.save(update_fields=["status", "closed_at", "updated_at"])
-    for quote in _decline_live_quotes(project, reason=_("Le client a annulé le projet.")):
+    for quote in _decline_live_quotes(project, reason=SystemDeclineReason.PROJECT_CANCELLED):
         notify(
             recipient=quote.freelancer,
             kind=NotificationKind.PROJECT_CLOSED,
-            title=format_lazy(_("Projet annulé : « {title} »"), title=project.title),
-            body=_("Le client a annulé ce projet. Merci d'avoir soumissionné."),
+            params={"title": project.title, "cause": "cancelled"},
             url=project_url(project.pk),
         )
     outbox_record_project(project_id=project.pk)
@@ -343,14 +353,7 @@ def project_send_decision_reminders(*, on: datetime.date | None = None) -> int:
             notify(
                 recipient=project.owner,
                 kind=NotificationKind.DECISION_REMINDER,
-                title=format_lazy(_("Décision attendue : « {title} »"), title=project.title),
-                body=format_lazy(
-                    _(
-                        "La période de soumissions est terminée. Choisissez une soumission ou répondez aux pigistes : "
-                        "sans décision, le projet sera fermé le {date}."
-                    ),
-                    date=lazy(date_format, str)(close_on, "j F Y"),  # in the recipient's language
-                ),
+                params={"title": project.title, "close_on": close_on.isoformat()},
                 url=project_url(project.pk),
             )
             sent += 1
@@ -374,14 +377,11 @@ def project_close_overdue(*, now: datetime.datetime | None = None) -> int:
             project.status = ProjectStatus.CLOSED
             project.closed_at = timezone.now()
             project.save(update_fields=["status", "closed_at", "updated_at"])
-            for quote in _decline_live_quotes(project, reason=_("Le projet a été fermé sans décision du client.")):
+            for quote in _decline_live_quotes(project, reason=SystemDeclineReason.PROJECT_CLOSED):
                 notify(
                     recipient=quote.freelancer,
                     kind=NotificationKind.PROJECT_CLOSED,
-                    title=format_lazy(_("Projet fermé : « {title} »"), title=project.title),
-                    body=_(
-                        "Le client n'a pas choisi de soumission à temps ; le projet est fermé. Merci d'avoir soumissionné."
-                    ),
+                    params={"title": project.title, "cause": "no_decision"},
                     url=project_url(project.pk),
                 )
             outbox_record_project(project_id=project.pk)

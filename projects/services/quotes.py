@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied
+from marketplace.money import format_money
 from messaging.models import NotificationKind
 from messaging.notifications import notify
 from projects.models import (
@@ -23,6 +23,7 @@ from projects.models import (
     Quote,
     QuoteLineItem,
     QuoteStatus,
+    SystemDeclineReason,
     Visibility,
 )
 from search.outbox import outbox_record_project
@@ -79,11 +80,42 @@ def _clean_line_items(value, errors: FieldErrors) -> list[dict]:
         amount = parse_decimal(item.get("amount"), field="line_items", errors=errors, required=True)
         if amount is None:
             continue
-        if amount < 0 or amount > MAX_AMOUNT:
-            errors.add("line_items", _("Le montant d'un poste va de 0 $ à 10 000 000 $."))
+        # A line at 0 $ is a typo or an empty row more often than a gift, and it would not change the sum.
+        if amount <= 0:
+            errors.add("line_items", _("Le montant d'un poste doit être supérieur à 0 $."))
             continue
-        items.append({"description": description, "amount": amount.quantize(Decimal("0.01"))})
+        if amount > MAX_AMOUNT:
+            errors.add("line_items", _("Le montant d'un poste ne peut pas dépasser 10 000 000 $."))
+            continue
+        if amount != amount.quantize(Decimal("0.01")):
+            errors.add("line_items", _("Le montant d'un poste a au plus deux décimales."))
+            continue
+        items.append({"description": description, "amount": amount})
     return items
+
+
+def _check_line_items_total(items: list, *, total: Decimal | None, errors: FieldErrors) -> None:
+    """The detail of the costs adds up to the quote's total before taxes, to the cent.
+
+    We refuse the whole quote rather than save a detail that contradicts its price: the client would not
+    know which figure the freelancer stands behind.
+    """
+    if not items or total is None:
+        return
+    items_total = sum((Decimal(item["amount"]) for item in items), Decimal("0"))
+    if items_total != total:
+        errors.add(
+            "line_items",
+            _(
+                "Le détail des coûts totalise %(items)s, mais le total de la soumission est de %(total)s : "
+                "corrigez les postes ou le montant (écart de %(gap)s)."
+            )
+            % {
+                "items": format_money(items_total),
+                "total": format_money(total),
+                "gap": format_money(abs(total - items_total)),
+            },
+        )
 
 
 def _clean_quote(data: Mapping, *, current: Quote | None) -> dict:
@@ -134,8 +166,25 @@ def _clean_quote(data: Mapping, *, current: Quote | None) -> dict:
     out["message"] = clean_text(value("message"), field="message", errors=errors, max_length=5000, required=True)
     line_items = value("line_items")
     out["line_items"] = None if line_items is None and current is not None else _clean_line_items(line_items, errors)
+    if not {"amount", "estimated_hours", "line_items"} & errors.errors.keys():
+        total = _total_before_taxes(pricing, amount, hours)
+        if out["line_items"] is not None:
+            _check_line_items_total(out["line_items"], total=total, errors=errors)
+        elif total != current.estimated_total:
+            # A new price with the detail left as it was: the stored detail must still add up.
+            stored = list(current.line_items.values("amount"))
+            _check_line_items_total(stored, total=total, errors=errors)
     errors.raise_if_any()
     return out
+
+
+def _total_before_taxes(pricing: str, amount: Decimal | None, hours: Decimal | None) -> Decimal | None:
+    """The figure the detail of costs must add up to: the fixed price, or rate × estimated hours."""
+    if amount is None:
+        return None
+    if pricing == Pricing.HOURLY:
+        return None if hours is None else (amount * hours).quantize(Decimal("0.01"))
+    return amount
 
 
 def _save_line_items(quote: Quote, items: list[dict]) -> None:
@@ -195,8 +244,7 @@ def quote_submit(*, user, project_id: int, data: Mapping) -> Quote:
     notify(
         recipient=project.owner,
         kind=NotificationKind.QUOTE_RECEIVED,
-        title=format_lazy(_("Nouvelle soumission pour « {title} »"), title=project.title),
-        body=format_lazy(_("{name} vous a envoyé une soumission."), name=user.public_name),
+        params={"title": project.title, "name": str(user.public_name)},
         url=project_url(project.pk) + "#quotes",
     )
     outbox_record_project(project_id=project.pk)
@@ -263,8 +311,7 @@ def quote_update(*, user, quote_id: int, data: Mapping) -> Quote:
         notify(
             recipient=project.owner,
             kind=NotificationKind.QUOTE_RECEIVED,
-            title=format_lazy(_("Soumission révisée pour « {title} »"), title=project.title),
-            body=format_lazy(_("{name} a révisé sa soumission."), name=user.public_name),
+            params={"title": project.title, "name": str(user.public_name), "revised": True},
             url=project_url(project.pk) + "#quotes",
         )
     after_commit_quote_changed(quote)
@@ -313,10 +360,7 @@ def quote_decline(*, user, quote_id: int, reason: str = "") -> Quote:
     notify(
         recipient=quote.freelancer,
         kind=NotificationKind.QUOTE_DECLINED,
-        title=format_lazy(_("Soumission refusée : « {title} »"), title=project.title),
-        body=format_lazy(_("Raison donnée par le client : {reason}"), reason=reason)
-        if reason
-        else _("Le client n'a pas donné de raison."),
+        params={"title": project.title, "reason": reason},
         url=project_url(project.pk),
     )
     outbox_record_project(project_id=project.pk)
@@ -338,8 +382,7 @@ def quote_request_revision(*, user, quote_id: int, note: str) -> Quote:
     notify(
         recipient=quote.freelancer,
         kind=NotificationKind.REVISION_REQUESTED,
-        title=format_lazy(_("Révision demandée : « {title} »"), title=project.title),
-        body=note,
+        params={"title": project.title, "note": note},
         url=project_url(project.pk),
     )
     after_commit_quote_changed(quote)
@@ -376,16 +419,14 @@ def quote_accept(*, user, quote_id: int) -> Quote:
     notify(
         recipient=quote.freelancer,
         kind=NotificationKind.QUOTE_ACCEPTED,
-        title=format_lazy(_("Votre soumission est acceptée : « {title} »"), title=project.title),
-        body=_("Félicitations ! Le client vous confie le projet. Entrez en contact pour la suite."),
+        params={"title": project.title},
         url=project_url(project.pk),
     )
     for other in others:
         notify(
             recipient=other.freelancer,
             kind=NotificationKind.PROJECT_AWARDED_ELSEWHERE,
-            title=format_lazy(_("Projet attribué à un autre pigiste : « {title} »"), title=project.title),
-            body=_("Le client a retenu une autre soumission. Merci d'avoir soumissionné."),
+            params={"title": project.title},
             url=project_url(project.pk),
         )
     outbox_record_project(project_id=project.pk)
@@ -396,4 +437,4 @@ def quote_accept(*, user, quote_id: int) -> Quote:
 def _decline_others(project: Project, *, accepted: Quote) -> list[Quote]:
     from .projects import _decline_live_quotes
 
-    return _decline_live_quotes(project, reason=_("Le client a retenu une autre soumission."), exclude_id=accepted.pk)
+    return _decline_live_quotes(project, reason=SystemDeclineReason.AWARDED_ELSEWHERE, exclude_id=accepted.pk)

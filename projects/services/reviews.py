@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied
@@ -94,8 +93,7 @@ def review_submit(*, user, project_id: int, data) -> Review:
     notify(
         recipient=review.subject,
         kind=NotificationKind.REVIEW_RECEIVED,
-        title=format_lazy(_("Nouvelle évaluation : « {title} »"), title=project.title),
-        body=format_lazy(_("{name} vous a donné {rating}/5."), name=user.public_name, rating=review.rating),
+        params={"title": project.title, "name": str(user.public_name), "rating": review.rating},
         url=project_url(project.pk),
     )
     return review

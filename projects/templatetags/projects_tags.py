@@ -1,7 +1,5 @@
 """Display helpers for projects and quotes: budgets, prices, taxes, and the rows of long lists."""
 
-from decimal import Decimal
-
 from django import template
 from django.urls import reverse
 from django.utils import formats
@@ -10,8 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.templatetags.marketplace_tags import format_money
-from projects.forms import DeclineForm, RevisionForm
+from marketplace.money import format_money
+from projects.forms import RevisionForm
 from projects.models import BudgetType, Category, Pricing, ProjectStatus, QuoteStatus
 
 register = template.Library()
@@ -21,22 +19,15 @@ _QUOTE_STATUS_LABELS = dict(QuoteStatus.choices)
 _CATEGORY_LABELS = dict(Category.choices)
 
 
-def _whole_money(amount) -> str:
-    """Budgets are round figures: "1 500 $" reads faster than "1 500,00 $" (cents kept when there are some)."""
-    text = format_money(amount)
-    if Decimal(amount) == Decimal(amount).to_integral_value():
-        text = text.replace(",00", "").replace(".00", "")
-    return text
-
-
 @register.filter
 def budget(project) -> str:
     """ "2 000 $ – 5 000 $", "65 $/h – 80 $/h", "jusqu'à 900 $", or "À discuter": short enough not to wrap."""
     if project.budget_type == BudgetType.TO_DISCUSS or (project.budget_min is None and project.budget_max is None):
         return _("À discuter")
     suffix = _("/h") if project.budget_type == BudgetType.HOURLY else ""
-    low = _whole_money(project.budget_min) + suffix if project.budget_min is not None else ""
-    high = _whole_money(project.budget_max) + suffix if project.budget_max is not None else ""
+    # Budgets are round figures: "1 500 $" reads faster than "1 500,00 $" (cents kept when there are some).
+    low = format_money(project.budget_min, whole=True) + suffix if project.budget_min is not None else ""
+    high = format_money(project.budget_max, whole=True) + suffix if project.budget_max is not None else ""
     if low and high:
         return low if project.budget_min == project.budget_max else _("%(low)s – %(high)s") % {"low": low, "high": high}
     if high:
@@ -51,7 +42,7 @@ def quote_price(quote) -> str:
         hours = quote.estimated_hours
         if hours is None:
             return format_money(quote.amount) + _("/h")
-        hours_text = f"{hours.normalize():f}".replace(".", ",")
+        hours_text = formats.number_format(hours.normalize())  # "12,5" in French, "12.5" in English
         return _("%(rate)s/h × %(hours)s h") % {"rate": format_money(quote.amount), "hours": hours_text}
     return format_money(quote.amount)
 
@@ -187,15 +178,8 @@ def _decision_controls_skeletons(context) -> dict[bool, str]:
         '    <button type="submit" class="button button-small">{send}</button>\n'
         "  </form>\n"
         "</details>\n"
-        '<details class="action-details">\n'
-        '  <summary class="button button-small button-secondary">{decline}</summary>\n'
-        '  <form method="post" action="{decline_url}">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">\n'
-        '    <label for="reason-{pk}">{reason_label}</label>\n'
-        '    <textarea id="reason-{pk}" name="reason" rows="2" maxlength="1000"></textarea>\n'
-        '    <button type="submit" class="button button-small button-danger">{decline_submit}</button>\n'
-        "  </form>\n"
-        "</details>"
+        # Like "Accepter", "Refuser" leads to a confirmation page (where the reason is written): both are final.
+        '<a class="button button-small button-secondary button-danger-outline" href="{decline_url}">{decline}</a>'
     )
     values = dict(
         pk=_PK_PLACEHOLDER,
@@ -208,8 +192,6 @@ def _decision_controls_skeletons(context) -> dict[bool, str]:
         send=_("Envoyer"),
         decline=_("Refuser"),
         decline_url=url("quote-decline"),
-        reason_label=DeclineForm.base_fields["reason"].label,
-        decline_submit=_("Refuser la soumission"),
     )
     skeletons = {
         True: format_html(skeleton, shortlist=shortlist, **values),
@@ -229,3 +211,10 @@ def quote_decision_controls(context, quote) -> str:
     """
     skeleton = _decision_controls_skeletons(context)[quote.status == "pending"]
     return mark_safe(skeleton.replace(_PK_PLACEHOLDER, str(int(quote.pk))))  # noqa: S308 (escaped above; pk is an int)
+
+
+@register.filter
+def line_items_typed(formset) -> bool:
+    """Whether a row of the line-items editor holds something (typed, or the quote's own): it then opens,
+    so a refusal about the items is shown next to them."""
+    return any(form[name].value() not in (None, "") for form in formset for name in ("description", "amount"))

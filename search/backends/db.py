@@ -1,8 +1,10 @@
 """Searches answered by the database: the same filters and facets, plainer matching.
 
-No stemming, synonyms or typo tolerance: every word of the query must appear (case-insensitive)
-in one of the text fields. Cheap filters run in SQL; language, category, distance, facets and
-sorting run in Python over the narrowed candidates (distance on a bounding box first).
+Words match through the database's full-text search (search/fulltext.py: FTS5 on SQLite,
+unaccent + French on PostgreSQL): accents and case ignored, every word somewhere in the text, the
+last one also as a prefix, ranked. No synonyms or typo tolerance. Cheap filters run in SQL;
+language, category, distance, facets and sorting run in Python over the narrowed candidates
+(distance on a bounding box first).
 """
 
 from __future__ import annotations
@@ -19,24 +21,11 @@ from projects.models import Project, Visibility
 from search.backends.base import Hit, SearchResult, bounding_box, haversine_km
 from search.cards import profile_card, project_card
 from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets, top_counts
+from search.fulltext import fulltext_match
 from search.params import FreelancerSearchParams, ProjectSearchParams
 from search.querysets import searchable_profiles, searchable_projects
-from search.taxonomy import fold, profile_categories
+from search.taxonomy import profile_categories
 from search.text import highlight, query_words
-
-MAX_WORDS_IN_SQL = 8
-
-
-def _words_filter(words: list[str], model, text_fields: list[str]) -> Q:
-    """Every word in some text field, a skill name or the municipality's name."""
-    condition = Q()
-    for word in words[:MAX_WORDS_IN_SQL]:
-        either = Q(municipality__name__icontains=word)
-        for field in text_fields:
-            either |= Q(**{f"{field}__icontains": word})
-        either |= Q(pk__in=model.objects.filter(skills__name__icontains=word).values("pk"))
-        condition &= either
-    return condition
 
 
 def _near_box(params, *, own_radius_field: str | None) -> Q:
@@ -95,12 +84,6 @@ def _facets(rows: list[dict], sizes: dict[str, int], count_more) -> dict:
     return label_facets({name: top_counts(counters[name], size) for name, size in sizes.items()})
 
 
-def _text_score(words: list[str], *texts: str) -> int:
-    """A crude relevance: how many query words appear in the most telling fields."""
-    folded = fold(" ".join(t or "" for t in texts))
-    return sum(1 for word in words if fold(word) in folded)
-
-
 def _with_cards(page: list[dict], params, *, queryset, card, highlighted: dict[str, int | None]) -> list[Hit]:
     """Hits with their card and highlights, built from the page's full rows."""
     objects = queryset.in_bulk([row["pk"] for row in page])
@@ -141,8 +124,6 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
     queryset = searchable_profiles().prefetch_related(None)
     words = query_words(params.q)
     empty = bool(params.q and not words)
-    if words:
-        queryset = queryset.filter(_words_filter(words, FreelancerProfile, ["display_name", "headline", "bio"]))
     for slug in (*params.skills, *params.unknown_skills):
         queryset = queryset.filter(pk__in=FreelancerProfile.objects.filter(skills__slug=slug).values("pk"))
     if params.region:
@@ -159,11 +140,15 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         queryset = queryset.filter(_near_box(params, own_radius_field="travel_radius_km"))
     if empty:
         queryset = queryset.none()
+    ranked = bool(words and not empty)
+    if ranked:
+        queryset = fulltext_match(queryset, kind="profile", words=words)
     rows = _candidates(
         queryset,
         params,
         fields=("display_name", "headline", "languages", "availability", "hourly_rate", "rating_average")
-        + ("rating_count", "travel_radius_km"),
+        + ("rating_count", "travel_radius_km")
+        + (("text_rank",) if ranked else ()),
         through_model=FreelancerProfile.skills.through,
         owner_field="freelancerprofile_id",
     )
@@ -179,7 +164,7 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
             reach = max(params.radius_km, row["travel_radius_km"] or 0)
             if row["distance"] is None or row["distance"] > reach:
                 continue
-        row["score"] = _text_score(words, row["display_name"], row["headline"], *row["skill_names"])
+        row["score"] = row.get("text_rank") or 0.0
         kept.append(row)
 
     def count_more(row, counters):
@@ -221,8 +206,6 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None, with_ca
     if params.only_ids:
         queryset = queryset.filter(pk__in=params.only_ids)
     words = query_words(params.q)
-    if words:
-        queryset = queryset.filter(_words_filter(words, Project, ["title", "description"]))
     for slug in (*params.skills, *params.unknown_skills):
         queryset = queryset.filter(pk__in=Project.objects.filter(skills__slug=slug).values("pk"))
     if params.category:
@@ -247,10 +230,12 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None, with_ca
         queryset = queryset.filter(remote=True)
     if params.q and not words:
         queryset = queryset.none()
+    elif words:
+        queryset = fulltext_match(queryset, kind="project", words=words)
     rows = _candidates(
         queryset,
         params,
-        fields=("title", "category", "remote", "budget_high", "published_at"),
+        fields=("title", "category", "remote", "budget_high", "published_at") + (("text_rank",) if words else ()),
         through_model=Project.skills.through,
         owner_field="project_id",
     )
@@ -260,7 +245,7 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None, with_ca
             within = row["distance"] is not None and row["distance"] <= params.radius_km
             if not within and not (params.remote and row["remote"]):
                 continue
-        row["score"] = _text_score(words, row["title"], *row["skill_names"])
+        row["score"] = row.get("text_rank") or 0.0
         kept.append(row)
 
     def count_more(row, counters):

@@ -17,8 +17,13 @@
   var errorBox = root.querySelector("[data-chat-error]");
   var typingBox = root.querySelector("[data-chat-typing]");
   var readOnly = root.dataset.readOnly === "true";
-  var lang = document.documentElement.lang || "fr-CA";
-  var timeFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  // Times are written as the server writes them (messaging_tags.chat_time): its format and words, in
+  // its time zone, not the browser's, so a time reads the same live and after a reload.
+  var timeSpec = JSON.parse(document.getElementById("chat-time-format").textContent);
+  var clock = new Intl.DateTimeFormat("en-US", {
+    timeZone: timeSpec.time_zone, year: "numeric", month: "numeric", day: "numeric",
+    hour: "numeric", minute: "numeric", hourCycle: "h23"
+  });
 
   var lastId = 0;
   var otherRead = Number(root.dataset.otherRead || 0);
@@ -35,6 +40,30 @@
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // A subset of Django's date format characters: those messaging_tags.chat_time_spec accepts.
+  function formatTime(iso) {
+    var t = {};
+    clock.formatToParts(new Date(iso)).forEach(function (part) { t[part.type] = Number(part.value); });
+    var hour = t.hour % 24;  // some engines write midnight as 24 even in h23
+    var numbers = {
+      j: t.day, d: pad(t.day), n: t.month, m: pad(t.month), Y: t.year,
+      G: hour, H: pad(hour), g: hour % 12 || 12, i: pad(t.minute)
+    };
+    var format = timeSpec.format;
+    var out = "";
+    for (var i = 0; i < format.length; i++) {
+      var c = format.charAt(i);
+      var words = timeSpec.words[c];
+      if (c === "\\") { i += 1; out += format.charAt(i); }
+      else if (words) { out += words.length === 12 ? words[t.month - 1] : words[hour < 12 ? 0 : 1]; }
+      else if (Object.prototype.hasOwnProperty.call(numbers, c)) { out += numbers[c]; }
+      else { out += c; }
+    }
+    return out;
   }
 
   function showError(text) {
@@ -92,7 +121,7 @@
     });
     var time = li.querySelector("time");
     time.dateTime = message.created_at;
-    time.textContent = timeFormat.format(new Date(message.created_at));
+    time.textContent = formatTime(message.created_at);
     var status = li.querySelector("[data-status]");
     if (status) { status.textContent = ""; }
   }

@@ -1,4 +1,4 @@
-/* Search pages: submit when the sort changes, and close the filters by default on phones. */
+/* Search pages: submit when the sort changes, and open the filters on wide screens. */
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -21,8 +21,11 @@
     if (!data.get("near")) { data.delete("radius_km"); }
   });
 
+  // The filters panel comes closed (folded on phones); wider screens already show its content through
+  // CSS, so opening it here only keeps its state true for assistive technology, and moves nothing. (A
+  // browser without ::details-content shows it closed until this runs.)
   var panel = document.querySelector("[data-filters]");
-  if (panel && window.matchMedia("(max-width: 900px)").matches) {
-    panel.removeAttribute("open");
+  if (panel && window.matchMedia("(min-width: 901px)").matches) {
+    panel.open = true;
   }
 })();

@@ -104,7 +104,7 @@ def test_web_runs_the_asgi_app_under_uvicorn_workers_and_workers_run_tasks_and_t
     assert "--worker-class=marketplace.workers.MarketplaceUvicornWorker" in web
     bind_port = int(re.search(r"--bind=0\.0\.0\.0:(\d+)", web).group(1))
     assert bind_port in _listening_ports(services["web"])
-    assert services["worker"]["command"] == ["python", "manage.py", "db_worker"]
+    assert services["worker"]["command"] == ["python", "manage.py", "task_worker"]
     assert services["search-outbox"]["command"] == ["python", "manage.py", "search_outbox_drain", "--loop"]
     assert services["messaging-unread"]["command"][:3] == ["python", "manage.py", "messaging_unread_emails"]
     scheduled = " ".join(services["scheduler"]["command"])

@@ -6,7 +6,7 @@ from marketplace.templatetags.marketplace_tags import format_money
 
 
 def test_money_is_shown_the_quebec_way_in_french():
-    assert format_money(Decimal("1234.5"), "fr-ca") == "1\u202f234,50\u202f$"
+    assert format_money(Decimal("1234.5"), "fr-ca") == "1\u202f234,50\xa0$"
 
 
 def test_money_is_shown_the_english_way_in_english():
@@ -14,7 +14,7 @@ def test_money_is_shown_the_english_way_in_english():
 
 
 def test_large_amounts_are_grouped_by_thousands():
-    assert format_money(Decimal("10000000"), "fr-ca") == "10\u202f000\u202f000,00\u202f$"
+    assert format_money(Decimal("10000000"), "fr-ca") == "10\u202f000\u202f000,00\xa0$"
 
 
 def test_dates_are_written_out_in_french():

@@ -31,6 +31,7 @@ def png_bytes(size=(8, 8)):
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+@pytest.mark.embedded
 def test_post_same_client_id_returns_201_then_200_with_the_same_message():
     conversation, client, _freelancer = conversation_with_quote()
     api = api_for(client)
@@ -48,6 +49,7 @@ def test_post_same_client_id_returns_201_then_200_with_the_same_message():
     assert Message.objects.count() == 1
 
 
+@pytest.mark.embedded
 def test_same_client_id_with_a_different_body_is_refused_with_409():
     conversation, client, _freelancer = conversation_with_quote()
     api = api_for(client)
@@ -62,6 +64,7 @@ def test_same_client_id_with_a_different_body_is_refused_with_409():
     assert list(Message.objects.values_list("body", flat=True)) == ["Un"]
 
 
+@pytest.mark.embedded
 def test_history_pages_with_after_and_before_oldest_first():
     conversation, client, freelancer = conversation_with_quote()
     ids = [
@@ -84,6 +87,7 @@ def test_history_pages_with_after_and_before_oldest_first():
     assert [m["id"] for m in latest["results"]] == ids[5:7]
 
 
+@pytest.mark.embedded
 def test_stranger_gets_404_on_messages_and_read_and_sees_nothing():
     conversation, client, _freelancer = conversation_with_quote()
     services.message_send(user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="privé")
@@ -156,6 +160,7 @@ def test_read_endpoint_moves_the_mark_forward_only():
     assert api.get("/api/v1/conversations/").json()["results"][0]["unread"] == 0
 
 
+@pytest.mark.embedded
 def test_image_and_pdf_attachments_are_saved_with_random_keys_and_served_only_to_participants(client):
     conversation, owner, freelancer = conversation_with_quote()
     api = api_for(owner)

@@ -40,6 +40,7 @@ async def subscribe(comm, conversation_id, after=0):
     return await receive_until(comm, "subscribed")
 
 
+@pytest.mark.embedded
 async def test_message_sent_on_one_socket_reaches_the_other_with_an_ack(chat):
     conv = chat["conversation"].pk
     client = await open_socket(chat["client_cookie"])
@@ -65,6 +66,7 @@ async def test_message_sent_on_one_socket_reaches_the_other_with_an_ack(chat):
     await freelancer.disconnect()
 
 
+@pytest.mark.embedded
 async def test_resending_the_same_client_id_never_creates_a_second_message(chat):
     conv = chat["conversation"].pk
     client = await open_socket(chat["client_cookie"])
@@ -87,6 +89,7 @@ async def test_resending_the_same_client_id_never_creates_a_second_message(chat)
     await freelancer.disconnect()
 
 
+@pytest.mark.embedded
 async def test_client_id_reused_for_different_content_is_refused(chat):
     conv = chat["conversation"].pk
     client = await open_socket(chat["client_cookie"])
@@ -105,6 +108,7 @@ async def test_client_id_reused_for_different_content_is_refused(chat):
     await client.disconnect()
 
 
+@pytest.mark.embedded
 async def test_subscribe_with_after_returns_every_missed_message_in_order_then_live_ones(chat):
     conv = chat["conversation"]
 
@@ -130,6 +134,7 @@ async def test_subscribe_with_after_returns_every_missed_message_in_order_then_l
     await client.disconnect()
 
 
+@pytest.mark.embedded
 async def test_read_frame_sends_vu_to_the_sender_and_updates_the_readers_unread_count(chat):
     conv = chat["conversation"].pk
     client = await open_socket(chat["client_cookie"])
@@ -152,6 +157,7 @@ async def test_read_frame_sends_vu_to_the_sender_and_updates_the_readers_unread_
     await freelancer.disconnect()
 
 
+@pytest.mark.embedded
 async def test_typing_reaches_the_other_participant_only(chat):
     conv = chat["conversation"].pk
     client = await open_socket(chat["client_cookie"])
@@ -189,15 +195,20 @@ async def test_quote_and_notification_events_reach_the_members_sockets(chat):
         assert frame["status_label"] == "En attente"
 
     await database_sync_to_async(notify)(
-        recipient=chat["client"], kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission", url="/x/"
+        recipient=chat["client"],
+        kind=NotificationKind.QUOTE_RECEIVED,
+        params={"title": "Logo", "name": "Julie"},
+        url="/x/",
     )
     frame = await receive_until(client, "notification")
-    assert frame["notification"]["title"] == "Nouvelle soumission"
+    assert frame["notification"]["title"] == "Nouvelle soumission pour « Logo »"
+    assert frame["notification"]["body"] == "Julie vous a envoyé une soumission."
     assert frame["unread"] == 1
     await client.disconnect()
     await freelancer.disconnect()
 
 
+@pytest.mark.embedded
 async def test_both_sides_sending_at_once_each_socket_gets_every_message_once_in_order(chat):
     conv = chat["conversation"].pk
     client = await open_socket(chat["client_cookie"])
@@ -221,3 +232,50 @@ async def test_both_sides_sending_at_once_each_socket_gets_every_message_once_in
         assert [f["message"]["id"] for f in frames if f["type"] == "message"] == saved
     await client.disconnect()
     await freelancer.disconnect()
+
+
+@pytest.mark.embedded
+def test_chat_over_real_sockets_of_the_served_application_delivers_acks_and_reads(chat, asgi_server):
+    """Two browsers' sockets on the application served by uvicorn (as `make run` serves it in the embedded pass)."""
+    import asyncio
+
+    import websockets
+
+    conv = chat["conversation"].pk
+    url = asgi_server.url.replace("http", "ws") + "/ws/"
+
+    async def connect(cookie):
+        ws = await websockets.connect(url, origin=asgi_server.url, additional_headers={"Cookie": cookie})
+        await ws.send(json.dumps({"type": "subscribe", "conversation": conv, "after": 0}))
+        await next_frame(ws, "subscribed")
+        return ws
+
+    async def next_frame(ws, frame_type):
+        async with asyncio.timeout(10):
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame["type"] == frame_type:
+                    return frame
+
+    async def scenario():
+        client = await connect(chat["client_cookie"])
+        freelancer = await connect(chat["freelancer_cookie"])
+        client_id = str(uuid.uuid4())
+        await client.send(json.dumps({"type": "send", "conversation": conv, "client_id": client_id, "body": "Salut !"}))
+        ack = await next_frame(client, "ack")
+        received = await next_frame(freelancer, "message")
+        badge = await next_frame(freelancer, "unread")
+        await freelancer.send(json.dumps({"type": "read", "conversation": conv, "up_to": received["message"]["id"]}))
+        seen = await next_frame(client, "read")
+        await client.close()
+        await freelancer.close()
+        return client_id, ack, received, badge, seen
+
+    client_id, ack, received, badge, seen = asyncio.run(scenario())
+
+    saved = Message.objects.get()
+    assert (saved.client_id, saved.sender_id, saved.body) == (uuid.UUID(client_id), chat["client"].pk, "Salut !")
+    assert ack == {"type": "ack", "client_id": client_id, "id": saved.pk, "conversation": conv}
+    assert (received["message"]["id"], received["message"]["body"]) == (saved.pk, "Salut !")
+    assert (badge["total"], badge["conversations"]) == (1, {str(conv): 1})
+    assert seen == {"type": "read", "conversation": conv, "user": chat["freelancer"].pk, "up_to": saved.pk}

@@ -20,7 +20,10 @@ def test_the_worker_logs_the_email_under_the_request_id_of_the_notification(sett
     recipient = UserFactory(email="julie@exemple.qc.ca")
     with bind_request_id("req-4242-abcd"):
         notify(
-            recipient=recipient, kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission", url="/projets/1/"
+            recipient=recipient,
+            kind=NotificationKind.QUOTE_RECEIVED,
+            params={"title": "Logo", "name": "Julie"},
+            url="/projets/1/",
         )
     assert mail.outbox == []
 

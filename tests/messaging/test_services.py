@@ -1,5 +1,6 @@
 """Rules of conversations: who may open one, blocking, read marks, and the offline email."""
 
+import asyncio
 import datetime
 import uuid
 
@@ -89,6 +90,7 @@ def test_conversation_with_yourself_or_about_a_missing_project_is_refused():
     assert Conversation.objects.count() == 0
 
 
+@pytest.mark.embedded
 def test_a_block_refuses_new_conversations_and_messages_but_history_stays_readable():
     conversation, client, freelancer = conversation_with_quote()
     services.message_send(user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="avant")
@@ -111,6 +113,7 @@ def test_a_block_refuses_new_conversations_and_messages_but_history_stays_readab
     assert Message.objects.count() == 2
 
 
+@pytest.mark.embedded
 def test_read_mark_never_goes_past_the_last_message():
     conversation, client, freelancer = conversation_with_quote()
     message = services.message_send(user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="a")[
@@ -122,6 +125,7 @@ def test_read_mark_never_goes_past_the_last_message():
     )
 
 
+@pytest.mark.embedded
 def test_server_ids_increase_within_a_conversation_and_senders_read_their_own_messages():
     conversation, client, freelancer = conversation_with_quote()
     ids = [
@@ -140,7 +144,7 @@ def _age_messages(minutes):
     Message.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=minutes))
 
 
-def test_unread_email_goes_out_after_10_minutes_once_per_conversation_per_hour():
+def test_unread_email_goes_out_after_10_minutes_once_per_conversation_per_hour(django_capture_on_commit_callbacks):
     conversation, client, freelancer = conversation_with_quote()
     services.message_send(
         user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Êtes-vous disponible ?"
@@ -149,7 +153,8 @@ def test_unread_email_goes_out_after_10_minutes_once_per_conversation_per_hour()
 
     assert services.unread_messages_email() == 0  # not 10 minutes yet
     _age_messages(11)
-    assert services.unread_messages_email() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the email leaves after its commit
+        assert services.unread_messages_email() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [freelancer.email]
     assert mail.outbox[0].subject == f"2 messages non lus : {conversation.project.title}"
@@ -161,7 +166,8 @@ def test_unread_email_goes_out_after_10_minutes_once_per_conversation_per_hour()
     _age_messages(11)
     assert services.unread_messages_email() == 0
     # An hour later it may go.
-    assert services.unread_messages_email(now=timezone.now() + datetime.timedelta(minutes=61)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.unread_messages_email(now=timezone.now() + datetime.timedelta(minutes=61)) == 1
     assert len(mail.outbox) == 2
 
 
@@ -174,11 +180,12 @@ def test_no_unread_email_when_the_messages_were_read():
     assert mail.outbox == []
 
 
-def test_management_command_enqueues_the_unread_email_sweep():
+def test_management_command_enqueues_the_unread_email_sweep(django_capture_on_commit_callbacks):
     conversation, client, freelancer = conversation_with_quote()
     services.message_send(user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="a")
     _age_messages(15)
-    call_command("messaging_unread_emails")  # immediate backend in tests: runs now
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("messaging_unread_emails")  # immediate backend in tests: runs now
     assert [m.to for m in mail.outbox] == [[freelancer.email]]
 
 
@@ -223,11 +230,16 @@ def test_a_streak_that_starts_while_a_check_is_pending_gets_its_own_check_from_i
     assert datetime.timedelta(minutes=9, seconds=50) < wait < datetime.timedelta(minutes=10, seconds=10)
 
     _age_messages(11)  # the check it scheduled runs
-    assert tasks.email_unread_messages.call(**later.args_kwargs["kwargs"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.email_unread_messages.call(**later.args_kwargs["kwargs"]) == 1
     assert [m.to for m in mail.outbox] == [[client.email]]
 
 
-def test_a_sent_text_message_carries_its_recipients_unread_counts_as_the_database_reads_them():
+@pytest.mark.embedded
+def test_a_sent_message_pushes_its_recipients_unread_counts_as_the_database_reads_them(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from messaging import events
     from messaging.models import NotificationKind
     from messaging.notifications import notify
     from tests.factories import QuoteFactory
@@ -248,10 +260,263 @@ def test_a_sent_text_message_carries_its_recipients_unread_counts_as_the_databas
     send(elsewhere.owner, other, "ailleurs")
     send(freelancer, conversation, "réponse")  # replying reads what came before
     send(client, conversation, "trois")
-    notify(recipient=freelancer, kind=NotificationKind.INVITATION, title="Invitation")
+    notify(recipient=freelancer, kind=NotificationKind.INVITATION, params={"title": "Invitation"})
+    pushes = []
+    monkeypatch.setattr(events, "_send_all", pushes.extend)
 
-    last = send(client, conversation, "quatre")
+    with django_capture_on_commit_callbacks(execute=True):
+        last = send(client, conversation, "quatre")
 
     expected = selectors.unread_counts(user_id=freelancer.pk, conversation_id=conversation.pk)
     assert expected == {"total": 3, "notifications": 1, "conversations": {str(conversation.pk): 2}}
+    # The message first, then the recipient's badge.
+    assert [(group, event["type"]) for group, event in pushes] == [
+        (events.conversation_group(conversation.pk), "messaging.message"),
+        (events.user_group(freelancer.pk), "messaging.unread"),
+    ]
+    assert pushes[0][1]["message"]["id"] == last.pk
+    assert pushes[1][1] == {"type": "messaging.unread", **expected}
     assert last.recipient_unread == expected
+
+
+# --- Sending: one write path for every message, on PostgreSQL and on the embedded SQLite -----------
+
+
+@pytest.fixture
+def pair():
+    conversation, client, freelancer = conversation_with_quote()
+    return conversation, client, freelancer
+
+
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+async def test_a_sent_message_is_saved_and_pushed_to_the_conversations_sockets(pair):
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from messaging import events
+
+    conversation, client, freelancer = pair
+    layer = get_channel_layer()
+    listener = await layer.new_channel()
+    await layer.group_add(events.conversation_group(conversation.pk), listener)
+
+    message, created = await database_sync_to_async(services.message_send)(
+        user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Bonjour, êtes-vous libre ?"
+    )
+
+    async with asyncio.timeout(5):
+        pushed = await layer.receive(listener)
+    saved = await database_sync_to_async(
+        lambda: list(Message.objects.values_list("pk", "conversation_id", "sender_id", "body"))
+    )()
+    assert created is True
+    assert saved == [(message.pk, conversation.pk, client.pk, "Bonjour, êtes-vous libre ?")]
+    assert pushed["type"] == "messaging.message"
+    assert pushed["previous_id"] == 0
+    assert {key: pushed["message"][key] for key in ("id", "conversation", "sender", "body", "attachments")} == {
+        "id": message.pk,
+        "conversation": conversation.pk,
+        "sender": client.pk,
+        "body": "Bonjour, êtes-vous libre ?",
+        "attachments": [],
+    }
+    await layer.group_discard(events.conversation_group(conversation.pk), listener)
+
+
+@pytest.mark.embedded
+def test_a_message_with_attachments_is_saved_with_them_and_moves_the_conversation_like_any_other(pair):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.privacy.factories import PDF_BYTES
+
+    conversation, client, freelancer = pair
+    text = services.message_send(
+        user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Le devis ?"
+    )[0]
+
+    message, created = services.message_send(
+        user=client,
+        conversation_id=conversation.pk,
+        client_id=uuid.uuid4(),
+        body="",
+        uploads=[
+            SimpleUploadedFile("devis.pdf", PDF_BYTES, content_type="application/pdf"),
+            SimpleUploadedFile("annexe.pdf", PDF_BYTES, content_type="application/pdf"),
+        ],
+    )
+
+    assert created is True
+    assert [(a.name, a.size) for a in message.attachments.all()] == [
+        ("devis.pdf", len(PDF_BYTES)),
+        ("annexe.pdf", len(PDF_BYTES)),
+    ]
+    assert [a["name"] for a in selectors.message_payload(message)["attachments"]] == ["devis.pdf", "annexe.pdf"]
+    assert message.previous_id == text.pk
+    conversation.refresh_from_db()
+    assert conversation.last_message_id == message.pk
+    assert conversation.last_activity_at == message.created_at
+    # Sending reads what came before; the other side has one unread message.
+    assert selectors.unread_message_total(user=client) == 0
+    assert selectors.unread_message_total(user=freelancer) == 1
+
+
+@pytest.mark.embedded
+def test_resending_a_client_id_returns_the_saved_message_whatever_the_limits_say_now(pair):
+    from marketplace.errors import Conflict
+
+    conversation, client, freelancer = pair
+    client_id = str(uuid.uuid4())
+    first, created = services.message_send(
+        user=client, conversation_id=conversation.pk, client_id=client_id, body="Une fois"
+    )
+    services.user_block(user=freelancer, blocked_user_id=client.pk)
+
+    again, created_again = services.message_send(
+        user=client, conversation_id=conversation.pk, client_id=client_id, body="Une fois"
+    )
+    with pytest.raises(Conflict) as refused:
+        services.message_send(user=client, conversation_id=conversation.pk, client_id=client_id, body="Autre chose")
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert str(refused.value) == "Cet identifiant de message a déjà servi pour un autre contenu."
+    assert list(Message.objects.values_list("body", flat=True)) == ["Une fois"]
+
+
+@pytest.mark.embedded
+def test_a_client_id_already_used_in_another_conversation_is_refused(pair):
+    from marketplace.errors import Conflict
+    from tests.factories import QuoteFactory
+
+    conversation, client, freelancer = pair
+    elsewhere = ProjectFactory(owner=client)
+    QuoteFactory(project=elsewhere, freelancer=freelancer)
+    other, _created = services.conversation_open(user=client, project_id=elsewhere.pk, with_user_id=freelancer.pk)
+    client_id = uuid.uuid4()
+    services.message_send(user=client, conversation_id=conversation.pk, client_id=client_id, body="Ici")
+
+    with pytest.raises(Conflict):
+        services.message_send(user=client, conversation_id=other.pk, client_id=client_id, body="Ici")
+
+    assert list(Message.objects.values_list("conversation_id", flat=True)) == [conversation.pk]
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize(
+    ("body", "refusal", "message"),
+    [
+        ("   ", ValidationFailed, "Le message est vide."),
+        ("x" * 5001, ValidationFailed, "Le message dépasse 5000 caractères."),
+    ],
+)
+def test_an_empty_or_too_long_message_is_refused(pair, body, refusal, message):
+    conversation, client, _freelancer = pair
+    with pytest.raises(refusal) as refused:
+        services.message_send(user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body=body)
+    assert str(refused.value) == message
+    assert Message.objects.count() == 0
+    conversation.refresh_from_db()
+    assert conversation.last_message_id == 0
+
+
+@pytest.mark.embedded
+def test_someone_outside_the_conversation_gets_the_same_not_found_as_for_a_missing_one(pair):
+    conversation, _client, _freelancer = pair
+    stranger = UserFactory()
+    for conversation_id in (conversation.pk, conversation.pk + 1000):
+        with pytest.raises(NotFound) as refused:
+            services.message_send(user=stranger, conversation_id=conversation_id, client_id=uuid.uuid4(), body="Allô")
+        assert str(refused.value) == "Cette conversation n'existe pas."
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.embedded
+def test_the_21st_message_in_10_seconds_is_refused(pair):
+    from marketplace.errors import RateLimited
+
+    conversation, client, _freelancer = pair
+    for i in range(20):
+        services.message_send(user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body=f"m{i}")
+
+    with pytest.raises(RateLimited) as refused:
+        services.message_send(user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="de trop")
+
+    assert str(refused.value) == "Doucement ! Trop de messages en peu de temps ; réessayez dans quelques secondes."
+    assert Message.objects.count() == 20
+
+
+@pytest.mark.embedded
+def test_a_text_message_is_saved_in_one_locked_read_then_its_writes(pair, django_assert_num_queries):
+    conversation, client, _freelancer = pair
+    # The savepoint (the test's transaction holds the outer one), the conversation locked with the rules'
+    # inputs, the message, the conversation's last message, the sender's read mark, the recipient's
+    # unread counts, the release. No read of the attachments it has not got.
+    with django_assert_num_queries(7):
+        message, _created = services.message_send(
+            user=client, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Bonjour"
+        )
+        assert selectors.message_payload(message)["attachments"] == []
+
+
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_the_same_client_id_sent_from_two_sockets_at_once_is_saved_once(pair):
+    import threading
+
+    from django.db import connection
+
+    conversation, client, _freelancer = pair
+    client_id = str(uuid.uuid4())
+    start, results = threading.Barrier(4), []
+
+    def send():
+        start.wait()
+        try:
+            results.append(
+                services.message_send(
+                    user=client, conversation_id=conversation.pk, client_id=client_id, body="Une fois"
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(created for _message, created in results) == [False, False, False, True]
+    assert len({message.pk for message, _created in results}) == 1
+    assert Message.objects.filter(client_id=client_id).count() == 1
+
+
+@pytest.mark.embedded
+def test_an_attachment_over_the_quota_is_refused_but_its_resend_gets_the_saved_message(pair, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.privacy.factories import PDF_BYTES
+
+    conversation, client, _freelancer = pair
+
+    def send(client_id):
+        return services.message_send(
+            user=client,
+            conversation_id=conversation.pk,
+            client_id=client_id,
+            body="Le contrat",
+            uploads=[SimpleUploadedFile("contrat.pdf", PDF_BYTES, content_type="application/pdf")],
+        )
+
+    sent_id = uuid.uuid4()
+    first, _created = send(sent_id)
+    settings.STORAGE_QUOTA_BYTES = len(PDF_BYTES)  # full now
+
+    again, created = send(sent_id)
+    with pytest.raises(ValidationFailed) as refused:
+        send(uuid.uuid4())
+
+    assert (again.pk, created) == (first.pk, False)
+    assert refused.value.code == "storage_quota"
+    assert Message.objects.count() == 1

@@ -73,6 +73,7 @@ def test_conversation_page_is_404_for_strangers_and_read_only_for_staff(client):
     assert "data-chat-form" not in page
 
 
+@pytest.mark.embedded
 def test_form_post_without_javascript_sends_the_message(client):
     conversation, owner, _freelancer = conversation_with_quote()
     client.force_login(owner)
@@ -82,7 +83,7 @@ def test_form_post_without_javascript_sends_the_message(client):
     assert "Sans JavaScript" in client.get(url).content.decode()
 
 
-def test_open_from_a_profile_with_a_project_chosen_redirects_to_the_conversation(client):
+def test_open_from_a_profile_with_a_project_chosen_redirects_to_the_conversation_ready_to_write(client):
     project = ProjectFactory()
     freelancer = FreelancerProfileFactory().user
     client.force_login(project.owner)
@@ -91,7 +92,8 @@ def test_open_from_a_profile_with_a_project_chosen_redirects_to_the_conversation
 
     conversation = Conversation.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("conversation-detail", args=[conversation.pk])
+    assert response["Location"] == reverse("conversation-detail", args=[conversation.pk]) + "?ecrire=1"
+    assert (conversation.project, conversation.client, conversation.freelancer) == (project, project.owner, freelancer)
 
 
 def test_open_refused_shows_the_reason_and_creates_nothing(client):
@@ -117,7 +119,7 @@ def test_block_button_blocks_and_the_page_says_so(client):
 def test_header_links_show_unread_counts(client):
     conversation, owner, freelancer = conversation_with_quote()
     services.message_send(user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="a")
-    notify(recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission", url="/")
+    notify(recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, params={"title": "Logo", "name": "Julie"}, url="/")
     from django.template import engines
     from django.test import RequestFactory
 
@@ -135,14 +137,18 @@ def test_header_links_show_unread_counts(client):
 def test_notifications_page_lists_them_and_opening_one_marks_it_read(client):
     owner = UserFactory()
     notification = notify(
-        recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission de Julie", url="/projets/1/"
+        recipient=owner,
+        kind=NotificationKind.QUOTE_RECEIVED,
+        params={"title": "Site de la fromagerie", "name": "Julie"},
+        url="/projets/1/",
     )
     client.force_login(owner)
 
     page = client.get(reverse("notification-list")).content.decode()
     response = client.post(reverse("notification-read", args=[notification.pk]), {"next": notification.url})
 
-    assert "Nouvelle soumission de Julie" in page
+    assert "Nouvelle soumission pour « Site de la fromagerie »" in page
+    assert "Julie vous a envoyé une soumission." in page
     assert response["Location"] == "/projets/1/"
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -150,7 +156,7 @@ def test_notifications_page_lists_them_and_opening_one_marks_it_read(client):
 
 def test_notification_open_never_redirects_off_site(client):
     owner = UserFactory()
-    notification = notify(recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, title="x")
+    notification = notify(recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, params={"title": "x", "name": "y"})
     client.force_login(owner)
     response = client.post(reverse("notification-read", args=[notification.pk]), {"next": "https://evil.example.com/"})
     assert response["Location"] == reverse("notification-list")
@@ -159,7 +165,7 @@ def test_notification_open_never_redirects_off_site(client):
 def test_mark_all_notifications_read(client):
     owner = UserFactory()
     for i in range(3):
-        notify(recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, title=f"n{i}")
+        notify(recipient=owner, kind=NotificationKind.QUOTE_RECEIVED, params={"title": f"n{i}", "name": "y"})
     client.force_login(owner)
     client.post(reverse("notification-list"))
     assert Notification.objects.filter(read_at__isnull=True).count() == 0

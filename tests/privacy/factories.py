@@ -99,7 +99,12 @@ def member_with_everything() -> Scene:
         "Oui, voici mon portfolio et mon numéro : 418 555-0199",
         uploads=[upload(image_bytes(width=50, height=40), name="exemple.jpg"), pdf_upload()],
     )
-    notify(recipient=member, kind=NotificationKind.QUOTE_RECEIVED, title="Nouvelle soumission de Marc", url="/")
+    notify(
+        recipient=member,
+        kind=NotificationKind.QUOTE_RECEIVED,
+        params={"title": "Site de Josée", "name": "Marc"},
+        url="/",
+    )
 
     # Strangers: a conversation the member is not part of.
     stranger_project = ProjectFactory(owner=client, title="Projet d'un autre membre")

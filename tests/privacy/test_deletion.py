@@ -185,5 +185,5 @@ def test_the_purge_command_erases_due_accounts_and_expires_archives(db, capsys):
     deletion = privacy.account_deletion_request(user=user, confirmation=user.email)
     AccountDeletion.objects.filter(pk=deletion.pk).update(purge_after=timezone.now() - datetime.timedelta(minutes=1))
     call_command("privacy_purge")
-    assert "1 account(s) erased, 0 export archive(s) expired." in capsys.readouterr().out
+    assert capsys.readouterr().out == "1 compte effacé.\n0 archives de données expirées.\n"
     assert User.objects.get(pk=user.pk).erased_at is not None

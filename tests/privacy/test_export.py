@@ -52,7 +52,9 @@ def test_the_archive_holds_the_members_data_and_files_and_nothing_of_others(db, 
         ("Paul Dupuis", "Bonjour Josée, avez-vous des exemples ?"),
         ("me", "Oui, voici mon portfolio et mon numéro : 418 555-0199"),
     ]
-    assert [n["title"] for n in data["notifications"]] == ["Nouvelle soumission de Marc"]
+    assert [(n["title"], n["body"]) for n in data["notifications"]] == [
+        ("Nouvelle soumission pour « Site de Josée »", "Marc vous a envoyé une soumission.")
+    ]
     # Nothing of the conversation, project or quote the member had no part in.
     text = archive.read("data.json").decode()
     assert "Secret entre Paul" not in text

@@ -147,6 +147,64 @@ def test_quote_with_bad_price_is_refused(api, project, freelancer, changes, fiel
     assert Quote.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (
+            [{"description": "Maquettes", "amount": "600"}],
+            "Le détail des coûts totalise 600,00\xa0$, mais le total de la soumission est de 1\u202f500,00\xa0$ : "
+            "corrigez les postes ou le montant (écart de 900,00\xa0$).",
+        ),
+        (
+            [{"description": "Maquettes", "amount": "1499.99"}],
+            "Le détail des coûts totalise 1\u202f499,99\xa0$, mais le total de la soumission est de "
+            "1\u202f500,00\xa0$ : corrigez les postes ou le montant (écart de 0,01\xa0$).",
+        ),
+        (
+            [{"description": "Maquettes", "amount": "-100"}, {"description": "Site", "amount": "1600"}],
+            "Le montant d'un poste doit être supérieur à 0 $.",
+        ),
+        (
+            [{"description": "Maquettes", "amount": "0"}, {"description": "Site", "amount": "1500"}],
+            "Le montant d'un poste doit être supérieur à 0 $.",
+        ),
+    ],
+)
+def test_quote_whose_line_items_do_not_add_up_is_refused_by_the_api(api, project, freelancer, items, message):
+    api.force_authenticate(freelancer)
+
+    response = api.post(f"/api/v1/projects/{project.pk}/quotes/", {**QUOTE, "line_items": items}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"line_items": [message]}
+    assert Quote.objects.count() == 0
+
+
+def test_line_item_amount_that_is_no_number_is_refused_by_the_api(api, project, freelancer):
+    api.force_authenticate(freelancer)
+    items = [{"description": "Maquettes", "amount": "beaucoup"}]
+
+    response = api.post(f"/api/v1/projects/{project.pk}/quotes/", {**QUOTE, "line_items": items}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["line_items"]
+    assert Quote.objects.count() == 0
+
+
+def test_patching_the_price_away_from_its_line_items_is_refused(api, project, freelancer):
+    api.force_authenticate(freelancer)
+    items = [{"description": "Maquettes", "amount": "500"}, {"description": "Site", "amount": "1000"}]
+    quote_id = api.post(f"/api/v1/projects/{project.pk}/quotes/", {**QUOTE, "line_items": items}, format="json").json()[
+        "id"
+    ]
+
+    response = api.patch(f"/api/v1/quotes/{quote_id}/", {"amount": "1800"}, format="json")
+
+    assert response.status_code == 400
+    assert "(écart de 300,00\xa0$)" in response.json()["line_items"][0]
+    assert Quote.objects.get(pk=quote_id).amount == 1500
+
+
 def test_second_live_quote_is_409(api, project, freelancer):
     api.force_authenticate(freelancer)
     api.post(f"/api/v1/projects/{project.pk}/quotes/", QUOTE, format="json")

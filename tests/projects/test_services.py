@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from messaging.models import Notification, NotificationKind
+from messaging.notifications import notification_text
 from profiles.models import FreelancerProfile
 from projects import services
 from projects.models import Project, ProjectStatus, Quote, QuoteStatus, Review, Visibility
@@ -195,13 +196,13 @@ def test_quote_submit_notifies_the_owner_and_pushes_after_commit(
     ]
     notification = Notification.objects.get(recipient=owner)
     assert notification.kind == NotificationKind.QUOTE_RECEIVED
-    assert notification.title == "Nouvelle soumission pour « Site web pour la fromagerie »"
+    assert notification_text(notification).title == "Nouvelle soumission pour « Site web pour la fromagerie »"
     assert notification.url == f"/projets/{project.pk}/#quotes"
     assert pushed_quotes == [(quote.pk, "pending")]
 
 
 def test_hourly_quote_needs_estimated_hours(project, freelancer, quote_data):
-    quote_data.update(pricing="hourly", amount=Decimal("65"))
+    quote_data.update(pricing="hourly", amount=Decimal("65"), line_items=[])
     with pytest.raises(ValidationFailed) as exc:
         services.quote_submit(user=freelancer, project_id=project.pk, data=quote_data)
     assert str(exc.value.errors["estimated_hours"][0]) == "Indiquez le nombre d'heures estimé pour un taux horaire."
@@ -237,7 +238,7 @@ def test_hourly_quote_needs_estimated_hours(project, freelancer, quote_data):
         (
             {"line_items": [{"description": "Poste", "amount": Decimal("-1")}]},
             "line_items",
-            "Le montant d'un poste va de 0 $ à 10 000 000 $.",
+            "Le montant d'un poste doit être supérieur à 0 $.",
         ),
     ],
 )
@@ -332,6 +333,100 @@ def test_quote_on_own_project_is_refused(project, owner, quote_data):
     assert Quote.objects.count() == 0
 
 
+# --- Quotes: the detail of costs adds up to the total ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        # 600 $ of items on a 1 200 $ quote.
+        (
+            [("Maquettes", "400"), ("Intégration", "200")],
+            "Le détail des coûts totalise 600,00\xa0$, mais le total de la soumission est de 1\u202f200,00\xa0$ : "
+            "corrigez les postes ou le montant (écart de 600,00\xa0$).",
+        ),
+        # One cent short.
+        (
+            [("Maquettes", "900"), ("Intégration", "299.99")],
+            "Le détail des coûts totalise 1\u202f199,99\xa0$, mais le total de la soumission est de "
+            "1\u202f200,00\xa0$ : corrigez les postes ou le montant (écart de 0,01\xa0$).",
+        ),
+        # One cent over.
+        (
+            [("Maquettes", "900.01"), ("Intégration", "300")],
+            "Le détail des coûts totalise 1\u202f200,01\xa0$, mais le total de la soumission est de "
+            "1\u202f200,00\xa0$ : corrigez les postes ou le montant (écart de 0,01\xa0$).",
+        ),
+        ([("Maquettes", "-300"), ("Intégration", "1500")], "Le montant d'un poste doit être supérieur à 0 $."),
+        ([("Maquettes", "0"), ("Intégration", "1200")], "Le montant d'un poste doit être supérieur à 0 $."),
+        ([("Maquettes", "beaucoup"), ("Intégration", "1200")], "Entrez un nombre valide."),
+        ([("Maquettes", "NaN"), ("Intégration", "1200")], "Entrez un nombre valide."),
+        ([("Maquettes", ""), ("Intégration", "1200")], "Ce champ est obligatoire."),
+        ([("Maquettes", "899.995"), ("Intégration", "300")], "Le montant d'un poste a au plus deux décimales."),
+        ([("Maquettes", "20000000")], "Le montant d'un poste ne peut pas dépasser 10 000 000 $."),
+        ([("", "1200")], "Chaque poste a une description."),
+    ],
+)
+def test_quote_whose_line_items_do_not_add_up_is_refused_and_nothing_is_saved(
+    project, owner, freelancer, quote_data, items, message
+):
+    quote_data["line_items"] = [{"description": d, "amount": a} for d, a in items]
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.quote_submit(user=freelancer, project_id=project.pk, data=quote_data)
+
+    assert [str(m) for m in exc.value.errors["line_items"]] == [message]
+    assert Quote.objects.count() == 0
+    assert Notification.objects.count() == 0
+
+
+def test_line_items_of_an_hourly_quote_add_up_to_rate_times_hours(project, freelancer, quote_data):
+    quote_data.update(pricing="hourly", amount=Decimal("65"), estimated_hours=Decimal("20"))
+    quote_data["line_items"] = [{"description": "Maquettes", "amount": "1000"}]
+    with pytest.raises(ValidationFailed) as exc:
+        services.quote_submit(user=freelancer, project_id=project.pk, data=quote_data)
+    assert [str(m) for m in exc.value.errors["line_items"]] == [
+        "Le détail des coûts totalise 1\u202f000,00\xa0$, mais le total de la soumission est de "
+        "1\u202f300,00\xa0$ : corrigez les postes ou le montant (écart de 300,00\xa0$)."
+    ]
+    assert Quote.objects.count() == 0
+
+    quote_data["line_items"] = [{"description": "Maquettes", "amount": "1000"}, {"description": "Tests", "amount": 300}]
+    quote = services.quote_submit(user=freelancer, project_id=project.pk, data=quote_data)
+    assert sum(i.amount for i in quote.line_items.all()) == quote.estimated_total == Decimal("1300.00")
+
+
+def test_hourly_total_to_the_cent_rounds_half_a_cent_like_the_shown_estimate(project, freelancer, quote_data):
+    # 65,15 $/h × 1,5 h = 97,725 $: the estimate shows 97,72 $, so that is what the items must add up to.
+    quote_data.update(pricing="hourly", amount=Decimal("65.15"), estimated_hours=Decimal("1.5"))
+    quote_data["line_items"] = [{"description": "Appel de démarrage", "amount": "97.72"}]
+
+    quote = services.quote_submit(user=freelancer, project_id=project.pk, data=quote_data)
+
+    assert quote.estimated_total == Decimal("97.72")
+
+
+def test_new_price_that_leaves_the_stored_line_items_behind_is_refused(project, freelancer, quote_data):
+    quote = services.quote_submit(user=freelancer, project_id=project.pk, data=quote_data)  # 900 + 300 = 1 200 $
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.quote_update(user=freelancer, quote_id=quote.pk, data={"amount": Decimal("1500")})
+
+    assert "mais le total de la soumission est de 1\u202f500,00\xa0$" in str(exc.value.errors["line_items"][0])
+    quote.refresh_from_db()
+    assert quote.amount == Decimal("1200.00")
+    # A change that keeps the total keeps the stored detail, and so does one that sends a new detail that adds up.
+    services.quote_update(user=freelancer, quote_id=quote.pk, data={"message": "Bonjour, précisions ajoutées."})
+    services.quote_update(
+        user=freelancer,
+        quote_id=quote.pk,
+        data={"amount": "1500", "line_items": [{"description": "Tout compris", "amount": "1500"}]},
+    )
+    quote.refresh_from_db()
+    assert quote.amount == Decimal("1500.00")
+    assert [(i.description, i.amount) for i in quote.line_items.all()] == [("Tout compris", Decimal("1500.00"))]
+
+
 # --- Quotes: changes and decisions ------------------------------------------------------------------
 
 
@@ -388,7 +483,7 @@ def test_decline_with_reason_tells_the_freelancer(
     assert quote.decline_reason == "Budget trop élevé pour nous."
     notification = Notification.objects.get(recipient=freelancer)
     assert notification.kind == NotificationKind.QUOTE_DECLINED
-    assert notification.body == "Raison donnée par le client : Budget trop élevé pour nous."
+    assert notification_text(notification).body == "Raison donnée par le client : Budget trop élevé pour nous."
     assert pushed_quotes == [(quote.pk, "declined")]
 
 
@@ -448,7 +543,7 @@ def test_reasons_the_platform_writes_are_flagged_and_the_clients_own_are_not(
     assert rows[declined_by_client.pk] is False
     assert (rows[loser.pk], rows[on_cancelled.pk], rows[winner.pk]) == (True, True, False)
     loser.refresh_from_db()
-    assert loser.decline_reason == "Le client a retenu une autre soumission."
+    assert loser.decline_reason_text == "Le client a retenu une autre soumission."
 
 
 def test_accept_on_an_awarded_project_is_refused_and_changes_nothing(project, owner, freelancer, other_freelancer):
@@ -474,7 +569,7 @@ def test_invitation_notifies_the_freelancer(project, owner, freelancer):
     services.invitation_send(user=owner, project_id=project.pk, freelancer_profile_id=profile.pk, message="Bonjour !")
     notification = Notification.objects.get(recipient=freelancer)
     assert notification.kind == NotificationKind.INVITATION
-    assert notification.title == "Demande de soumission : « Site web pour la fromagerie »"
+    assert notification_text(notification).title == "Demande de soumission : « Site web pour la fromagerie »"
 
 
 def test_invitation_twice_or_on_someone_elses_project_is_refused(project, owner, freelancer):

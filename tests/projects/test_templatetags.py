@@ -11,16 +11,17 @@ from django.utils import translation
 from projects.models import BudgetType, Project, Quote
 from projects.templatetags.projects_tags import budget, delivery_days, taxes_label, taxes_note, until_date
 
-NNBSP = "\u202f"
+NNBSP = "\u202f"  # between thousands
+NBSP = "\xa0"  # before "$"
 
 
 def test_budgets_are_short_round_figures_so_they_dont_wrap():
     fixed = Project(budget_type=BudgetType.FIXED, budget_min=Decimal("1500"), budget_max=Decimal("3000"))
     hourly = Project(budget_type=BudgetType.HOURLY, budget_min=Decimal("65"), budget_max=Decimal("80.50"))
     up_to = Project(budget_type=BudgetType.FIXED, budget_max=Decimal("900"))
-    assert budget(fixed) == f"1{NNBSP}500{NNBSP}$ – 3{NNBSP}000{NNBSP}$"
-    assert budget(hourly) == f"65{NNBSP}$/h – 80,50{NNBSP}$/h"  # cents are kept when there are some
-    assert budget(up_to) == f"jusqu'à 900{NNBSP}$"
+    assert budget(fixed) == f"1{NNBSP}500{NBSP}$ – 3{NNBSP}000{NBSP}$"
+    assert budget(hourly) == f"65{NBSP}$/h – 80,50{NBSP}$/h"  # cents are kept when there are some
+    assert budget(up_to) == f"jusqu'à 900{NBSP}$"
     assert budget(Project(budget_type=BudgetType.TO_DISCUSS)) == "À discuter"
 
 

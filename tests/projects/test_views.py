@@ -34,7 +34,7 @@ def test_project_create_page_publishes_and_redirects(client, owner, project_data
     assert response.status_code == 302 and response["Location"] == f"/projets/{project.pk}/"
     assert project.status == ProjectStatus.OPEN
     page = client.get(response["Location"]).content.decode()
-    assert "500\u202f$ – 1\u202f500\u202f$" in page
+    assert "500\xa0$ – 1\u202f500\xa0$" in page
 
 
 def test_project_create_shows_every_error_and_saves_nothing(client, owner, project_data):
@@ -117,7 +117,7 @@ def test_quote_form_on_project_page_sends_a_quote(client, project, freelancer):
             "items-TOTAL_FORMS": "1",
             "items-INITIAL_FORMS": "0",
             "items-0-description": "Maquettes",
-            "items-0-amount": "500",
+            "items-0-amount": "1300",
         },
     )
     assert response.status_code == 302
@@ -126,7 +126,7 @@ def test_quote_form_on_project_page_sends_a_quote(client, project, freelancer):
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
     # The label and its value read as one phrase: "Taxes : non applicables", never "Taxes : Taxes non applicables".
     assert "<dt>Taxes</dt><dd>non applicables (petit fournisseur)</dd>" in page
-    assert "65,00\u202f$/h × 20 h" in page
+    assert "65,00\xa0$/h × 20 h" in page
     assert "Maquettes" in page
 
 
@@ -154,7 +154,7 @@ def test_freelancer_never_sees_other_quotes_or_prices(client, project, freelance
     QuoteFactory(project=project, freelancer=other_freelancer, amount=Decimal("7777"), message="Secret de Marc")
     client.force_login(freelancer)
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
-    assert "1\u202f111,00\u202f$" in page
+    assert "1\u202f111,00\xa0$" in page
     assert "7\u202f777" not in page and "Secret de Marc" not in page
     assert "TPS et TVQ en sus" in page
     assert 'id="quotes"' not in page
@@ -361,6 +361,151 @@ def test_a_reason_the_client_wrote_is_labelled_as_theirs(client, owner, project,
     assert "<strong>Raison donnée par le client :</strong> Budget dépassé." in page
 
 
+# --- Line items that add up, and decisions that ask first ---------------------------------------------
+
+
+def _quote_post(**changes):
+    data = {
+        "pricing": "fixed",
+        "amount": "1000",
+        "delivery_days": "10",
+        "charges_taxes": "1",
+        "message": "Bonjour !",
+        "items-TOTAL_FORMS": "3",
+        "items-INITIAL_FORMS": "0",
+        "items-0-description": "Maquettes",
+        "items-0-amount": "400",
+        "items-1-description": "Intégration",
+        "items-1-amount": "200",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {},
+            "Le détail des coûts totalise 600,00\xa0$, mais le total de la soumission est de 1\u202f000,00\xa0$ : "
+            "corrigez les postes ou le montant (écart de 400,00\xa0$).",
+        ),
+        (
+            {"items-0-amount": "799.99"},
+            "Le détail des coûts totalise 999,99\xa0$, mais le total de la soumission est de 1\u202f000,00\xa0$ : "
+            "corrigez les postes ou le montant (écart de 0,01\xa0$).",
+        ),
+        ({"items-0-amount": "-400", "items-1-amount": "1400"}, "Le montant d'un poste doit être supérieur à 0 $."),
+        ({"items-0-amount": "0", "items-1-amount": "1000"}, "Le montant d'un poste doit être supérieur à 0 $."),
+        ({"items-0-amount": "quatre cents"}, "Saisissez un nombre."),
+    ],
+)
+def test_quote_form_with_line_items_that_do_not_add_up_shows_why_and_saves_nothing(
+    client, project, freelancer, changes, message
+):
+    client.force_login(freelancer)
+
+    response = client.post(reverse("quote-create", args=[project.pk]), _quote_post(**changes))
+
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert Quote.objects.count() == 0
+
+
+def test_quote_form_shows_the_live_total_next_to_the_line_items(client, project, freelancer):
+    client.force_login(freelancer)
+    page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert "data-line-items-total" in page
+    assert (
+        'data-text-gap="Total des postes : {sum}. Le total de la soumission est de {total} : écart de {gap}."' in page
+    )
+    assert "/static/js/projects.js" in page
+
+
+def test_edit_form_refuses_line_items_that_do_not_add_up(client, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer, amount=Decimal("1000"))
+    QuoteLineItem.objects.create(quote=quote, description="Tout compris", amount=Decimal("1000"), position=0)
+    client.force_login(freelancer)
+
+    response = client.post(
+        reverse("quote-update", args=[quote.pk]),
+        _quote_post(**{"items-1-amount": "599.99", "items-INITIAL_FORMS": "0"}),
+    )
+
+    assert response.status_code == 400
+    assert "écart de 0,01\xa0$" in response.content.decode()
+    assert [(i.description, i.amount) for i in quote.line_items.all()] == [("Tout compris", Decimal("1000.00"))]
+
+
+def test_refuser_asks_for_confirmation_without_javascript(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    table = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    # In the table, "Refuser" is a plain link: following it decides nothing.
+    link = f'href="/soumissions/{quote.pk}/refuser/">Refuser</a>'
+    assert f'<a class="button button-small button-secondary button-danger-outline" {link}' in table
+
+    confirm = client.get(reverse("quote-decline", args=[quote.pk]))
+
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "Refuser la soumission de Julie Gagnon ?" in page
+    assert 'name="reason"' in page and "Oui, refuser cette soumission" in page
+    assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.PENDING
+    # Confirming (the page's form, no script involved) declines, with the reason.
+    response = client.post(reverse("quote-decline", args=[quote.pk]), {"reason": "Trop loin pour nous."})
+    assert response.status_code == 302 and response["Location"] == f"/projets/{project.pk}/#quotes"
+    quote.refresh_from_db()
+    assert (quote.status, quote.decline_reason) == (QuoteStatus.DECLINED, "Trop loin pour nous.")
+    # Once decided, the confirmation page sends back to the table instead of asking again.
+    again = client.get(reverse("quote-decline", args=[quote.pk]))
+    assert again.status_code == 302 and again["Location"] == f"/projets/{project.pk}/#quotes"
+
+
+def test_refuser_confirmation_is_only_for_the_projects_owner(client, project, freelancer, other_freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(freelancer)
+    assert client.get(reverse("quote-decline", args=[quote.pk])).status_code == 403
+    client.force_login(other_freelancer)
+    assert client.get(reverse("quote-decline", args=[quote.pk])).status_code == 403
+    client.logout()
+    response = client.get(reverse("quote-decline", args=[quote.pk]))
+    assert response.status_code == 302 and response["Location"].startswith("/comptes/login/")
+    client.force_login(project.owner)
+    assert client.get(reverse("quote-decline", args=[987654])).status_code == 404
+    assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.PENDING
+
+
+def test_marquer_comme_termine_asks_for_confirmation_without_javascript(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-accept", args=[quote.pk]))
+    detail = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    assert f'<a class="button" href="/projets/{project.pk}/terminer/">Marquer comme terminé</a>' in detail
+
+    confirm = client.get(reverse("project-complete", args=[project.pk]))
+
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "Le projet est-il terminé ?" in page and "Confirmez que Julie Gagnon a livré le travail convenu." in page
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.AWARDED
+    response = client.post(reverse("project-complete", args=[project.pk]))
+    assert response.status_code == 302
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.COMPLETED
+    # Nothing left to confirm: back to the project page.
+    assert client.get(reverse("project-complete", args=[project.pk]))["Location"] == f"/projets/{project.pk}/"
+
+
+def test_marquer_comme_termine_confirmation_is_only_for_the_owner(client, owner, project, freelancer):
+    quote = QuoteFactory(project=project, freelancer=freelancer)
+    client.force_login(owner)
+    client.post(reverse("quote-accept", args=[quote.pk]))
+    client.force_login(freelancer)
+    assert client.get(reverse("project-complete", args=[project.pk])).status_code == 403
+    assert client.post(reverse("project-complete", args=[project.pk])).status_code == 403
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.AWARDED
+
+
 # --- Dashboards fit the roles a member actually plays --------------------------------------------------
 
 
@@ -474,12 +619,13 @@ def test_each_row_of_the_comparison_table_acts_on_its_own_quote(owner, project, 
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
     # The line items show under their own quote's message, escaped.
     row = page.split(f'id="quote-{pending.pk}"')[1].split("</tr>\n")[0]
-    assert "<td>Maquette &lt;b&gt;</td>" in row and "450,00\u202f$" in row
+    assert "<td>Maquette &lt;b&gt;</td>" in row and "450,00\xa0$" in row
     assert "Maquette" not in page.split(f'id="quote-{shortlisted.pk}"')[1].split("</tr>\n")[0]
     for quote in (pending, shortlisted):
         assert f'href="/soumissions/{quote.pk}/accepter/"' in page
         assert f'action="/soumissions/{quote.pk}/revision/"' in page and f'id="note-{quote.pk}"' in page
-        assert f'action="/soumissions/{quote.pk}/refuser/"' in page and f'id="reason-{quote.pk}"' in page
+        # "Refuser" leads to its confirmation page, like "Accepter".
+        assert f'href="/soumissions/{quote.pk}/refuser/"' in page
     # Only a pending quote can be shortlisted.
     assert f'action="/soumissions/{pending.pk}/preselectionner/"' in page
     assert f'action="/soumissions/{shortlisted.pk}/preselectionner/"' not in page

@@ -35,9 +35,17 @@ def es(settings, db):
         indexing.delete_all_indices()
 
 
-@pytest.fixture(params=["database", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+@pytest.fixture(
+    params=[
+        pytest.param("database", marks=pytest.mark.embedded),
+        pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+    ]
+)
 def backend(request, settings, db):
-    """Run a contract test on both backends: the same searches must give the same answers."""
+    """Run a contract test on both backends: the same searches must give the same answers.
+
+    The database case runs on PostgreSQL in the main pass and on SQLite (FTS5) in the embedded pass.
+    """
     if request.param == "elasticsearch":
         _use_elasticsearch(settings)
         request.addfinalizer(indexing.delete_all_indices)

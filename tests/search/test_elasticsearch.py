@@ -263,17 +263,17 @@ def test_index_commands_rebuild_with_a_progress_bar_and_check(es):
     FreelancerProfileFactory(display_name="Commande", headline="Graphiste", municipality=rdl)
     out = StringIO()
     call_command("search_index", "rebuild", stdout=out)
-    assert "profiles  [##############################] 1/1" in out.getvalue()
+    assert "profils   [##############################] 1/1" in out.getvalue()
     out = StringIO()
     call_command("search_index", "check", stdout=out)
-    assert "The index matches the database." in out.getvalue()
+    assert "L'index correspond à la base de données." in out.getvalue()
     FreelancerProfileFactory(display_name="Oubliée", municipality=rdl)
-    with pytest.raises(CommandError, match="1 documents differ"):
+    with pytest.raises(CommandError, match="1 document diffère de la base de données"):
         call_command("search_index", "check", stdout=StringIO())
     outbox_record_profile(profile_id=FreelancerProfile.objects.get(display_name="Oubliée").pk)
     out = StringIO()
     call_command("search_outbox_drain", stdout=out)
-    assert "1 changes sent (1 written, 0 already newer)" in out.getvalue()
+    assert "1 changement envoyé (écrits : 1, déjà à jour : 0)" in out.getvalue()
 
 
 def test_a_hidden_project_is_removed_from_the_index_by_the_outbox_and_never_shows(es):

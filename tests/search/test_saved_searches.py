@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from messaging.models import Notification
+from messaging.notifications import notification_text
 from projects.models import Invitation, Visibility
 from search.models import SavedSearch, SavedSearchMatch
 from search.params import project_search_params
@@ -34,7 +35,7 @@ def test_immediate_saved_search_notifies_once_per_new_matching_project(freelance
     ProjectFactory(title="Site web transactionnel")
     sync_index()
     notes = list(Notification.objects.filter(recipient=freelancer))
-    assert [n.title for n in notes] == ["Nouveau projet (« logo ») : Logo pour une érablière"]
+    assert [notification_text(n).title for n in notes] == ["Nouveau projet (« logo ») : Logo pour une érablière"]
     assert notes[0].kind == "saved_search_match"
     sync_index()  # the project is indexed again (e.g. edited): no second notification
     assert Notification.objects.filter(recipient=freelancer).count() == 1
@@ -48,8 +49,9 @@ def test_daily_saved_search_sends_one_digest(freelancer):
     assert Notification.objects.filter(recipient=freelancer).count() == 0
     assert saved_searches_send_digests() == 1
     note = Notification.objects.get(recipient=freelancer)
-    assert note.title == "2 nouveaux projets (Design graphique)"
-    assert "Affiche" in note.body and "Dépliant" in note.body
+    text = notification_text(note)
+    assert text.title == "2 nouveaux projets (Design graphique)"
+    assert "Affiche" in text.body and "Dépliant" in text.body
     assert saved_searches_send_digests() == 0
     assert SavedSearchMatch.objects.filter(saved_search=saved, notified_at__isnull=True).count() == 0
 
@@ -65,7 +67,7 @@ def test_saved_search_never_reveals_invite_only_projects_of_others(freelancer):
     ProjectFactory(title="Logo public")
     sync_index()
     # The invited freelancer hears about both; the other one still about neither.
-    titles = sorted(n.title for n in Notification.objects.filter(recipient=other))
+    titles = sorted(notification_text(n).title for n in Notification.objects.filter(recipient=other))
     assert titles == ["Nouveau projet (« logo ») : Logo public", "Nouveau projet (« logo ») : Logo secret"]
-    heard = [n.title for n in Notification.objects.filter(recipient=freelancer)]
+    heard = [notification_text(n).title for n in Notification.objects.filter(recipient=freelancer)]
     assert heard == ["Nouveau projet (« logo ») : Logo public"]

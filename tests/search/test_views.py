@@ -1,5 +1,7 @@
 """The search pages as visitors see them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -70,3 +72,31 @@ def test_freelancer_saves_a_search_from_the_page(client, db):
     )
     assert "Cette recherche est déjà sauvegardée." in refused.content.decode()
     assert SavedSearch.objects.filter(user=user).count() == 1
+
+
+def heading_levels(html: str) -> list[int]:
+    """The levels of the page's headings, in document order (h1 → 1)."""
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query", "logged_in"),
+    [
+        ("freelancer-search", {"q": "graphiste"}, False),
+        ("freelancer-search", {}, True),
+        ("project-search", {"q": "logo"}, False),
+        ("project-search", {}, True),
+        ("project-search", {"q": "astronaute"}, True),
+    ],
+)
+def test_search_page_headings_go_down_one_level_at_a_time(client, listed, url_name, query, logged_in):
+    if logged_in:
+        user = UserFactory()
+        SavedSearch.objects.create(user=user, name="Logos", query="q=logo")
+        client.force_login(user)
+    levels = heading_levels(client.get(reverse(url_name), query).content.decode())
+    assert levels[0] == 1
+    # axe's heading-order rule: never skip a level going down (h1 then h3 is the fault it found).
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:], strict=False)), levels
+    if query.get("q") != "astronaute":
+        assert 3 in levels  # the facet groups are there, under their heading

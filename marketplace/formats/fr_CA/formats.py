@@ -11,3 +11,6 @@ DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\u202f"
 NUMBER_GROUPING = 3
 FIRST_DAY_OF_WEEK = 0
+# A message's time in the chat ("3 mars, 14 h 05"): messaging_tags.chat_time, and static/js/chat.js
+# for live messages, which knows the characters listed in messaging_tags.
+CHAT_TIME_FORMAT = "j N, G \\h i"

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from profiles.models import Municipality, User
@@ -41,7 +42,7 @@ DEMO_PASSWORD = "demo-pigiste-2026"  # noqa: S105 (printed for the demo accounts
 PLACES = [
     "Rivière-du-Loup",
     "Rimouski",
-    "La Pocatière",
+    "Montréal",
     "Saint-Pascal",
     "Trois-Pistoles",
     "Matane",
@@ -54,7 +55,7 @@ PLACES = [
     "Québec",
     "Baie-Saint-Paul",
     "La Malbaie",
-    "Montréal",
+    "La Pocatière",
     "Laval",
     "Longueuil",
     "Sherbrooke",
@@ -79,37 +80,38 @@ PLACES = [
     "Saint-Jean-sur-Richelieu",
 ]
 
+# (first name, "f" or "m"): headlines and bios are written in the person's gender.
 FIRST_NAMES = [
-    "Émilie",
-    "Mathieu",
-    "Catherine",
-    "Jean-François",
-    "Geneviève",
-    "Olivier",
-    "Marie-Ève",
-    "Alexandre",
-    "Isabelle",
-    "Maxime",
-    "Julie",
-    "Sébastien",
-    "Valérie",
-    "Guillaume",
-    "Annie",
-    "Félix",
-    "Mélanie",
-    "Étienne",
-    "Audrey",
-    "Philippe",
-    "Caroline",
-    "Samuel",
-    "Véronique",
-    "Gabriel",
-    "Karine",
-    "Louis",
-    "Noémie",
-    "Simon",
-    "Chloé",
-    "Antoine",
+    ("Émilie", "f"),
+    ("Mathieu", "m"),
+    ("Catherine", "f"),
+    ("Jean-François", "m"),
+    ("Geneviève", "f"),
+    ("Olivier", "m"),
+    ("Marie-Ève", "f"),
+    ("Alexandre", "m"),
+    ("Isabelle", "f"),
+    ("Maxime", "m"),
+    ("Julie", "f"),
+    ("Sébastien", "m"),
+    ("Valérie", "f"),
+    ("Guillaume", "m"),
+    ("Annie", "f"),
+    ("Félix", "m"),
+    ("Mélanie", "f"),
+    ("Étienne", "m"),
+    ("Audrey", "f"),
+    ("Philippe", "m"),
+    ("Caroline", "f"),
+    ("Samuel", "m"),
+    ("Véronique", "f"),
+    ("Gabriel", "m"),
+    ("Karine", "f"),
+    ("Louis", "m"),
+    ("Noémie", "f"),
+    ("Simon", "m"),
+    ("Chloé", "f"),
+    ("Antoine", "m"),
 ]
 LAST_NAMES = [
     "Tremblay",
@@ -142,11 +144,24 @@ LAST_NAMES = [
     "Leclerc",
 ]
 
-# (headline, skills, hourly rate range, category)
+# (headline for a man, for a woman, skills, hourly rate range, category); an epicene title is written once.
 SPECIALTIES = [
-    ("Développeuse web WordPress et Shopify", ["Développement web", "WordPress", "Shopify", "SEO"], (55, 95), "web"),
-    ("Développeur Python et Django", ["Python", "Django", "API REST", "PostgreSQL"], (75, 130), "web"),
     (
+        "Développeur web WordPress et Shopify",
+        "Développeuse web WordPress et Shopify",
+        ["Développement web", "WordPress", "Shopify", "SEO"],
+        (55, 95),
+        "web",
+    ),
+    (
+        "Développeur Python et Django",
+        "Développeuse Python et Django",
+        ["Python", "Django", "API REST", "PostgreSQL"],
+        (75, 130),
+        "web",
+    ),
+    (
+        "Graphiste et illustrateur",
         "Graphiste et illustratrice",
         ["Design graphique", "Illustration", "Identité visuelle", "Adobe Illustrator"],
         (45, 85),
@@ -154,59 +169,122 @@ SPECIALTIES = [
     ),
     (
         "Designer graphique, logos et emballages",
+        "Designer graphique, logos et emballages",
         ["Logo", "Identité visuelle", "Emballage", "Design graphique"],
         (50, 90),
         "design",
     ),
-    ("Rédactrice et réviseure", ["Rédaction", "Révision", "Rédaction web", "Français"], (45, 80), "writing"),
-    ("Traducteur agréé anglais-français", ["Traduction", "Localisation", "Révision", "Anglais"], (50, 85), "writing"),
     (
+        "Rédacteur et réviseur",
+        "Rédactrice et réviseure",
+        ["Rédaction", "Révision", "Rédaction web", "Français"],
+        (45, 80),
+        "writing",
+    ),
+    (
+        "Traducteur agréé anglais-français",
+        "Traductrice agréée anglais-français",
+        ["Traduction", "Localisation", "Révision", "Anglais"],
+        (50, 85),
+        "writing",
+    ),
+    (
+        "Photographe d'événements et de produits",
         "Photographe d'événements et de produits",
         ["Photographie", "Retouche photo", "Photo de produits"],
         (60, 120),
         "photo_video",
     ),
-    ("Vidéaste et monteur", ["Vidéo", "Montage vidéo", "Drone", "Motion design"], (60, 110), "photo_video"),
     (
+        "Vidéaste et monteur",
+        "Vidéaste et monteuse",
+        ["Vidéo", "Montage vidéo", "Drone", "Motion design"],
+        (60, 110),
+        "photo_video",
+    ),
+    (
+        "Gestionnaire de communauté",
         "Gestionnaire de communauté",
         ["Réseaux sociaux", "Facebook", "Instagram", "Stratégie de contenu"],
         (40, 75),
         "marketing",
     ),
     (
+        "Conseiller en marketing numérique",
         "Conseillère en marketing numérique",
         ["Marketing numérique", "Google Ads", "Infolettre", "SEO"],
         (60, 110),
         "marketing",
     ),
     (
+        "Technicien comptable, tenue de livres",
         "Technicienne comptable, tenue de livres",
         ["Tenue de livres", "Comptabilité", "TPS/TVQ", "QuickBooks"],
         (40, 70),
         "accounting",
     ),
     (
+        "Adjoint administratif virtuel",
         "Adjointe administrative virtuelle",
         ["Soutien administratif", "Facturation", "Saisie de données", "Service à la clientèle"],
         (32, 55),
         "admin",
     ),
-    ("Charpentier-menuisier", ["Menuiserie", "Rénovation", "Ébénisterie"], (45, 75), "trades"),
-    ("Électricien résidentiel", ["Électricité", "Rénovation", "Domotique"], (60, 95), "trades"),
-    ("Formatrice en bureautique", ["Formation", "Excel", "Microsoft 365"], (45, 80), "training"),
-    ("Conseiller en gestion de PME", ["Plan d'affaires", "Gestion de projet", "Subventions"], (70, 140), "consulting"),
-    ("Animatrice et organisatrice d'événements", ["Événementiel", "Animation", "Logistique"], (40, 80), "events"),
-    ("Agronome-conseil", ["Agronomie", "Agriculture biologique", "Environnement"], (70, 120), "agriculture"),
-    ("Ingénieur du son", ["Prise de son", "Mixage", "Balado"], (50, 95), "audio_music"),
+    (
+        "Charpentier-menuisier",
+        "Charpentière-menuisière",
+        ["Menuiserie", "Rénovation", "Ébénisterie"],
+        (45, 75),
+        "trades",
+    ),
+    (
+        "Électricien résidentiel",
+        "Électricienne résidentielle",
+        ["Électricité", "Rénovation", "Domotique"],
+        (60, 95),
+        "trades",
+    ),
+    (
+        "Formateur en bureautique",
+        "Formatrice en bureautique",
+        ["Formation", "Excel", "Microsoft 365"],
+        (45, 80),
+        "training",
+    ),
+    (
+        "Conseiller en gestion de PME",
+        "Conseillère en gestion de PME",
+        ["Plan d'affaires", "Gestion de projet", "Subventions"],
+        (70, 140),
+        "consulting",
+    ),
+    (
+        "Animateur et organisateur d'événements",
+        "Animatrice et organisatrice d'événements",
+        ["Événementiel", "Animation", "Logistique"],
+        (40, 80),
+        "events",
+    ),
+    (
+        "Agronome-conseil",
+        "Agronome-conseil",
+        ["Agronomie", "Agriculture biologique", "Environnement"],
+        (70, 120),
+        "agriculture",
+    ),
+    ("Ingénieur du son", "Ingénieure du son", ["Prise de son", "Mixage", "Balado"], (50, 95), "audio_music"),
 ]
 
+# {autonome}: "Travailleur autonome" or "Travailleuse autonome", in the person's gender.
 BIOS = [
-    "Travailleuse autonome depuis {years} ans, j'accompagne surtout des PME et des organismes de la région. "
+    "{autonome} depuis {years} ans, j'accompagne surtout des PME et des organismes de la région. "
     "Je privilégie les projets où l'on se rencontre en personne quand c'est possible.",
     "Pigiste à temps plein depuis {years} ans. J'aime les mandats clairs, les échéances réalistes et les "
     "clients qui répondent à leurs courriels. Disponible pour des projets à distance partout au Québec.",
     "Après {years} ans en agence, je suis maintenant à mon compte. Je travaille en français et en anglais, "
     "et je me déplace volontiers dans les environs.",
+    "{autonome} depuis {years} ans. Mes clients sont surtout d'ici : érablières, fromageries, gîtes et "
+    "festivals de village. Je réponds en moins d'une journée.",
 ]
 
 PROJECTS = [
@@ -340,14 +418,48 @@ DECLINE_REASONS = [
 ]
 
 
-def _avatar(initials: str, rng: random.Random) -> SimpleUploadedFile:
-    """A coloured disc with initials, through the same upload path as a real photo."""
-    colours = ["#1f5fbf", "#1d7a46", "#8a3ffc", "#b3261e", "#d97706", "#0f766e", "#be185d"]
+def headline_for(specialty: tuple, gender: str) -> str:
+    """The specialty's title in the person's gender ("Développeur" / "Développeuse")."""
+    masculine, feminine = specialty[0], specialty[1]
+    return feminine if gender == "f" else masculine
+
+
+# DejaVu Sans (Debian's fonts-dejavu-core, which `make run` and `make test` install) has every letter of
+# French. Pillow's built-in font has none of the accented ones: "Émile Ébert" came out as "▯▯".
+DEMO_FONTS = {True: "DejaVuSans-Bold.ttf", False: "DejaVuSans.ttf"}
+DEMO_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+
+
+def demo_font(size: int, *, bold: bool = True) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans at `size`; a clear error when the font is not installed, rather than boxes for letters."""
+    name = DEMO_FONTS[bold]
+    for candidate in (name, f"{DEMO_FONT_DIR}/{name}"):  # Pillow also looks in the system's font folders
+        try:
+            return ImageFont.truetype(candidate, size)
+        except OSError:
+            continue
+    raise CommandError(
+        _(
+            "%(font)s est introuvable : installez fonts-dejavu-core (apt-get install fonts-dejavu-core ; make run le fait)."
+        )
+        % {"font": name}
+    )
+
+
+def initials_image(name: str, colour: str) -> Image.Image:
+    """A coloured disc with the initials of `name` ("Émile Ébert" → "ÉÉ")."""
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
     image = Image.new("RGB", (400, 400), "#f6f7f9")
     draw = ImageDraw.Draw(image)
-    draw.ellipse((0, 0, 399, 399), fill=rng.choice(colours))
-    font = ImageFont.load_default(size=150)
-    draw.text((200, 200), initials, fill="white", font=font, anchor="mm")
+    draw.ellipse((0, 0, 399, 399), fill=colour)
+    draw.text((200, 200), initials, fill="white", font=demo_font(150), anchor="mm")
+    return image
+
+
+def _avatar(name: str, rng: random.Random) -> SimpleUploadedFile:
+    """The initials avatar as a JPEG upload, through the same upload path as a real photo."""
+    colours = ["#1f5fbf", "#1d7a46", "#8a3ffc", "#b3261e", "#d97706", "#0f766e", "#be185d"]
+    image = initials_image(name, rng.choice(colours))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=88)
     return SimpleUploadedFile("avatar.jpg", buffer.getvalue(), content_type="image/jpeg")
@@ -357,9 +469,9 @@ def _brief_pdf(title: str, description: str) -> SimpleUploadedFile:
     """A one-page "cahier des charges" as a real PDF (Pillow writes it), for the project documents."""
     page = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi
     draw = ImageDraw.Draw(page)
-    draw.text((110, 120), "Cahier des charges", fill="#1f5fbf", font=ImageFont.load_default(size=54))
-    draw.text((110, 210), title, fill="black", font=ImageFont.load_default(size=34))
-    body = ImageFont.load_default(size=26)
+    draw.text((110, 120), "Cahier des charges", fill="#1f5fbf", font=demo_font(54))
+    draw.text((110, 210), title, fill="black", font=demo_font(34))
+    body = demo_font(26, bold=False)
     words, line, y = description.split(), "", 300
     for word in words:
         if draw.textlength(f"{line} {word}", font=body) > 1020:
@@ -382,14 +494,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty=False, seed=2026, **options):
         if if_empty and User.objects.exists():
-            self.stdout.write("Demo data already present.")
+            self.stdout.write(_("Les données de démonstration sont déjà là."))
             return
         if not Municipality.objects.exists():
             from django.core.management import call_command
 
             call_command("load_municipalities")
         rng = random.Random(seed)
-        places = list(Municipality.objects.filter(name__in=PLACES))
+        # In the order of PLACES, so each specialty lands in the same towns on every machine.
+        by_name = {place.name: place for place in Municipality.objects.filter(name__in=PLACES)}
+        places = [by_name[name] for name in PLACES if name in by_name]
         if not places:
             places = list(Municipality.objects.order_by("-population")[:40])
 
@@ -398,10 +512,15 @@ class Command(BaseCommand):
         self._projects(rng, places, clients, freelancers)
 
         User.objects.create_superuser(email="admin@pigiste.localhost", password=DEMO_PASSWORD, name="Équipe Pigiste QC")
-        self.stdout.write(self.style.SUCCESS("Demo ready. Password for every demo account: " + DEMO_PASSWORD))
-        self.stdout.write("  client:     client@pigiste.localhost")
-        self.stdout.write("  freelancer: pigiste@pigiste.localhost")
-        self.stdout.write("  staff:      admin@pigiste.localhost (/admin/)")
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Démo prête. Mot de passe de chaque compte de démonstration : %(password)s")
+                % {"password": DEMO_PASSWORD}
+            )
+        )
+        self.stdout.write(_("  client :       %(email)s") % {"email": "client@pigiste.localhost"})
+        self.stdout.write(_("  pigiste :      %(email)s") % {"email": "pigiste@pigiste.localhost"})
+        self.stdout.write(_("  personnel :    %(email)s (/admin/)") % {"email": "admin@pigiste.localhost"})
 
     def _user(self, email: str, name: str) -> User:
         # Hashing once: seventy slow password hashes would make the first `make run` crawl.
@@ -418,16 +537,21 @@ class Command(BaseCommand):
     def _freelancers(self, rng: random.Random, places) -> list[User]:
         users = []
         for index in range(60):
-            first, last = FIRST_NAMES[index % len(FIRST_NAMES)], rng.choice(LAST_NAMES)
+            (first, gender), last = FIRST_NAMES[index % len(FIRST_NAMES)], rng.choice(LAST_NAMES)
             email = "pigiste@pigiste.localhost" if index == 0 else f"pigiste{index}@pigiste.localhost"
             user = self._user(email, f"{first} {last}")
-            headline, skills, (low, high), _category = SPECIALTIES[index % len(SPECIALTIES)]
+            specialty = SPECIALTIES[index % len(SPECIALTIES)]
+            headline = headline_for(specialty, gender)
+            skills, (low, high) = specialty[2], specialty[3]
             place = places[index % len(places)]
             availability = rng.choice(["now", "now", "now", "from_date", "unavailable"])
             data = {
                 "display_name": f"{first} {last}",
                 "headline": headline,
-                "bio": rng.choice(BIOS).format(years=rng.randint(2, 18)),
+                "bio": rng.choice(BIOS).format(
+                    years=rng.randint(2, 18),
+                    autonome="Travailleuse autonome" if gender == "f" else "Travailleur autonome",
+                ),
                 "skills": skills,
                 "hourly_rate": None if index % 9 == 4 else str(rng.randrange(low, high, 5)),
                 "languages": rng.choice([["fr"], ["fr", "en"], ["fr", "en"], ["fr", "en", "es"]]),
@@ -439,7 +563,7 @@ class Command(BaseCommand):
                 "municipality": place.pk,
                 "travel_radius_km": rng.choice([0, 25, 50, 75, 100, 150]),
             }
-            profile_save(user=user, data=data, avatar=_avatar(first[0] + last[0], rng))
+            profile_save(user=user, data=data, avatar=_avatar(f"{first} {last}", rng))
             users.append(user)
         return users
 
@@ -490,7 +614,7 @@ class Command(BaseCommand):
                 project_attachments_add(user=owner, project_id=project.pk, uploads=[_brief_pdf(title, description)])
             if state == "draft":
                 continue
-            matching = [f for f in freelancers if SPECIALTIES[freelancers.index(f) % len(SPECIALTIES)][3] == category]
+            matching = [f for f in freelancers if SPECIALTIES[freelancers.index(f) % len(SPECIALTIES)][4] == category]
             bidders = rng.sample(matching or freelancers, k=min(len(matching or freelancers), rng.randint(1, 5)))
             if data["visibility"] == "invited":
                 for bidder in bidders:
@@ -566,7 +690,11 @@ class Command(BaseCommand):
                 )
                 project_close_overdue()
         self.stdout.write(
-            f"{Project.objects.count()} projects, {Quote.objects.count()} quotes "
-            f"({Quote.objects.filter(status=QuoteStatus.ACCEPTED).count()} accepted), "
-            f"{Project.objects.filter(status=ProjectStatus.COMPLETED).count()} completed."
+            _("%(projects)s projets, %(quotes)s soumissions (%(accepted)s acceptées), %(completed)s terminés.")
+            % {
+                "projects": Project.objects.count(),
+                "quotes": Quote.objects.count(),
+                "accepted": Quote.objects.filter(status=QuoteStatus.ACCEPTED).count(),
+                "completed": Project.objects.filter(status=ProjectStatus.COMPLETED).count(),
+            }
         )

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from messaging.tasks import email_unread_messages
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, loop=False, every=60, **options):
         while True:
             result = email_unread_messages.enqueue()
-            self.stdout.write(f"Enqueued unread-messages sweep {result.id}.")
+            self.stdout.write(_("Envoi des courriels de messages non lus planifié (tâche %(id)s).") % {"id": result.id})
             if not loop:
                 return
             time.sleep(every)

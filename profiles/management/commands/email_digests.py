@@ -1,13 +1,15 @@
-"""Run hourly: send the daily email digest to members who chose it (at most one a day each)."""
+"""Run hourly: enqueue the sending of the daily email digests to members who chose them (one a day each)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from profiles import privacy
+from profiles.tasks import send_email_digests
 
 
 class Command(BaseCommand):
-    help = "Send the daily notification digests that are due."
+    help = "Enqueue the sending of the daily notification digests that are due."
 
     def handle(self, *args, **options):
-        sent = privacy.email_digests_send()
-        self.stdout.write(f"{sent} digest(s) sent.")
+        # Through the task queue like every e-mail: the worker sends them, after the commit that claims them.
+        result = send_email_digests.enqueue()
+        self.stdout.write(_("Envoi des résumés quotidiens planifié (tâche %(id)s).") % {"id": result.id})

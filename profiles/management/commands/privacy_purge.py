@@ -1,6 +1,7 @@
 """Run daily (cron or the worker's scheduler): erase accounts past their grace period, expire archives."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from profiles import privacy
 
@@ -11,4 +12,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         erased = privacy.account_deletions_purge_due()
         expired = privacy.data_exports_expire()
-        self.stdout.write(f"{erased} account(s) erased, {expired} export archive(s) expired.")
+        self.stdout.write(
+            ngettext("%(count)s compte effacé.", "%(count)s comptes effacés.", erased) % {"count": erased}
+        )
+        self.stdout.write(
+            ngettext("%(count)s archive de données expirée.", "%(count)s archives de données expirées.", expired)
+            % {"count": expired}
+        )

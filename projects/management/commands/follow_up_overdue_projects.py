@@ -1,6 +1,8 @@
 """Run daily (cron or a scheduler): remind owners of undecided projects, then close the forgotten ones."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects import services
 
@@ -16,8 +18,11 @@ class Command(BaseCommand):
             from projects.tasks import projects_follow_up_overdue
 
             result = projects_follow_up_overdue.enqueue()
-            self.stdout.write(f"enqueued {result.id}")
+            self.stdout.write(_("Suivi des projets planifié (tâche %(id)s).") % {"id": result.id})
             return
         reminded = services.project_send_decision_reminders()
         closed = services.project_close_overdue()
-        self.stdout.write(f"reminded={reminded} closed={closed}")
+        self.stdout.write(
+            ngettext("%(count)s rappel envoyé.", "%(count)s rappels envoyés.", reminded) % {"count": reminded}
+        )
+        self.stdout.write(ngettext("%(count)s projet fermé.", "%(count)s projets fermés.", closed) % {"count": closed})

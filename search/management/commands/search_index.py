@@ -1,6 +1,8 @@
 """Rebuild the search indices from the database (alias swap), or check them against it."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from search import indexing
 from search.backends.base import BackendUnavailable
@@ -19,6 +21,14 @@ def _bar(out, label):
     return progress
 
 
+_KIND_LABELS = {"profile": gettext_lazy("profils"), "project": gettext_lazy("projets")}
+_CHECK_LABELS = {
+    "missing": gettext_lazy("manquants"),
+    "stale": gettext_lazy("périmés"),
+    "extra": gettext_lazy("en trop"),
+}
+
+
 class Command(BaseCommand):
     help = "search_index rebuild|check [--kind profile|project]"
 
@@ -32,8 +42,9 @@ class Command(BaseCommand):
             if action == "rebuild":
                 indexing.ensure_indices()
                 for k in kinds:
-                    name = indexing.rebuild(kind=k, progress=_bar(self.stdout, k + "s"))
-                    self.stdout.write(self.style.SUCCESS(f"{k}s: alias {index_name(k)} → {name}"))
+                    label = str(_KIND_LABELS.get(k, k))
+                    name = indexing.rebuild(kind=k, progress=_bar(self.stdout, label))
+                    self.stdout.write(self.style.SUCCESS(f"{label} : alias {index_name(k)} → {name}"))
                 return
             problems = 0
             for k in kinds:
@@ -42,9 +53,18 @@ class Command(BaseCommand):
                     ids = report[label]
                     problems += len(ids)
                     shown = ", ".join(str(i) for i in ids[:20]) + (" …" if len(ids) > 20 else "")
-                    self.stdout.write(f"{k}s {label}: {len(ids)}" + (f" ({shown})" if ids else ""))
+                    self.stdout.write(
+                        f"{_KIND_LABELS.get(k, k)} {_CHECK_LABELS[label]} : {len(ids)}" + (f" ({shown})" if ids else "")
+                    )
             if problems:
-                raise CommandError(f"{problems} documents differ from the database: run `search_index rebuild`.")
-            self.stdout.write(self.style.SUCCESS("The index matches the database."))
+                raise CommandError(
+                    ngettext(
+                        "%(count)s document diffère de la base de données : lancez « search_index rebuild ».",
+                        "%(count)s documents diffèrent de la base de données : lancez « search_index rebuild ».",
+                        problems,
+                    )
+                    % {"count": problems}
+                )
+            self.stdout.write(self.style.SUCCESS(_("L'index correspond à la base de données.")))
         except BackendUnavailable as exc:
-            raise CommandError(f"Elasticsearch is unavailable: {exc}") from exc
+            raise CommandError(_("Elasticsearch est indisponible : %(error)s") % {"error": exc}) from exc

@@ -1,6 +1,7 @@
 """Send the daily digest of saved-search matches (run once a day)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from search.services import saved_searches_send_digests
 
@@ -10,4 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = saved_searches_send_digests()
-        self.stdout.write(f"{sent} digests sent")
+        self.stdout.write(
+            ngettext(
+                "%(count)s résumé de recherche sauvegardée envoyé.",
+                "%(count)s résumés de recherches sauvegardées envoyés.",
+                sent,
+            )
+            % {"count": sent}
+        )
