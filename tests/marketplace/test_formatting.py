@@ -1,8 +1,12 @@
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from marketplace.templatetags.marketplace_tags import format_money
+
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
 
 
 def test_money_is_shown_the_quebec_way_in_french():

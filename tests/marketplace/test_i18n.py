@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def test_pages_are_in_quebec_french_by_default(client):

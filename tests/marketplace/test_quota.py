@@ -17,7 +17,7 @@ from tests.factories import FreelancerProfileFactory, ProjectFactory
 from tests.privacy.factories import PDF_BYTES, pdf_upload
 from tests.profiles.factories import image_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 QUOTA_MESSAGE = re.compile(
     r"^Votre espace de stockage est plein : vous utilisez .+ sur .+, et ce fichier demande .+\. "

@@ -11,6 +11,9 @@ from marketplace.errors import RateLimited
 from marketplace.ratelimit import Rate, RateLimitExceeded, ratelimit_hit, retry_message
 from tests.factories import UserFactory
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 User = get_user_model()
 PASSWORD = "motdepasse-solide-123"
 RETRY_RE = re.compile(r"Trop de tentatives en peu de temps\. Réessayez dans (\d+) secondes?\.")

@@ -17,6 +17,9 @@ from search.models import SearchOutboxEntry
 from tests.factories import UserFactory
 from tests.privacy.factories import member_with_everything
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 PASSWORD = "motdepasse-solide-123"
 
 

@@ -13,6 +13,9 @@ from profiles import privacy
 from profiles.models import DigestFrequency, EmailPreferences
 from tests.factories import UserFactory
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 ALL_KINDS = [kind for kind, _label in privacy.email_kind_choices()]
 
 

@@ -15,6 +15,9 @@ from profiles.models import DataExport
 from tests.factories import UserFactory
 from tests.privacy.factories import PDF_BYTES, member_with_everything, zip_bytes
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 
 def _ready_export(run_on_commit, user) -> DataExport:
     export = run_on_commit(privacy.data_export_request, user=user)

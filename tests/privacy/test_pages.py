@@ -1,8 +1,12 @@
 """The privacy pages: the policy anyone can read, the member's settings behind a login."""
 
+import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
+
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
 
 
 def test_the_privacy_policy_names_the_person_in_charge_and_how_to_reach_them(client, db, settings):

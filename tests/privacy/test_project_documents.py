@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from marketplace.storage import private_storage
 from profiles import privacy
 from profiles.models import DataExport
@@ -9,6 +11,9 @@ from projects import services as project_services
 from projects.models import ProjectAttachment, ProjectStatus
 from tests.factories import ProjectFactory, UserFactory
 from tests.privacy.factories import PDF_BYTES, pdf_upload, zip_bytes
+
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
 
 
 def test_the_archive_holds_the_documents_the_member_attached_to_their_projects(db, run_on_commit):

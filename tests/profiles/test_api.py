@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 from profiles.models import FreelancerProfile, Skill
 from tests.factories import FreelancerProfileFactory, MunicipalityFactory, ReviewFactory, SkillFactory, UserFactory
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 
 @pytest.fixture
 def api():

@@ -10,6 +10,9 @@ from marketplace.errors import ValidationFailed
 from marketplace.images import image_process, image_store
 from tests.profiles.factories import SVG, image_bytes, jpeg_with_gps_and_orientation, png_declaring, upload
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 NOT_AN_IMAGE = "Ce fichier n'est pas une image valide. Formats acceptés : JPEG, PNG ou WebP."
 
 

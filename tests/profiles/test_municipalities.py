@@ -6,6 +6,9 @@ from django.core.management import call_command
 from profiles.models import Municipality, Region
 from profiles.services import municipalities_load
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 
 @pytest.mark.parametrize(
     ("name", "region"),

@@ -10,6 +10,9 @@ from profiles.models import Municipality
 from projects.models import PaidAsAgreed
 from tests.factories import FreelancerProfileFactory, ProjectFactory, ReviewFactory, UserFactory
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 
 def test_a_hidden_profile_is_not_found_except_for_its_owner_and_staff(db):
     profile = FreelancerProfileFactory(is_hidden=True)

@@ -21,6 +21,9 @@ from tests.factories import (
 )
 from tests.profiles.factories import SVG, image_bytes, jpeg_with_gps_and_orientation, upload
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 
 def _outbox(profile_id):
     return SearchOutboxEntry.objects.filter(kind="profile", object_id=profile_id).count()

@@ -5,7 +5,7 @@ from marketplace.errors import ValidationFailed
 from profiles.services import account_name_set
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 SIGNUP = {"email": "nouvelle@exemple.qc.ca", "password1": "motdepasse-solide-123", "password2": "motdepasse-solide-123"}
 

@@ -11,6 +11,9 @@ from projects.models import PaidAsAgreed
 from tests.factories import FreelancerProfileFactory, ProjectFactory, ReviewFactory, SkillFactory, UserFactory
 from tests.profiles.factories import SVG, image_bytes, png_declaring, upload
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 SCRIPT = '<script>alert("pirate")</script><b>gras</b>'
 ESCAPED = "&lt;script&gt;alert(&quot;pirate&quot;)&lt;/script&gt;&lt;b&gt;gras&lt;/b&gt;"
 

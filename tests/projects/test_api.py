@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from projects.models import Project, ProjectStatus, Quote, QuoteStatus, Review
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 @pytest.fixture

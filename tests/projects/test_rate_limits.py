@@ -9,7 +9,7 @@ from tests.factories import FreelancerProfileFactory, ProjectFactory
 
 from .test_api import QUOTE, as_json
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 @pytest.fixture(autouse=True)

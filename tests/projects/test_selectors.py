@@ -14,7 +14,7 @@ from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFacto
 
 from .factories import InvitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def test_open_list_excludes_hidden_invite_only_drafts_and_past_due(owner):

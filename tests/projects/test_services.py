@@ -17,7 +17,7 @@ from tests.factories import ProjectFactory, QuoteFactory, UserFactory
 
 from .factories import InvitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def kinds_for(user):

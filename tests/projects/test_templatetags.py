@@ -11,6 +11,9 @@ from django.utils import translation
 from projects.models import BudgetType, Project, Quote
 from projects.templatetags.projects_tags import budget, delivery_days, taxes_label, taxes_note, until_date
 
+# Also in the embedded pass: these hold on the `make run` settings too.
+pytestmark = pytest.mark.embedded
+
 NNBSP = "\u202f"  # between thousands
 NBSP = "\xa0"  # before "$"
 

@@ -14,7 +14,7 @@ from projects.models import Invitation, Project, ProjectStatus, Quote, QuoteLine
 from projects.views import DashboardView, ProjectListView
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, ReviewFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 XSS = '<script>alert("x")</script><b>gras</b>'
 XSS_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;gras&lt;/b&gt;"
 

@@ -13,7 +13,7 @@ from projects.models import ProjectStatus, QuoteStatus, Visibility
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, UserFactory
 from tests.projects.factories import InvitationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 OPEN_URL = reverse("conversation-open")
 
