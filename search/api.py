@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.ratelimit import ratelimit
 from search import selectors, services
 from search.params import (
     FREELANCER_SORTS,
@@ -114,7 +115,11 @@ _COMMON_PARAMETERS = [
     _parameter("page_size", OpenApiTypes.INT, f"Résultats par page (20 par défaut, {MAX_PAGE_SIZE} au plus)."),
 ]
 _BAD_INPUT = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Un message par paramètre refusé : {paramètre: [messages]}.")
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Un message par paramètre refusé : {paramètre: [messages]}."),
+    429: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Trop de recherches en peu de temps : {detail, retry_after}, en-tête Retry-After.",
+    ),
 }
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -182,6 +187,7 @@ class FreelancerSearchApi(APIView):
             **_BAD_INPUT,
         },
     )
+    @ratelimit(scope="search", methods=("GET",))
     def get(self, request):
         params = freelancer_search_params(request.query_params)
         result = selectors.freelancer_search(params=params)
@@ -232,6 +238,7 @@ class ProjectSearchApi(APIView):
             **_BAD_INPUT,
         },
     )
+    @ratelimit(scope="search", methods=("GET",))
     def get(self, request):
         params = project_search_params(request.query_params)
         result = selectors.project_search(params=params, user=request.user)

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from marketplace.errors import DomainError
+from marketplace.ratelimit import ratelimit
 from profiles.models import Availability, Municipality, Region, Skill
 from projects.models import Category
 from search import selectors, services
@@ -26,6 +27,7 @@ class _SearchView(TemplateView):
     def search(self, params):
         raise NotImplementedError
 
+    @ratelimit(scope="search", methods=("GET",))
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         status = 200
