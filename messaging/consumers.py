@@ -226,22 +226,26 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self._error("unknown_type", _("Type de trame inconnu."))
             return
+        # Every refusal of a send names its client id, so the client settles that message at once
+        # instead of waiting for its resend timer (PROTOCOL.md).
+        extra = {"client_id": frame.get("client_id")} if frame["type"] == "send" else {}
+        if "conversation" in frame:
+            extra["conversation"] = frame.get("conversation")
         try:
             await handler(frame)
         except DomainError as exc:
-            extra = {"client_id": frame.get("client_id")} if frame["type"] == "send" else {}
-            if "conversation" in frame:
-                extra["conversation"] = frame.get("conversation")
             await self._error(exc.code, str(exc.message), **extra)
         except _MissingField as exc:
-            await self._error("missing_field", _("Champ manquant ou invalide : %(field)s.") % {"field": exc.field})
+            await self._error(
+                "missing_field", _("Champ manquant ou invalide : %(field)s.") % {"field": exc.field}, **extra
+            )
         except OSError:
             # The peer went away while we were answering (uvicorn raises ClientDisconnected, an OSError).
             return
         except Exception:
             # Never crash the socket, never leak internals.
             logger.exception("WebSocket frame failed")
-            await self._error("server_error", _("Erreur du serveur ; réessayez."))
+            await self._error("server_error", _("Erreur du serveur ; réessayez."), **extra)
 
     # --- Client frames --------------------------------------------------------------------------
 

@@ -251,3 +251,36 @@ async def test_client_id_that_is_not_a_uuid_is_refused(chat):
     assert error["message"] == "Identifiant de message invalide (UUID attendu)."
     assert await message_count() == 0
     await comm.disconnect()
+
+
+async def test_a_send_that_fails_on_the_server_names_its_client_id_and_the_socket_stays_usable(chat, monkeypatch):
+    def broken_send(**kwargs):
+        raise RuntimeError("an unexpected fault")
+
+    monkeypatch.setattr(services, "message_send", broken_send)
+    comm = await open_socket(chat["cookie"])
+    client_id = str(uuid.uuid4())
+
+    await comm.send_json_to(
+        {"type": "send", "conversation": chat["conversation"].pk, "client_id": client_id, "body": "Allô"}
+    )
+    error = await receive_until(comm, "error")
+
+    assert error["code"] == "server_error"
+    assert error["client_id"] == client_id
+    assert error["conversation"] == chat["conversation"].pk
+    await comm.send_json_to({"type": "ping"})
+    assert await receive_until(comm, "pong") == {"type": "pong"}
+    await comm.disconnect()
+
+
+async def test_a_send_with_a_missing_field_names_its_client_id(chat):
+    comm = await open_socket(chat["cookie"])
+    client_id = str(uuid.uuid4())
+
+    await comm.send_json_to({"type": "send", "conversation": chat["conversation"].pk, "client_id": client_id})
+    error = await receive_until(comm, "error")
+
+    assert error["code"] == "missing_field"
+    assert error["client_id"] == client_id
+    await comm.disconnect()
