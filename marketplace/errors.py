@@ -9,10 +9,20 @@ class DomainError(Exception):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message, *, field: str | None = None, code: str | None = None, errors: dict | None = None):
+    def __init__(
+        self,
+        message,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: dict | None = None,
+        action_url: str | None = None,
+    ):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        # Where the user can fix what was refused (e.g. create the missing profile).
+        self.action_url = action_url
         if code:
             self.code = code
         # Several field errors at once, e.g. {"budget_min": ["…"], "deadline": ["…"]}.
@@ -22,6 +32,8 @@ class DomainError(Exception):
         """Field errors as `{field: [messages]}`, or `{"detail": message}` when none."""
         if self.errors:
             return {key: [str(m) for m in msgs] for key, msgs in self.errors.items()}
+        if self.action_url:
+            return {"detail": str(self.message), "action_url": self.action_url}
         return {"detail": str(self.message)}
 
 

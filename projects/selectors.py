@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.errors import PermissionDenied
 from messaging.models import Block, Conversation
 from messaging.selectors import blocked_user_ids, blocks_between
+from profiles.models import FreelancerProfile
 from profiles.selectors import PaidSummary, client_paid_summary
 from projects.models import (
     LIVE_QUOTE_STATUSES,
@@ -173,6 +174,7 @@ class ProjectPage:
     client_paid: PaidSummary | None = None  # non-owners: what freelancers say about paying this client
     invitations: list[Invitation] = field(default_factory=list)  # owner only: the freelancers they invited
     can_write_to_client: bool = False  # non-owners: whether "Écrire au client" opens a conversation
+    needs_profile: bool = False  # signed in, may quote, but has no freelancer profile to quote with
 
 
 def _project_detail_queryset(user) -> QuerySet[Project]:
@@ -183,6 +185,7 @@ def _project_detail_queryset(user) -> QuerySet[Project]:
         qs = qs.annotate(
             viewer_invited=Exists(Invitation.objects.filter(project=OuterRef("pk"), freelancer=user)),
             viewer_quoted=Exists(Quote.objects.filter(project=OuterRef("pk"), freelancer=user)),
+            viewer_has_profile=Exists(FreelancerProfile.objects.filter(user=user)),
             # For "Écrire au client": in the same query rather than two more.
             viewer_has_conversation=Exists(
                 Conversation.objects.filter(project=OuterRef("pk"), client_id=OuterRef("owner_id"), freelancer=user)
@@ -224,6 +227,8 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
             and (page.my_quote is None or not page.my_quote.is_live)
             and (project.visibility == Visibility.PUBLIC or page.invited)
         )
+        if page.can_quote and not project.viewer_has_profile:
+            page.can_quote, page.needs_profile = False, True
         if page.my_quote is not None and page.my_quote.status == QuoteStatus.ACCEPTED:
             page.hired_quote = page.my_quote
         page.can_write_to_client = _may_write_to_client(project=project, invited=page.invited)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.money import format_money
 from messaging.models import NotificationKind
 from messaging.notifications import notify
+from profiles.models import FreelancerProfile
 from projects.models import (
     LIVE_QUOTE_STATUSES,
     MAX_AMOUNT,
@@ -229,6 +231,13 @@ def quote_submit(*, user, project_id: int, data: Mapping) -> Quote:
     # The project row lock serialises submissions and decisions on one project.
     project = _lock_project(project_id)
     _check_project_takes_quotes(project, user=user)
+    if not FreelancerProfile.objects.filter(user=user).exists():
+        # A quote is judged on its author's profile: without one the client would see a nameless bid.
+        raise PermissionDenied(
+            _("Pour soumissionner, créez d'abord votre profil de pigiste."),
+            code="profile_required",
+            action_url=reverse("profile-edit"),
+        )
     if Quote.objects.filter(project=project, freelancer=user, status__in=LIVE_QUOTE_STATUSES).exists():
         raise Conflict(
             _("Vous avez déjà une soumission en cours sur ce projet : modifiez-la plutôt que d'en envoyer une autre.")
