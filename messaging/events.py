@@ -1,8 +1,9 @@
 """The only caller of the channel layer: real-time pushes, sent after the database commit.
 
 Pushes are hints (the Redis pub/sub layer delivers at most once and may be down): the database is
-the source of truth and clients catch up by id. A failed push is logged, never raised to the writer;
-a watch per process tells the sockets when Redis is back, so they read what they missed.
+the source of truth and clients catch up by id. A failed push is counted, never raised to the writer:
+an outage writes one log line when the layer goes and one when it is back, with the number of pushes
+skipped. A watch per process tells the sockets when Redis is back, so they read what they missed.
 
 Group names are namespaced `messaging.user.<id>` (every socket of a member) and
 `messaging.conversation.<id>` (sockets subscribed to a conversation); event types are
@@ -15,9 +16,13 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import threading
+import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,72 @@ def user_group(user_id: int) -> str:
 
 def conversation_group(conversation_id: int) -> str:
     return f"messaging.conversation.{conversation_id}"
+
+
+# --- Outage: two log lines, whatever the traffic ------------------------------------------------
+
+
+class _LayerOutage:
+    """Process-wide state of the channel layer, for the logs: one line when it goes, one when it is back.
+
+    A traceback per failed push wrote 8,963 lines in a 10 s Redis outage. Every failure (push, join,
+    probe, the layer's own subscriber) is reported here instead, and only the changes are written.
+    Thread-safe: pushes fail in the server's event loop and in `async_to_sync` threads alike.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.down_since: float | None = None
+        self.skipped = 0
+
+    def failed(self, reason: BaseException | str, *, skipped: int = 0) -> None:
+        """Something could not reach the layer; `skipped` pushes are lost (clients catch up by id)."""
+        with self._lock:
+            first = self.down_since is None
+            if first:
+                self.down_since, self.skipped = time.monotonic(), 0
+            self.skipped += skipped
+        if first:
+            if isinstance(reason, BaseException):
+                reason = f"{type(reason).__name__}: {reason}".rstrip(": ")
+            logger.warning(
+                "Channel layer unreachable (%s); live pushes are skipped until it is back, "
+                "clients catch up from the database.",
+                reason,
+            )
+
+    def succeeded(self) -> None:
+        """A publish went through: if the layer was down, say it is back and what was skipped meanwhile."""
+        if self.down_since is None:
+            return
+        with self._lock:
+            if self.down_since is None:
+                return
+            seconds = time.monotonic() - self.down_since
+            skipped, self.down_since, self.skipped = self.skipped, None, 0
+        logger.warning(
+            "Channel layer back after %.0f s; %d live pushes were skipped meanwhile (clients catch up by id).",
+            seconds,
+            skipped,
+        )
+
+
+_outage = _LayerOutage()
+
+# What an unreachable Redis raises; anything else is a bug, logged in full each time.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError, TimeoutError)
+
+
+def _layer_error(exc: Exception, what: str, *, skipped: int = 0) -> None:
+    if isinstance(exc, UNREACHABLE):
+        _outage.failed(exc, skipped=skipped)
+    else:
+        logger.error("%s failed; clients catch up by id.", what, exc_info=exc)
+
+
+def layer_unreachable(reason: BaseException | str) -> None:
+    """Note that the channel layer can't be reached (for code outside this module: messaging.layer)."""
+    _outage.failed(reason)
 
 
 # --- Sending from synchronous code (services, after commit) -----------------------------------
@@ -131,19 +202,23 @@ def _queue_pushes(layer, pushes) -> None:
 
 
 async def _push_in_order(layer, pushes) -> None:
+    # Redis down or slow: the writes are committed; sockets catch up from the database.
     send_many = getattr(layer, "group_send_many", None)
     if send_many is not None:
         try:
             await send_many(pushes)
-        except Exception:
-            # Redis down or slow: the writes are committed; sockets catch up from the database.
-            logger.warning("Live push of %d events failed; clients will catch up by id.", len(pushes), exc_info=True)
+        except Exception as exc:
+            _layer_error(exc, f"Live push of {len(pushes)} events", skipped=len(pushes))
+        else:
+            _outage.succeeded()
         return
     for group, event in pushes:
         try:
             await layer.group_send(group, event)
-        except Exception:
-            logger.warning("Live push to %s failed; clients will catch up by id.", group, exc_info=True)
+        except Exception as exc:
+            _layer_error(exc, f"Live push to {group}", skipped=1)
+        else:
+            _outage.succeeded()
 
 
 def _unread_event(*, user_id: int, conversation_id: int | None = None) -> dict:
@@ -258,13 +333,15 @@ async def new_channel() -> str | None:
     delay = 0.2
     while True:
         try:
-            return await layer.new_channel()
+            channel = await layer.new_channel()
         except asyncio.CancelledError:
             raise
-        except Exception:
-            logger.warning("Channel layer unreachable; a new socket waits for it.", exc_info=delay == 0.2)
+        except Exception as exc:
+            _layer_error(exc, "A new socket's channel")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
+        else:
+            return channel
 
 
 async def receive(channel_name: str) -> dict:
@@ -276,9 +353,9 @@ async def receive(channel_name: str) -> dict:
             return await layer.receive(channel_name)
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as exc:
             # A layer that reads Redis per receive: wait it out; the watch below reports the recovery.
-            logger.warning("Channel layer unreachable; socket %s waits for it.", channel_name, exc_info=True)
+            _layer_error(exc, f"Receiving on {channel_name}")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
@@ -321,11 +398,13 @@ class _LayerWatch:
             # The probe unsubscribes its channel as it stops: wait (briefly) so that isn't cut short.
             await asyncio.wait({task}, timeout=2)
 
-    def _set_failed(self, failed: bool) -> None:
+    def _set_failed(self, failed: bool, reason: BaseException | str = "") -> None:
+        # Only this watch's own changes reach the outage log: a probe lost while the subscriber
+        # connection comes back, after a push already said "back", is not a new outage.
         if failed and not self.failed:
-            logger.warning("Channel layer unreachable; sockets keep serving from the database.")
+            _outage.failed(reason or "the probe did not come back")
         elif self.failed and not failed:
-            logger.warning("Channel layer back; %d sockets catch up from the database.", len(self.listeners))
+            _outage.succeeded()
             for callback in list(self.listeners):
                 callback()
         self.failed = failed
@@ -337,8 +416,8 @@ class _LayerWatch:
                 channel = await self.layer.new_channel(prefix="messaging.probe.")
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                self._set_failed(True)
+            except Exception as exc:
+                self._set_failed(True, exc)
                 await asyncio.sleep(PROBE_INTERVAL)
         seen, arrived = 0, asyncio.Event()
 
@@ -354,8 +433,9 @@ class _LayerWatch:
         try:
             while True:
                 seq += 1
+                timeout = PROBE_RETRY if self.failed else PROBE_TIMEOUT
                 try:
-                    async with asyncio.timeout(PROBE_RETRY if self.failed else PROBE_TIMEOUT):
+                    async with asyncio.timeout(timeout):
                         await self.layer.send(channel, {"type": "messaging.probe", "seq": seq})
                         while seen < seq:
                             arrived.clear()
@@ -363,8 +443,10 @@ class _LayerWatch:
                     self._set_failed(False)
                 except asyncio.CancelledError:
                     raise
-                except Exception:
-                    self._set_failed(True)
+                except TimeoutError:
+                    self._set_failed(True, f"the probe did not come back within {timeout:.0f} s")
+                except Exception as exc:
+                    self._set_failed(True, exc)
                 await asyncio.sleep(PROBE_INTERVAL)
         finally:
             # Let it unsubscribe its channel before this task ends (a task left pending is cancelled
@@ -394,12 +476,15 @@ async def unwatch_layer(on_recovered) -> None:
 
 
 async def join(channel_name: str, group: str) -> bool:
+    """Join a group; False if the layer is down (the socket retries, then catches up)."""
     layer = get_channel_layer()
     try:
         await layer.group_add(group, channel_name)
     except Exception as exc:
-        logger.warning("Could not join %s (%r); the socket retries and catches up.", group, exc)
+        _layer_error(exc, f"Joining {group}")
         return False
+    # Not a sign that Redis is back: the pub/sub layer joins a group its connection already has
+    # without asking Redis. Only a publish (a push, the watch's probe) says so.
     return True
 
 
@@ -407,8 +492,9 @@ async def leave(channel_name: str, group: str) -> None:
     layer = get_channel_layer()
     try:
         await layer.group_discard(group, channel_name)
-    except Exception:
-        logger.info("Could not leave %s (layer down); the membership expires by itself.", group)
+    except Exception as exc:
+        # The membership goes with the subscriber connection that Redis lost anyway.
+        _layer_error(exc, f"Leaving {group}")
 
 
 async def typing(*, conversation_id: int, user_id: int) -> None:
@@ -419,5 +505,7 @@ async def typing(*, conversation_id: int, user_id: int) -> None:
             conversation_group(conversation_id),
             {"type": "messaging.typing", "conversation": conversation_id, "user": user_id},
         )
-    except Exception:
-        logger.info("Typing push to conversation %s dropped (layer down).", conversation_id)
+    except Exception as exc:
+        _layer_error(exc, "Typing push", skipped=1)
+    else:
+        _outage.succeeded()

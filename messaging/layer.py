@@ -16,7 +16,29 @@ tests/messaging/test_consumers.py (no message reaches the other participant).
 
 from __future__ import annotations
 
+import logging
+
 from channels_redis.pubsub import RedisPubSubChannelLayer
+
+from messaging import events
+
+
+class _SubscriberOutageFilter(logging.Filter):
+    """channels-redis logs a traceback each second while its subscriber connection can't reach Redis
+    ("Unexpected exception in receive task"): note the outage instead, so it is written once
+    (messaging.events), and let any other error through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, events.UNREACHABLE):
+            events.layer_unreachable(exc)
+            return False
+        return True
+
+
+# The logger's name is channels-redis' module name: tests/messaging/test_outage_logs.py sees its
+# tracebacks again if it changes.
+logging.getLogger("channels_redis.pubsub").addFilter(_SubscriberOutageFilter())
 
 
 class PipelinedPubSubChannelLayer(RedisPubSubChannelLayer):

@@ -1,6 +1,8 @@
 /* The conversation page: live messages over the site socket (static/js/live.js), typing, "Vu".
  * Each message gets its own id (UUID) before it leaves; unacknowledged ones are sent again after
- * a reconnection and the server answers with the saved message instead of a duplicate. */
+ * a reconnection and the server answers with the saved message instead of a duplicate.
+ * Messages stand in id order, each once; the page resumes after the last one the socket's ordered
+ * stream delivered (never after an ack: the other side's earlier messages may still be on their way). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-chat]");
@@ -25,14 +27,16 @@
     hour: "numeric", minute: "numeric", hourCycle: "h23"
   });
 
-  var lastId = 0;
+  // The last id of the server's ordered stream (the page, then the socket's message frames): everything
+  // up to it is on screen. Acks and the HTTP send's answer don't move it, so a resume never skips a gap.
+  var shownUpTo = 0;
   var otherRead = Number(root.dataset.otherRead || 0);
   var pending = {};         // client id -> send frame, until acknowledged
   var typingTimer = null;
   var lastTypingSent = 0;
   var lastReadSent = 0;
 
-  log.querySelectorAll("[data-id]").forEach(function (li) { lastId = Math.max(lastId, Number(li.dataset.id)); });
+  log.querySelectorAll("[data-id]").forEach(function (li) { shownUpTo = Math.max(shownUpTo, Number(li.dataset.id)); });
 
   function uuid4() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -143,8 +147,25 @@
     }
   }
 
-  function render(message) {
+  // Keep the log in id order: a message goes before the first one with a higher id, or before those
+  // still being sent (no id yet), which stay at the end.
+  function place(li) {
+    var id = Number(li.dataset.id);
+    var items = log.querySelectorAll(".chat-message");
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i];
+      if (item !== li && (!item.dataset.id || Number(item.dataset.id) > id)) {
+        if (li.nextElementSibling !== item) { log.insertBefore(li, item); }
+        return;
+      }
+    }
+    if (log.lastElementChild !== li) { log.appendChild(li); }
+  }
+
+  // `inStream`: the frame came from the socket's ordered stream (not from the HTTP send's answer).
+  function render(message, inStream) {
     if (message.conversation !== conversation) { return; }
+    if (inStream) { shownUpTo = Math.max(shownUpTo, message.id); }
     if (log.querySelector('[data-id="' + message.id + '"][data-filled]')) { return; }
     var empty = log.querySelector("[data-chat-empty]");
     if (empty) { empty.remove(); }
@@ -155,15 +176,15 @@
       log.appendChild(li);
     }
     fill(li, message);
+    place(li);
     delete pending[message.client_id];
-    lastId = Math.max(lastId, message.id);
     if (!mine && typingBox) { typingBox.hidden = true; }
     applySeen();
     scrollDown();
     if (!mine) { markRead(); }
   }
 
-  live.on("message", function (frame) { render(frame.message); });
+  live.on("message", function (frame) { render(frame.message, true); });
   live.on("subscribed", function (frame) {
     if (frame.conversation !== conversation) { return; }
     otherRead = Math.max(otherRead, Number((frame.read || {})[String(other)] || 0));
@@ -185,11 +206,10 @@
     if (frame.conversation !== conversation) { return; }
     var li = log.querySelector('[data-client-id="' + frame.client_id + '"]');
     // Saved on the server: the message frame that follows fills in the time and links.
-    if (li && !li.dataset.id) { li.dataset.id = String(frame.id); li.classList.remove("is-pending"); }
+    if (li && !li.dataset.id) { li.dataset.id = String(frame.id); li.classList.remove("is-pending"); place(li); }
     var status = li && li.querySelector("[data-status]");
     if (status && !li.dataset.filled) { status.textContent = ""; }
     delete pending[frame.client_id];
-    lastId = Math.max(lastId, frame.id);
   });
   live.on("error", function (frame) {
     if (frame.client_id && pending[frame.client_id]) {
@@ -206,7 +226,7 @@
     if (!frame.conversation || frame.conversation === conversation) { showError(frame.message); }
   });
   live.on("open", function () {
-    // After a reconnection live.js has re-subscribed from lastId; send again what was never acknowledged.
+    // After a reconnection live.js has re-subscribed from shownUpTo; send again what was never acknowledged.
     Object.keys(pending).forEach(function (id) { live.send(pending[id]); });
   });
   // Pending messages are retried every few seconds until acknowledged (idempotent on the server).
@@ -215,7 +235,7 @@
     Object.keys(pending).forEach(function (id) { live.send(pending[id]); });
   }, 5000);
 
-  live.subscribe(conversation, function () { return lastId; });
+  live.subscribe(conversation, function () { return shownUpTo; });
   // Pushes are hints (the channel layer may drop one): while one of my messages waits for its "Vu",
   // subscribe again now and then; the server answers with the read marks and anything missed.
   // Every 5 s for the first minute of waiting, then every minute, so idle tabs cost almost nothing.
@@ -225,7 +245,7 @@
     if (!unseen) { waitingTicks = 0; return; }
     waitingTicks += 1;
     if (live.state() !== "connected" || (waitingTicks > 12 && waitingTicks % 12 !== 0)) { return; }
-    live.send({ type: "subscribe", conversation: conversation, after: lastId });
+    live.send({ type: "subscribe", conversation: conversation, after: shownUpTo });
   }, 5000);
   document.addEventListener("visibilitychange", markRead);
   applySeen();
@@ -261,7 +281,7 @@
       files.value = "";
       if (fileNames) { fileNames.textContent = ""; }
       input.value = "";
-      render(result.json);
+      render(result.json, false);
     }).catch(function () {
       button.disabled = false;
       showError(root.dataset.textFailed);

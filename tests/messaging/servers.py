@@ -54,10 +54,24 @@ class RedisServer:
 
 
 class UvicornWorker:
-    """`uvicorn marketplace.asgi:application` in its own process, on the test database."""
+    """`uvicorn marketplace.asgi:application` in its own process, on the test database.
 
-    def __init__(self, *, database_url: str, redis_url: str, prefix: str):
-        self.port = free_port()
+    `port` lets a restarted worker take its predecessor's place (browsers reconnect to the same
+    address); `log_path` keeps its log output (stdout and stderr) in a file for the test to read.
+    """
+
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        redis_url: str,
+        prefix: str,
+        port: int | None = None,
+        settings_module: str = "marketplace.settings",
+        log_path: Path | None = None,
+        log_level: str = "WARNING",
+    ):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.update(
@@ -65,11 +79,12 @@ class UvicornWorker:
             REDIS_URL=redis_url,
             CHANNELS_PREFIX=prefix,
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-            DJANGO_SETTINGS_MODULE="marketplace.settings",
+            DJANGO_SETTINGS_MODULE=settings_module,
             TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            LOG_LEVEL="WARNING",
+            LOG_LEVEL=log_level,
         )
+        self.log = open(log_path, "ab") if log_path is not None else None  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(  # noqa: S603 (fixed argv, our own binaries)
             [
                 sys.executable,
@@ -91,6 +106,8 @@ class UvicornWorker:
             ],
             cwd=ROOT,
             env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log is not None else None,
         )
         wait_for_port(self.port, process=self.process)
 
@@ -100,6 +117,19 @@ class UvicornWorker:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(timeout=10)
+        self._close_log()
+
+    def kill(self):
+        """Die at once, as a crashed or OOM-killed worker does: no socket is closed cleanly."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self._close_log()
+
+    def _close_log(self):
+        if self.log is not None:
+            self.log.close()
+            self.log = None
 
 
 def database_url_for_tests(settings) -> str:
