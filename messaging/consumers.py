@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import time
+import weakref
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -117,9 +118,68 @@ def _catch_up(conversation_id, after):
 
 
 @db
-def _send(user, conversation_id, client_id, body):
-    message, created = services.message_send(user=user, conversation_id=conversation_id, client_id=client_id, body=body)
-    return selectors.message_payload(message), getattr(message, "previous_id", None) if created else None
+def _send_batch(outgoing):
+    return [
+        result if isinstance(result, DomainError) else (selectors.message_payload(result[0]), result[0], result[1])
+        for result in services.messages_send(outgoing)
+    ]
+
+
+class _SendBatches:
+    """The sends of every socket of this process (and event loop), saved in batches.
+
+    A batch is whatever waited while the batches before it were being saved: under load the statements
+    of a send (the locked read, the updates, the transaction, each a wait for the GIL on the way back)
+    are paid once for many messages, which is what lets one process carry hundreds of chatting
+    sockets; a send that finds nothing under way is saved at once.
+    """
+
+    def __init__(self):
+        self.waiting: list[tuple[services.OutgoingMessage, asyncio.Future]] = []
+        self.saving: set[asyncio.Task] = set()
+
+    async def send(self, outgoing: services.OutgoingMessage):
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((outgoing, future))
+        if len(self.saving) < SEND_BATCHES_IN_FLIGHT:
+            task = asyncio.create_task(self._save_waiting())
+            self.saving.add(task)
+            task.add_done_callback(self.saving.discard)
+        return await future
+
+    async def _save_waiting(self):
+        while self.waiting:
+            batch, self.waiting = self.waiting[:MAX_SEND_BATCH], self.waiting[MAX_SEND_BATCH:]
+            try:
+                results = await _send_batch([outgoing for outgoing, _future in batch])
+            except Exception as exc:  # the database is away: every send of the batch says so
+                results = [exc] * len(batch)
+            for (_outgoing, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue  # its socket went away meanwhile; the client resends by client id
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
+MAX_SEND_BATCH = 50
+# Batches saved at once: while one waits on the database (or for the GIL between its statements),
+# another is under way; conversations are locked in id order, so two batches never deadlock.
+SEND_BATCHES_IN_FLIGHT = 2
+_send_batches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SendBatches] = weakref.WeakKeyDictionary()
+
+
+async def _send(user, conversation_id, client_id, body):
+    """Save a message through this loop's batches; returns (payload, previous id if created, else None)."""
+    loop = asyncio.get_running_loop()
+    batches = _send_batches.get(loop)
+    if batches is None:
+        batches = _send_batches[loop] = _SendBatches()
+    payload, message, created = await batches.send(
+        services.OutgoingMessage(user=user, conversation_id=conversation_id, client_id=client_id, body=body)
+    )
+    return payload, message.previous_id if created else None
 
 
 @db

@@ -145,25 +145,46 @@ def unread_message_total(*, user) -> int:
     )
 
 
-# Runs after every message for its recipient: one statement, written out once (building it with the
-# ORM cost more CPU than running it).
+# Runs after every batch of messages for their recipients: one statement, written out once (building
+# it with the ORM cost more CPU than running it). A row per conversation with unread messages, and one
+# per member with unread notifications (conversation NULL).
 _UNREAD_COUNTS_SQL = """
-SELECT COUNT(*), COUNT(*) FILTER (WHERE m.conversation_id = %(conversation)s),
-       (SELECT COUNT(*) FROM messaging_notification n WHERE n.recipient_id = %(user)s AND n.read_at IS NULL)
+SELECT p.user_id, p.conversation_id, COUNT(*)
 FROM messaging_participant p
 JOIN messaging_message m ON m.conversation_id = p.conversation_id AND m.id > p.last_read_id
-WHERE p.user_id = %(user)s AND m.sender_id <> %(user)s
+WHERE p.user_id IN ({users}) AND m.sender_id <> p.user_id
+GROUP BY p.user_id, p.conversation_id
+UNION ALL
+SELECT n.recipient_id, NULL, COUNT(*)
+FROM messaging_notification n
+WHERE n.recipient_id IN ({users}) AND n.read_at IS NULL
+GROUP BY n.recipient_id
 """
 
 
 def unread_counts(*, user_id: int, conversation_id: int | None = None) -> dict:
     """Unread messages (total, and in one conversation) and unread notifications, in one query."""
+    return unread_counts_many([(user_id, conversation_id)])[(user_id, conversation_id)]
+
+
+def unread_counts_many(pairs: list[tuple[int, int | None]]) -> dict[tuple[int, int | None], dict]:
+    """`unread_counts` for several (member, conversation) pairs, in one query; by pair."""
+    user_ids = sorted({user_id for user_id, _conversation_id in pairs})
+    placeholders = ", ".join(["%s"] * len(user_ids))
     with connection.cursor() as cursor:
-        cursor.execute(_UNREAD_COUNTS_SQL, {"user": user_id, "conversation": conversation_id})
-        total, here, notifications = cursor.fetchone()
-    result = {"total": total, "notifications": notifications}
-    if conversation_id is not None:
-        result["conversations"] = {str(conversation_id): here}
+        cursor.execute(_UNREAD_COUNTS_SQL.format(users=placeholders), [*user_ids, *user_ids])
+        rows = cursor.fetchall()
+    by_conversation = {(user_id, conversation_id): n for user_id, conversation_id, n in rows if conversation_id}
+    notifications = {user_id: n for user_id, conversation_id, n in rows if conversation_id is None}
+    totals: dict[int, int] = {}
+    for (user_id, _conversation_id), n in by_conversation.items():
+        totals[user_id] = totals.get(user_id, 0) + n
+    result = {}
+    for user_id, conversation_id in pairs:
+        counts = {"total": totals.get(user_id, 0), "notifications": notifications.get(user_id, 0)}
+        if conversation_id is not None:
+            counts["conversations"] = {str(conversation_id): by_conversation.get((user_id, conversation_id), 0)}
+        result[(user_id, conversation_id)] = counts
     return result
 
 

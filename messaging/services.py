@@ -10,9 +10,22 @@ import datetime
 import functools
 import hashlib
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,151 +116,327 @@ def _clean_client_id(client_id) -> uuid.UUID:
         raise ValidationFailed(_("Identifiant de message invalide (UUID attendu)."), field="client_id") from None
 
 
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message a member asks to send: where, under which client id, what it says and what it carries."""
+
+    user: Any
+    conversation_id: Any
+    client_id: Any
+    body: Any
+    uploads: Sequence = ()
+
+
+@dataclass
+class _ReadyMessage:
+    """An outgoing message past the checks that need no database: cleaned, its files checked."""
+
+    index: int
+    user: Any
+    conversation_id: int
+    client_uuid: uuid.UUID
+    body: str
+    checked: list
+    content_hash: str
+
+
+SendResult = tuple[Message, bool] | DomainError
+
+
 def message_send(*, user, conversation_id: int, client_id, body: str, uploads=()) -> tuple[Message, bool]:
     """Save a message (idempotent by `client_id`) and push it after commit; returns (message, created).
 
     Sending the same client id again returns the saved message; the same id with other content is refused.
-    One path for every message, with or without attachments, on SQLite and PostgreSQL alike.
     """
-    client_uuid = _clean_client_id(client_id)
-    if not isinstance(body, str):
+    outgoing = OutgoingMessage(
+        user=user, conversation_id=conversation_id, client_id=client_id, body=body, uploads=uploads
+    )
+    result = messages_send([outgoing])[0]
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+def messages_send(outgoing: Sequence[OutgoingMessage]) -> list[SendResult]:
+    """Save messages in one transaction, each by the rules of `message_send`, and push them after commit.
+
+    The one write path for every message, with or without attachments, on SQLite and PostgreSQL alike.
+    Returns, in order, each message's (message, created) or the DomainError that refused it: a refusal
+    never holds the others back. The chat socket hands over every send waiting in its process at once,
+    so a send's statements are paid once per batch rather than once per message.
+    """
+    results: list[SendResult | None] = [None] * len(outgoing)
+    ready = []
+    for index, item in enumerate(outgoing):
+        try:
+            ready.append(_ready_message(index, item))
+        except DomainError as exc:
+            results[index] = exc
+    if ready:
+        try:
+            with transaction.atomic():
+                saved = _save_messages(ready)
+        except IntegrityError:
+            if len(ready) == 1:
+                # A resend, or the same client id racing in from two sockets: the first one saved won.
+                saved = {ready[0].index: _saved_meanwhile(ready[0])}
+            else:
+                # One of them did (the whole batch rolled back): settle each on its own.
+                saved = {item.index: messages_send([outgoing[item.index]])[0] for item in ready}
+        for index, result in saved.items():
+            results[index] = result
+    return results
+
+
+def _ready_message(index: int, item: OutgoingMessage) -> _ReadyMessage:
+    client_uuid = _clean_client_id(item.client_id)
+    if not isinstance(item.body, str):
         raise ValidationFailed(_("Le message doit être du texte."), field="body")
-    body = body.replace("\r\n", "\n").strip()
-    uploads = list(uploads)
+    body = item.body.replace("\r\n", "\n").strip()
+    uploads = list(item.uploads)
     if len(uploads) > MAX_ATTACHMENTS:
         raise ValidationFailed(
             _("Au plus %(n)d pièces jointes par message.") % {"n": MAX_ATTACHMENTS}, field="attachments"
         )
     checked = [document_check(upload=upload, field="attachments") for upload in uploads]
-    content_hash = _content_hash(body, [(c.name, c.sha256) for c in checked])
     try:
-        conversation_id = int(conversation_id)
+        conversation_id = int(item.conversation_id)
     except (TypeError, ValueError):
         raise NotFound(_("Cette conversation n'existe pas.")) from None
+    return _ReadyMessage(
+        index=index,
+        user=item.user,
+        conversation_id=conversation_id,
+        client_uuid=client_uuid,
+        body=body,
+        checked=checked,
+        content_hash=_content_hash(body, [(c.name, c.sha256) for c in checked]),
+    )
 
+
+def _saved_meanwhile(item: _ReadyMessage) -> SendResult:
     try:
-        with transaction.atomic():
-            conversation = _conversation_for_send(user=user, conversation_id=conversation_id)
+        message = _message_sent_meanwhile(
+            user=item.user, client_uuid=item.client_uuid, conversation_id=item.conversation_id,
+            content_hash=item.content_hash,
+        )  # fmt: skip
+    except DomainError as exc:
+        return exc
+    return message, False
+
+
+def _save_messages(ready: list[_ReadyMessage]) -> dict[int, SendResult]:
+    """Inside the transaction: lock the conversations, apply the rules, insert, move the marks.
+
+    A client id its sender already used (a resend that every rule lets through, or the same message
+    racing in from two sockets) stops the insert on the unique constraint: `messages_send` settles it,
+    which costs the rare resend a retry instead of every message a lookup.
+    """
+    results: dict[int, SendResult] = {}
+    conversations = _conversations_for_send(ready)
+    recent = _recent_message_counts(conversations)
+    incoming: dict[int, int] = defaultdict(int)
+    accepted: list[_ReadyMessage] = []
+    repeats: list[tuple[_ReadyMessage, _ReadyMessage]] = []
+    first_by_client_id: dict[tuple[int, uuid.UUID], _ReadyMessage] = {}
+    for item in ready:
+        first = first_by_client_id.get((item.user.pk, item.client_uuid))
+        if first is not None:
+            # The same client id twice in one batch: the second is a resend of the first.
+            repeats.append((item, first))
+            continue
+        conversation = conversations.get(item.conversation_id)
+        if conversation is not None and item.user.pk not in (conversation.client_id, conversation.freelancer_id):
+            conversation = None
+        try:
             existing = _send_refusal(
-                conversation, user=user, conversation_id=conversation_id, client_uuid=client_uuid, body=body,
-                checked=checked, content_hash=content_hash,
+                conversation, item=item, recent_messages=recent[item.user.pk], incoming_before=incoming[item.user.pk]
+            )
+        except DomainError as exc:
+            results[item.index] = exc
+            continue
+        if existing is not None:
+            results[item.index] = (existing, False)
+            continue
+        recent[item.user.pk] += 1
+        incoming[item.user.pk] += sum(c.size for c in item.checked)
+        first_by_client_id[(item.user.pk, item.client_uuid)] = item
+        accepted.append(item)
+    if not accepted:
+        return results
+
+    messages = Message.objects.bulk_create(
+        [
+            Message(
+                conversation=conversations[item.conversation_id],
+                sender=item.user,
+                client_id=item.client_uuid,
+                body=item.body,
+                content_hash=item.content_hash,
             )  # fmt: skip
-            if existing is not None:
-                return existing, False
-            previous_id = conversation.last_message_id
-            # A client id this sender already used (a resend that every rule lets through, or the same
-            # message racing in from two sockets) stops here, on the unique constraint: see below.
-            message = Message.objects.create(
-                conversation=conversation, sender=user, client_id=client_uuid, body=body, content_hash=content_hash
-            )
-            attachments = Attachment.objects.bulk_create(
-                [
-                    Attachment(
-                        message=message,
-                        file=item.file,
-                        name=item.name,
-                        content_type=item.content_type,
-                        size=item.size,
-                        sha256=item.sha256,
-                        width=item.width,
-                        height=item.height,
-                    )
-                    for item in checked
-                ]
-            )
-            # Built now, with the attachments at hand: the push, the ack and the API answer all use it.
-            selectors.message_payload(message, attachments=attachments)
-            conversation.last_message_id = message.pk
-            conversation.last_activity_at = message.created_at
-            conversation.save(update_fields=["last_message_id", "last_activity_at", "updated_at"])
-            # The sender has read everything up to their own message.
-            Participant.objects.filter(conversation_id=conversation.pk, user_id=user.pk).update(last_read_id=message.pk)
-            # The recipient's counts for their badge, read while the conversation is locked: exact, with
-            # this message. A single statement (selectors.unread_counts), cheaper than the ORM's.
-            recipient_id = conversation.other_user_id(user.pk)
-            message.recipient_unread = selectors.unread_counts(user_id=recipient_id, conversation_id=conversation.pk)
-            message.previous_id = previous_id  # for the sockets' gap detection (not a column)
-            # The offline-email check, once per unread streak rather than once per message: when this is the
-            # recipient's only unread message here (they had read up to the one before it).
-            schedule_email = message.recipient_unread["conversations"][str(conversation.pk)] == 1
-            transaction.on_commit(
-                lambda: _after_message(message=message, previous_id=previous_id, schedule_email=schedule_email)
-            )
-    except IntegrityError:
-        # A resend, or the same client id racing in from two sockets: the first one saved won.
-        return _message_sent_meanwhile(
-            user=user, client_uuid=client_uuid, conversation_id=conversation_id, content_hash=content_hash
-        ), False
-    return message, True
+            for item in accepted
+        ]
+    )
+    attachments = _attachments_create(accepted, messages)
+    for item, message, files in zip(accepted, messages, attachments, strict=True):
+        # Built now, with the attachments at hand: the push, the ack and the API answer all use it.
+        selectors.message_payload(message, attachments=files)
+        results[item.index] = (message, True)
+    for item, first in repeats:
+        results[item.index] = (
+            (results[first.index][0], False)
+            if item.content_hash == first.content_hash
+            else Conflict(_("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id")
+        )
+    _marks_move(conversations, messages)
+    return results
 
 
-def _subquery_count(queryset) -> Subquery:
-    """`(SELECT COUNT(*) FROM … WHERE …)` as an expression: always one row, so never NULL."""
-    return Subquery(queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n"))
+def _attachments_create(accepted: list[_ReadyMessage], messages: list[Message]) -> list[list[Attachment]]:
+    """Every accepted message's attachments, inserted together; a list per message, in order."""
+    per_message = [
+        [
+            Attachment(
+                message=message,
+                file=c.file,
+                name=c.name,
+                content_type=c.content_type,
+                size=c.size,
+                sha256=c.sha256,
+                width=c.width,
+                height=c.height,
+            )  # fmt: skip
+            for c in item.checked
+        ]
+        for item, message in zip(accepted, messages, strict=True)
+    ]
+    everything = [attachment for files in per_message for attachment in files]
+    if everything:
+        Attachment.objects.bulk_create(everything)
+    return per_message
+
+
+def _marks_move(conversations: dict[int, Conversation], messages: list[Message]) -> None:
+    """After the inserts: each conversation's last message, each sender's read mark, the recipients' counts.
+
+    Every message learns the id before it in its conversation (`previous_id`, the sockets' gap
+    detector, not a column) and its recipient's unread counts, read under the lock: exact at commit.
+    """
+    now = timezone.now()
+    for message in messages:
+        conversation = conversations[message.conversation_id]
+        message.previous_id = conversation.last_message_id
+        conversation.last_message_id = message.pk
+        conversation.last_activity_at = message.created_at
+        conversation.updated_at = now
+    # Two statements whatever the batch's size (a CASE per row cost more to build than to run): each
+    # locked conversation takes its newest message, each sender's read mark their own newest message.
+    changed = {message.conversation_id for message in messages}
+    newest = Message.objects.filter(conversation_id=OuterRef("pk")).order_by("-id")
+    Conversation.objects.filter(pk__in=changed).update(
+        last_message_id=Subquery(newest.values("id")[:1]),
+        last_activity_at=Subquery(newest.values("created_at")[:1]),
+        updated_at=now,
+    )
+    # The sender has read everything up to their own message.
+    own_newest = Message.objects.filter(
+        conversation_id=OuterRef("conversation_id"),
+        sender_id=OuterRef("user_id"),
+        id__gte=min(message.pk for message in messages),
+    ).order_by("-id")
+    Participant.objects.filter(
+        conversation_id__in=changed, user_id__in={message.sender_id for message in messages}
+    ).update(last_read_id=Coalesce(Subquery(own_newest.values("id")[:1]), F("last_read_id")))
+
+    new_for: dict[tuple[int, int], int] = defaultdict(int)
+    for message in messages:
+        new_for[(message.conversation.other_user_id(message.sender_id), message.conversation_id)] += 1
+    counts = selectors.unread_counts_many(list(new_for))
+    emailed: set[tuple[int, int]] = set()
+    for message in messages:
+        key = (message.conversation.other_user_id(message.sender_id), message.conversation_id)
+        message.recipient_unread = counts[key]
+        # The offline-email check, once per unread streak rather than once per message: when every
+        # message the recipient has not read here came in this batch.
+        here = counts[key]["conversations"][str(key[1])]
+        message.schedule_email = key not in emailed and 0 < here <= new_for[key]
+        emailed.add(key)
+    transaction.on_commit(lambda: _after_messages(messages))
 
 
 @functools.cache
 def _conversations_to_send_in() -> QuerySet[Conversation]:
-    """Conversations locked for a send, each with whether a block stands between its two members.
+    """Conversations locked for a send, in id order, with the inputs of the send rules.
 
-    Built once per process (and copied, never changed, by each `.annotate()` and `.get()` on it): on the
-    path of every chat message, building these expressions cost more CPU than the query takes to run.
+    Each row carries whether a block stands between its two members, and how many messages each of them
+    sent in the rate-limit window (`recent_by_client`, `recent_by_freelancer`; the window is measured
+    by the database's clock, so the expressions never change). Built once per process and copied, never
+    changed, by each `.filter()` on it: on the path of every chat message, building these expressions
+    cost more CPU than the query takes to run. Locking in id order keeps two batches that share
+    conversations from deadlocking.
     """
-    return Conversation.objects.select_for_update().annotate(
-        # Either way round: the sender is one of the two, and nobody can block themselves.
-        blocked=Exists(
-            Block.objects.filter(
-                Q(blocker_id=OuterRef("client_id"), blocked_id=OuterRef("freelancer_id"))
-                | Q(blocker_id=OuterRef("freelancer_id"), blocked_id=OuterRef("client_id"))
-            )
+    recent = (
+        Message.objects.filter(created_at__gte=Now() - RATE_LIMIT_WINDOW)
+        .order_by()
+        .values("sender_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Conversation.objects.select_for_update()
+        .annotate(
+            # Either way round: the sender is one of the two, and nobody can block themselves.
+            blocked=Exists(
+                Block.objects.filter(
+                    Q(blocker_id=OuterRef("client_id"), blocked_id=OuterRef("freelancer_id"))
+                    | Q(blocker_id=OuterRef("freelancer_id"), blocked_id=OuterRef("client_id"))
+                )
+            ),
+            recent_by_client=Coalesce(Subquery(recent.filter(sender_id=OuterRef("client_id"))), 0),
+            recent_by_freelancer=Coalesce(Subquery(recent.filter(sender_id=OuterRef("freelancer_id"))), 0),
         )
+        .order_by("pk")
     )
 
 
-def _conversation_for_send(*, user, conversation_id: int) -> Conversation | None:
-    """The conversation, locked, if `user` takes part in it, with what the send rules need; else None.
+def _conversations_for_send(ready: list[_ReadyMessage]) -> dict[int, Conversation]:
+    """The batch's conversations, locked, with the inputs of the send rules (see above); by id.
 
-    In the same round trip as the row: whether a block stands between the two, and the sender's
-    messages in the rate-limit window. Every chat message comes through here: under load each round
-    trip from a worker thread costs a wake-up and a wait for the GIL, so the rules' inputs come as
-    subqueries of one read rather than queries of their own.
-
-    The row lock (PostgreSQL) serialises the conversation's inserts, so server ids increase within it.
+    The rules' inputs come as subqueries of the one locked read rather than queries of their own: every
+    chat message comes through here, and under load each round trip costs a wake-up and a wait for the GIL.
+    The row locks (PostgreSQL) serialise each conversation's inserts, so server ids increase within it.
     SQLite has no row locks and Django leaves `select_for_update()` out there: its IMMEDIATE transactions
     (see DATABASES in settings.py) take the database's write lock at BEGIN, which serialises every writer.
     """
-    since = timezone.now() - RATE_LIMIT_WINDOW
-    try:
-        conversation = (
-            _conversations_to_send_in()
-            .annotate(recent_messages=_subquery_count(Message.objects.filter(sender_id=user.pk, created_at__gte=since)))
-            .get(pk=conversation_id)
-        )
-    except Conversation.DoesNotExist:
-        return None
-    # Checked here rather than in the WHERE clause: the same answer, for less work per message.
-    if user.pk not in (conversation.client_id, conversation.freelancer_id):
-        return None
-    return conversation
+    ids = {item.conversation_id for item in ready}
+    return {conversation.pk: conversation for conversation in _conversations_to_send_in().filter(pk__in=ids)}
 
 
-def _send_refusal(
-    conversation, *, user, conversation_id, client_uuid, body: str, checked: list, content_hash: str
-) -> Message | None:
+def _recent_message_counts(conversations: dict[int, Conversation]) -> defaultdict[int, int]:
+    """How many messages each member of these conversations sent in the rate-limit window, by user id."""
+    recent: defaultdict[int, int] = defaultdict(int)
+    for conversation in conversations.values():
+        recent[conversation.client_id] = conversation.recent_by_client
+        recent[conversation.freelancer_id] = conversation.recent_by_freelancer
+    return recent
+
+
+def _send_refusal(conversation, *, item: _ReadyMessage, recent_messages: int, incoming_before: int) -> Message | None:
     """Apply the send rules in their order: the saved message for a resend, else raise what refuses it.
 
-    `conversation` comes from the locked read carrying the rule inputs (None: missing or not the user's).
-    A resend that every rule lets through is answered by the insert's unique constraint instead (see
-    `message_send`): looking for it here too would cost every message a query for the rare resend.
+    `conversation` comes from the locked read (None: missing or not the sender's). A resend that every
+    rule lets through is answered by the insert's unique constraint instead (see `_save_messages`).
     """
     try:
-        _check_send_rules(conversation, user=user, body=body, checked=checked)
+        _check_send_rules(conversation, item=item, recent_messages=recent_messages, incoming_before=incoming_before)
     except DomainError:
         # A resend after a dropped connection: answer with what was saved, whatever the limits say now.
-        existing = _message_for_client_id(user=user, client_uuid=client_uuid, conversation_id=conversation_id)
+        existing = _message_for_client_id(
+            user=item.user, client_uuid=item.client_uuid, conversation_id=item.conversation_id
+        )
         if existing is None:
             raise
-        if existing.content_hash != content_hash:
+        if existing.content_hash != item.content_hash:
             raise Conflict(
                 _("Cet identifiant de message a déjà servi pour un autre contenu."), field="client_id"
             ) from None
@@ -255,20 +444,22 @@ def _send_refusal(
     return None
 
 
-def _check_send_rules(conversation, *, user, body: str, checked: list) -> None:
+def _check_send_rules(conversation, *, item: _ReadyMessage, recent_messages: int, incoming_before: int) -> None:
     """Raise what refuses a new message, by the first rule it breaks."""
-    if not body and not checked:
+    if not item.body and not item.checked:
         raise ValidationFailed(_("Le message est vide."), field="body")
-    if len(body) > MAX_BODY_CHARS:
+    if len(item.body) > MAX_BODY_CHARS:
         raise ValidationFailed(_("Le message dépasse %(max)d caractères.") % {"max": MAX_BODY_CHARS}, field="body")
     if conversation is None:
         raise NotFound(_("Cette conversation n'existe pas."))
     if conversation.blocked:
         raise PermissionDenied(_("Vous ne pouvez plus écrire dans cette conversation : un blocage est en place."))
-    if conversation.recent_messages >= RATE_LIMIT_MESSAGES:
+    if recent_messages >= RATE_LIMIT_MESSAGES:
         raise RateLimited(_("Doucement ! Trop de messages en peu de temps ; réessayez dans quelques secondes."))
-    if checked:
-        storage_quota_check(user_id=user.pk, incoming=sum(item.size for item in checked), field="attachments")
+    if item.checked:
+        # Counting what this batch already took for the same member.
+        incoming = incoming_before + sum(c.size for c in item.checked)
+        storage_quota_check(user_id=item.user.pk, incoming=incoming, field="attachments")
 
 
 def _message_sent_meanwhile(*, user, client_uuid, conversation_id, content_hash) -> Message:
@@ -288,12 +479,13 @@ def _message_for_client_id(*, user, client_uuid: uuid.UUID, conversation_id: int
     return existing
 
 
-def _after_message(*, message: Message, previous_id: int, schedule_email: bool) -> None:
+def _after_messages(messages: list[Message]) -> None:
     from messaging import events, tasks
 
-    events.message_created(message, previous_id=previous_id)
-    if schedule_email:
-        tasks.schedule_unread_email_check(conversation_id=message.conversation_id)
+    for message in messages:
+        events.message_created(message, previous_id=message.previous_id)
+        if message.schedule_email:
+            tasks.schedule_unread_email_check(conversation_id=message.conversation_id)
 
 
 def conversation_mark_read(*, user, conversation_id: int, up_to: int) -> int:

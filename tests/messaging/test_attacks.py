@@ -254,10 +254,11 @@ async def test_client_id_that_is_not_a_uuid_is_refused(chat):
 
 
 async def test_a_send_that_fails_on_the_server_names_its_client_id_and_the_socket_stays_usable(chat, monkeypatch):
-    def broken_send(**kwargs):
+    def broken_send(outgoing):
         raise RuntimeError("an unexpected fault")
 
-    monkeypatch.setattr(services, "message_send", broken_send)
+    # The socket saves its sends in batches, through the one write path.
+    monkeypatch.setattr(services, "messages_send", broken_send)
     comm = await open_socket(chat["cookie"])
     client_id = str(uuid.uuid4())
 

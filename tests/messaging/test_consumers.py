@@ -235,6 +235,41 @@ async def test_both_sides_sending_at_once_each_socket_gets_every_message_once_in
 
 
 @pytest.mark.embedded
+async def test_sends_waiting_together_in_the_process_are_saved_together_and_each_is_acked(monkeypatch):
+    pairs = [await database_sync_to_async(conversation_with_quote)() for _ in range(4)]
+    sockets = []
+    for conversation, client, freelancer in pairs:
+        for member in (client, freelancer):
+            comm = await open_socket(await database_sync_to_async(session_cookie_for)(member))
+            await subscribe(comm, conversation.pk)
+            sockets.append((comm, conversation.pk))
+    batch_sizes = []
+    send_batch = services.messages_send
+
+    def recording_send(outgoing):  # the real write path, counting what it was handed at once
+        batch_sizes.append(len(outgoing))
+        return send_batch(outgoing)
+
+    monkeypatch.setattr(services, "messages_send", recording_send)
+
+    client_ids = {}
+    for comm, conversation_id in sockets:
+        client_ids[comm] = str(uuid.uuid4())
+        await comm.send_json_to(
+            {"type": "send", "conversation": conversation_id, "client_id": client_ids[comm], "body": "Bonjour"}
+        )
+    acks = {comm: await receive_until(comm, "ack", timeout=5) for comm, _conversation_id in sockets}
+
+    assert {comm: ack["client_id"] for comm, ack in acks.items()} == client_ids
+    assert sum(batch_sizes) == 8
+    assert len(batch_sizes) < 8  # sends that arrived while one was being saved went together
+    saved = await database_sync_to_async(lambda: sorted(Message.objects.values_list("client_id", flat=True)))()
+    assert sorted(uuid.UUID(c) for c in client_ids.values()) == saved
+    for comm, _conversation_id in sockets:
+        await comm.disconnect()
+
+
+@pytest.mark.embedded
 def test_chat_over_real_sockets_of_the_served_application_delivers_acks_and_reads(chat, asgi_server):
     """Two browsers' sockets on the application served by uvicorn (as `make run` serves it in the embedded pass)."""
     import asyncio
