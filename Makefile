@@ -13,6 +13,8 @@ test:
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
+# makemessages reads the settings, which refuse the development key with DJANGO_DEBUG off: a random one.
+messages: export DJANGO_SECRET_KEY ?= $(shell .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 messages:
 	.venv/bin/python manage.py makemessages -l fr_CA -l en --ignore=.venv --ignore=tests --ignore=bench
 	.venv/bin/python manage.py makemessages -d djangojs -l fr_CA -l en --ignore=.venv --ignore=staticfiles

@@ -13,6 +13,7 @@ import datetime
 import http.client
 import os
 import random
+import secrets
 import sys
 import time
 from decimal import Decimal
@@ -20,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The benchmarks run with DEBUG off, where the settings refuse the development key; their servers inherit this one.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 from bench._serve import asgi_server, percentile  # noqa: E402
 

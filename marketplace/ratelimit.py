@@ -197,6 +197,8 @@ def ratelimit(
                 return ratelimited_response(request, retry_after=exc.retry_after, message=str(exc.message))
             return view(*args, **kwargs)
 
+        # Read by the OpenAPI schema (marketplace/api_schema.py): a limited operation documents its 429.
+        wrapped.ratelimit_scope = scope
         return wrapped
 
     return decorator

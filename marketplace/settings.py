@@ -21,6 +21,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"  # noqa: S105 (refused in production)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY)
+# Whoever knows the key forges sessions and password-reset links: with DEBUG off the site may face the
+# internet (HTTPS or not), so it refuses to start on the key everyone can read here.
+if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a long random value in production (DJANGO_DEBUG is off), e.g. "
+        "DJANGO_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+        "The development key is accepted only with DJANGO_DEBUG=1."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -160,7 +168,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory, not a setting: an account acts (logs in, publishes) only once its e-mail is confirmed, and
+# only then can sign-up answer the same for a known address (whose owner gets an e-mail instead) and a
+# new one. A project written before confirming waits (projects/signup.py).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Confirming in the browser that signed up signs in and goes on to where sign-up was headed.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
@@ -293,30 +307,40 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pigiste QC <bonjour@
 
 # --- API -----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers "not signed in" with the first class's WWW-Authenticate challenge, so a
+    # missing or revoked token is a 401 (with session first it would be a 403, like a refusal).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the refusals each operation's plumbing can answer (401, 404, 429…).
+    "DEFAULT_SCHEMA_CLASS": "marketplace.api_schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
-    # DRF's JSON parser with bounded nesting (marketplace/json_input.py), then forms and uploads.
-    "DEFAULT_PARSER_CLASSES": [
-        "marketplace.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # The API reads JSON (DRF's parser with bounded nesting, marketplace/json_input.py): a form can't say
+    # null or nest a list of objects, so it could not carry what the schema describes. Uploads add multipart
+    # on their own views.
+    "DEFAULT_PARSER_CLASSES": ["marketplace.api.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pigiste QC API",
     "DESCRIPTION": "Projets, soumissions, profils de pigistes et messagerie.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components: read-only fields left out, non-blank strings minLength 1.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI's files come from the drf-spectacular-sidecar package, served by us: no CDN, no inline script.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several components carry a project's or an invitation's status: one named enum for each.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "ProjectInputStatusEnum": ["draft", "open"],  # what a client may ask for when creating a project
+        "InvitationStatusEnum": "projects.models.InvitationStatus",
+        "NotificationKindEnum": "messaging.models.NotificationKind",
+    },
 }
 
 # --- Security (production values come from the environment) -------------------
@@ -340,8 +364,6 @@ if env.bool("DJANGO_BEHIND_PROXY", default=DJANGO_HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies of ours append to X-Forwarded-For: the client IP for rate limits comes from there.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if DJANGO_HTTPS and not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a long random value in production.")
 
 # Browser features the site never uses are denied to it and to anything it embeds (django-permissions-policy).
 PERMISSIONS_POLICY = {
@@ -390,6 +412,8 @@ RATE_LIMITS = {
     "project-create": "20/h",
     "quote-submit": "30/h",
     "report-create": "10/h",
+    # Each invitation notifies and e-mails a freelancer: a client may not flood them.
+    "invitation-send": "30/h",
     "message-send": "20/10s",
     "search": "60/m",
 }

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from marketplace import health, views
 
 admin.site.login = views.admin_login
+handler404 = views.page_not_found
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -2,10 +2,11 @@ import contextlib
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.views import i18n
+from django.views import defaults, i18n
 from django.views.generic import TemplateView
+from rest_framework.exceptions import NotFound
 
 from marketplace.errors import ValidationFailed
 from profiles.models import Region
@@ -49,3 +50,10 @@ def language_set(request):
         with contextlib.suppress(ValidationFailed):
             account_language_set(user=request.user, language=request.POST["language"])
     return response
+
+
+def page_not_found(request, exception):
+    """Django's 404 page, except under /api/: there a path that names nothing is the API's JSON 404."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -1,16 +1,22 @@
 """/api/v1/conversations/: the same shapes as the WebSocket frames (see PROTOCOL.md)."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api import JSONParser
+from marketplace.api import JSONParser, error_responses
+from marketplace.api_input import JSONInputSerializer
 from marketplace.errors import PermissionDenied
-from messaging import selectors, services
+from messaging import notifications, selectors, services
+from messaging.models import NotificationKind
 
 
 def conversation_payload(conversation, *, user) -> dict:
@@ -70,8 +76,11 @@ class MessageListOut(serializers.Serializer):
     has_more = serializers.BooleanField()
 
 
-class ReadIn(serializers.Serializer):
-    up_to = serializers.IntegerField(required=False, help_text="Omit to mark everything read.")
+class ReadIn(JSONInputSerializer):
+    # A message id: a whole number (0.99999 is refused, not read as 0); past the last message reads up to it.
+    up_to = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1, help_text="A message id; omit it to mark everything read."
+    )
 
 
 class ReadOut(serializers.Serializer):
@@ -84,7 +93,7 @@ class BlockOut(serializers.Serializer):
     blocked = serializers.BooleanField()
 
 
-class ConversationOpenSerializer(serializers.Serializer):
+class ConversationOpenSerializer(JSONInputSerializer):
     project = serializers.IntegerField(min_value=1)
     with_user = serializers.IntegerField(min_value=1)
 
@@ -99,7 +108,10 @@ class ConversationListApi(APIView):
         conversations = selectors.conversation_list_for_user(user=request.user)
         return Response({"results": [conversation_payload(c, user=request.user) for c in conversations]})
 
-    @extend_schema(request=ConversationOpenSerializer, responses={200: ConversationOut, 201: ConversationOut})
+    @extend_schema(
+        request=ConversationOpenSerializer,
+        responses={200: ConversationOut, 201: ConversationOut, **error_responses(404)},
+    )
     def post(self, request):
         data = ConversationOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,7 +125,7 @@ class ConversationListApi(APIView):
         )
 
 
-class MessageSendSerializer(serializers.Serializer):
+class MessageSendSerializer(JSONInputSerializer):
     client_id = serializers.UUIDField()
     body = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
 
@@ -130,7 +142,7 @@ class MessageListApi(APIView):
             OpenApiParameter("before", int, description="Only messages with a smaller id (older history)."),
             OpenApiParameter("limit", int),
         ],
-        responses=MessageListOut,
+        responses={200: MessageListOut, **error_responses(400)},
     )
     def get(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
@@ -142,7 +154,9 @@ class MessageListApi(APIView):
         )
         return Response({"results": [selectors.message_payload(m) for m in messages], "has_more": has_more})
 
-    @extend_schema(request=MessageSendSerializer, responses={200: MessageOut, 201: MessageOut})
+    @extend_schema(
+        request=MessageSendSerializer, responses={200: MessageOut, 201: MessageOut, **error_responses(409, 429)}
+    )
     def post(self, request, pk):
         # Staff read but don't write; strangers get the same 404 as a missing conversation.
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
@@ -170,7 +184,9 @@ class ConversationReadApi(APIView):
     @extend_schema(request=ReadIn, responses=ReadOut)
     def post(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
-        up_to = request.data.get("up_to", conversation.last_message_id)
+        data = ReadIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        up_to = data.validated_data.get("up_to", conversation.last_message_id)
         mark = services.conversation_mark_read(user=request.user, conversation_id=conversation.pk, up_to=up_to)
         return Response({"conversation": conversation.pk, "up_to": mark})
 
@@ -188,8 +204,100 @@ class ConversationBlockApi(APIView):
         services.user_block(user=request.user, blocked_user_id=conversation.other_user_id(request.user.pk))
         return Response(selectors.block_state(user=request.user, conversation=conversation))
 
-    @extend_schema(responses=BlockOut)
+    @extend_schema(responses={200: BlockOut})
     def delete(self, request, pk):
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
         services.user_unblock(user=request.user, blocked_user_id=conversation.other_user_id(request.user.pk))
         return Response(selectors.block_state(user=request.user, conversation=conversation))
+
+
+# --- Notifications ---------------------------------------------------------------------------------
+
+
+class NotificationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    title = serializers.CharField()
+    body = serializers.CharField(help_text="May be empty.")
+    url = serializers.CharField(help_text="The site page it is about (may be empty).")
+    read_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class NotificationListFilter(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False)
+
+
+class NotificationsReadOut(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread.")
+
+
+def _reader_language(request) -> str:
+    """The language the client asks for (Accept-Language), else the member's own, as in their e-mails."""
+    if request.headers.get("Accept-Language"):
+        return translation.get_language()
+    return request.user.language or settings.LANGUAGE_CODE
+
+
+def notification_payload(notification) -> dict:
+    """One notification worded in the active language, by the one function that words them."""
+    text = notifications.notification_text(notification)
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "title": str(text.title),
+        "body": str(text.body),
+        "url": notification.url,
+        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
+class NotificationListApi(GenericAPIView):
+    """My notifications, newest first, in my language (`unread=true`: only the unread ones)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = NotificationOut
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only the unread ones.")],
+        responses={200: NotificationOut(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request):
+        params = NotificationListFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = self.paginate_queryset(
+            notifications.notification_list_for_recipient(
+                user=request.user, unread_only=params.validated_data["unread"]
+            )
+        )
+        with translation.override(_reader_language(request)):
+            return self.get_paginated_response([notification_payload(n) for n in page])
+
+
+class NotificationReadAllApi(APIView):
+    """POST: mark every notification of mine as read ("Tout marquer comme lu")."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: NotificationsReadOut, **error_responses(401)},
+        operation_id="notifications_read_all",
+    )
+    def post(self, request):
+        return Response({"marked": services.notification_mark_read(user=request.user)})
+
+
+class NotificationReadApi(APIView):
+    """POST: mark one notification of mine as read (as opening it on the site does)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: NotificationOut, **error_responses(401, 404)})
+    def post(self, request, pk):
+        notifications.notification_get_for_recipient(user=request.user, notification_id=pk)
+        services.notification_mark_read(user=request.user, notification_id=pk)
+        notification = notifications.notification_get_for_recipient(user=request.user, notification_id=pk)
+        with translation.override(_reader_language(request)):
+            return Response(notification_payload(notification))

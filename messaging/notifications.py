@@ -12,11 +12,13 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from marketplace.errors import NotFound
 from messaging.models import Notification, NotificationKind
 
 
@@ -213,3 +215,17 @@ def notification_text(notification: Notification) -> NotificationText:
         return NotificationText(notification.title, notification.body)
     labels = dict(NotificationKind.choices)
     return NotificationText(str(labels.get(notification.kind, _("Notification"))), notification.body)
+
+
+def notification_list_for_recipient(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The member's notifications, newest first (the API pages through them)."""
+    qs = Notification.objects.filter(recipient=user)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def notification_get_for_recipient(*, user, notification_id: int) -> Notification:
+    """The member's own notification; someone else's does not exist for them."""
+    notification = Notification.objects.filter(recipient=user, pk=notification_id).first()
+    if notification is None:
+        raise NotFound(_("Cette notification n'existe pas."))
+    return notification

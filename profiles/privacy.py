@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from marketplace.emails import email_signature
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -442,6 +443,8 @@ def account_deletion_request(*, user, confirmation: str) -> AccountDeletion:
         raise ValidationFailed(
             _("Tapez exactement votre adresse courriel pour confirmer la suppression."), field="confirmation"
         )
+    # Signed out of the site and of the API alike: a script keeps no access through the grace period.
+    Token.objects.filter(user=locked).delete()
     return AccountDeletion.objects.create(
         user=locked, purge_after=timezone.now() + datetime.timedelta(days=DELETION_GRACE_DAYS)
     )
@@ -476,7 +479,6 @@ def account_purge(*, user_id: int) -> User:
     """Erase or anonymise a member's personal data for good; what others need (reviews, the other side of
     conversations, prices of past deals) stays, signed "Ancien membre"."""
     from allauth.account.models import EmailAddress
-    from rest_framework.authtoken.models import Token
 
     from messaging.privacy import messaging_erase_for_user
     from projects.privacy import (

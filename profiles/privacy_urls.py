@@ -14,5 +14,7 @@ urlpatterns = [
         name="data-export-download",
     ),
     path("compte/supprimer/", views.AccountDeleteView.as_view(), name="account-delete"),
+    path("compte/jeton-api/", views.ApiTokenCreateView.as_view(), name="account-token-create"),
+    path("compte/jeton-api/revoquer/", views.ApiTokenRevokeView.as_view(), name="account-token-revoke"),
     path("compte/courriels/", views.EmailPreferencesView.as_view(), name="email-preferences"),
 ]

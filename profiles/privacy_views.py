@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from marketplace.errors import DomainError, NotFound
 from marketplace.quota import storage_usage
 from marketplace.storage import private_file_response
-from profiles import privacy
+from profiles import api_tokens, privacy
 from profiles.models import DigestFrequency
 
 
@@ -76,19 +76,48 @@ class PrivacyPolicyView(TemplateView):
 
 
 class PrivacySettingsView(LoginRequiredMixin, TemplateView):
-    """The member's privacy page: their data archive and the way to delete their account."""
+    """The member's account page: their data archive, storage, e-mails, API token and account deletion."""
 
     template_name = "privacy/settings.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         context.update(
-            export=privacy.data_export_latest(user=self.request.user),
+            export=privacy.data_export_latest(user=user),
             export_days=privacy.EXPORT_LINK_DAYS,
             grace_days=privacy.DELETION_GRACE_DAYS,
-            storage=storage_usage(user_id=self.request.user.pk),
+            storage=storage_usage(user_id=user.pk),
+            api_token=api_tokens.api_token_get(user=user),
+            api_token_allowed=api_tokens.api_token_allowed(user=user),
         )
         return context
+
+
+class ApiTokenCreateView(LoginRequiredMixin, View):
+    """POST: a new personal API token, shown this once on the account page (the previous one stops working)."""
+
+    def post(self, request):
+        try:
+            token = api_tokens.api_token_create(user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return HttpResponseRedirect(reverse("privacy-settings") + "#api")
+        # Rendered here rather than after a redirect: the key is never stored anywhere but in its row.
+        view = PrivacySettingsView()
+        view.setup(request)
+        response = view.render_to_response(view.get_context_data(new_token=token.key))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    """POST: delete the personal API token; programs using it are refused from now on."""
+
+    def post(self, request):
+        if api_tokens.api_token_revoke(user=request.user):
+            messages.success(request, _("Jeton révoqué : il ne donne plus accès à votre compte."))
+        return HttpResponseRedirect(reverse("privacy-settings") + "#api")
 
 
 class DataExportRequestView(LoginRequiredMixin, View):

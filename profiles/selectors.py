@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from allauth.account.models import EmailAddress
 from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,11 @@ LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 def language_names(codes: list[str]) -> list[str]:
     """Display names of language codes, in the page's language."""
     return [str(LANGUAGE_NAMES.get(code, code)) for code in codes or []]
+
+
+def account_email_confirmed(*, user) -> bool:
+    """Whether the member confirmed an e-mail address; until then nothing they write goes live."""
+    return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
 
 
 def _can_see_hidden(viewer, owner_id: int) -> bool:
@@ -130,7 +136,11 @@ def client_get(*, user_id: int) -> ClientReputation:
         raise NotFound(_("Ce client n'existe pas."))
     reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
     paid = client_paid_summary(user_id=user_id)
-    published = Project.objects.filter(owner_id=user_id, is_hidden=False).exclude(status=ProjectStatus.DRAFT).count()
+    published = (
+        Project.objects.filter(owner_id=user_id, is_hidden=False)
+        .exclude(status__in=[ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL])
+        .count()
+    )
     return ClientReputation(
         user=user,
         reviews=_summarise(reviews_qs),

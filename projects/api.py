@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from marketplace.api import error_responses
+from marketplace.api_input import JSONInputSerializer
+from marketplace.api_schema import DECIMAL, NOT_BLANK, documented
 from marketplace.ratelimit import ratelimit
 from projects import selectors, services
 from projects.models import (
     BudgetType,
     Category,
+    Invitation,
+    InvitationStatus,
     PaidAsAgreed,
     Pricing,
     Project,
     ProjectStatus,
     Quote,
+    QuoteStatus,
     Review,
+    SystemDeclineReason,
     Visibility,
 )
-from projects.permissions import project_get_visible, quote_get_visible
-from projects.services.projects import PROJECT_FIELDS
+from projects.permissions import invitation_get_visible, project_get_visible, quote_get_visible
+from projects.services.projects import MAX_SKILLS, PROJECT_FIELDS
 
 # --- Serializers: output shapes, and input types only (the rules live in the services) ---------------
 
@@ -32,7 +40,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     skills = serializers.SerializerMethodField()
     municipality = serializers.IntegerField(source="municipality_id", allow_null=True)
     owner = serializers.CharField(source="owner.public_name")
-    quote_count = serializers.IntegerField(read_only=True, default=None)
+    # Quotes received (withdrawn ones aside); every view reads projects with it annotated.
+    quote_count = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,14 +64,27 @@ class ProjectSerializer(serializers.ModelSerializer):
         return reverse("project-detail", args=[project.pk])
 
 
-class ProjectInputSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+class ProjectInputSerializer(JSONInputSerializer):
+    title = documented(
+        serializers.CharField(required=False, trim_whitespace=False),
+        {"type": "string", "maxLength": 120, "pattern": NOT_BLANK},
+    )
+    description = documented(
+        serializers.CharField(required=False, trim_whitespace=False),
+        {"type": "string", "maxLength": 10000, "pattern": NOT_BLANK},
+    )
     category = serializers.ChoiceField(choices=Category.choices, required=False)
-    skills = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    skills = documented(
+        serializers.ListField(child=serializers.CharField(allow_blank=True), required=False),
+        {"type": "array", "maxItems": MAX_SKILLS, "items": {"type": "string", "maxLength": 60}},
+    )
     budget_type = serializers.ChoiceField(choices=BudgetType.choices, required=False)
-    budget_min = serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True)
-    budget_max = serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True)
+    budget_min = documented(
+        serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True), DECIMAL
+    )
+    budget_max = documented(
+        serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True), DECIMAL
+    )
     deadline = serializers.DateField(required=False, allow_null=True)
     municipality = serializers.IntegerField(required=False, allow_null=True, help_text="A municipality id.")
     remote = serializers.BooleanField(required=False)
@@ -75,9 +97,21 @@ class ProjectInputSerializer(serializers.Serializer):
     )
 
 
-class LineItemSerializer(serializers.Serializer):
-    description = serializers.CharField(allow_blank=True)
-    amount = serializers.DecimalField(max_digits=None, decimal_places=None)
+class ProjectCreateInputSerializer(ProjectInputSerializer):
+    """A new project: a title, a description and a category at least (the service says which is missing)."""
+
+    title = documented(
+        serializers.CharField(trim_whitespace=False), {"type": "string", "maxLength": 120, "pattern": NOT_BLANK}
+    )
+    description = documented(
+        serializers.CharField(trim_whitespace=False), {"type": "string", "maxLength": 10000, "pattern": NOT_BLANK}
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+
+
+class LineItemSerializer(JSONInputSerializer):
+    description = documented(serializers.CharField(), {"type": "string", "maxLength": 200, "pattern": NOT_BLANK})
+    amount = documented(serializers.DecimalField(max_digits=None, decimal_places=None), DECIMAL)
 
 
 class QuoteSerializer(serializers.ModelSerializer):
@@ -86,6 +120,8 @@ class QuoteSerializer(serializers.ModelSerializer):
     estimated_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     # The reason in the reader's language: the platform's worded now, the client's as they wrote it.
     decline_reason = serializers.CharField(source="decline_reason_text", read_only=True)
+    # Empty unless the platform declined it (the client's own words, or not declined).
+    decline_reason_kind = serializers.ChoiceField(choices=SystemDeclineReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Quote
@@ -133,28 +169,47 @@ class QuoteSerializer(serializers.ModelSerializer):
         }
 
 
-class QuoteInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=None, decimal_places=None, required=False)
+class QuoteInputSerializer(JSONInputSerializer):
+    amount = documented(serializers.DecimalField(max_digits=None, decimal_places=None, required=False), DECIMAL)
     pricing = serializers.ChoiceField(choices=Pricing.choices, required=False)
-    estimated_hours = serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True)
-    delivery_days = serializers.IntegerField(required=False, allow_null=True)
+    estimated_hours = documented(
+        serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True), DECIMAL
+    )
+    delivery_days = documented(
+        serializers.IntegerField(required=False, allow_null=True), {"type": "integer", "minimum": 1, "maximum": 3650}
+    )
     delivery_date = serializers.DateField(required=False, allow_null=True)
     charges_taxes = serializers.BooleanField(required=False)
-    message = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    line_items = LineItemSerializer(many=True, required=False)
+    message = documented(
+        serializers.CharField(required=False, trim_whitespace=False),
+        {"type": "string", "maxLength": 5000, "pattern": NOT_BLANK},
+    )
+    line_items = LineItemSerializer(many=True, required=False, max_length=30)
 
 
-class DeclineInputSerializer(serializers.Serializer):
+class QuoteCreateInputSerializer(QuoteInputSerializer):
+    """A new quote: an amount and a message at least (the service says which is missing)."""
+
+    amount = documented(serializers.DecimalField(max_digits=None, decimal_places=None), DECIMAL)
+    message = documented(
+        serializers.CharField(trim_whitespace=False), {"type": "string", "maxLength": 5000, "pattern": NOT_BLANK}
+    )
+
+
+class DeclineInputSerializer(JSONInputSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RevisionInputSerializer(serializers.Serializer):
+class RevisionInputSerializer(JSONInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReviewSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.public_name")
     subject = serializers.CharField(source="subject.public_name")
+    paid_as_agreed = serializers.ChoiceField(
+        choices=PaidAsAgreed.choices, allow_blank=True, read_only=True, help_text="Empty in a client's review."
+    )
 
     class Meta:
         model = Review
@@ -172,12 +227,20 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewInputSerializer(serializers.Serializer):
-    rating = serializers.IntegerField(required=False)
+class ReviewInputSerializer(JSONInputSerializer):
+    rating = documented(serializers.IntegerField(), {"type": "integer", "minimum": 1, "maximum": 5})
     comment = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     paid_as_agreed = serializers.ChoiceField(
         choices=PaidAsAgreed.choices, required=False, help_text="Required in a freelancer's review of the client."
     )
+
+
+def _project_response(request, project_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+    """The project as the caller now sees it, read back with its quote count."""
+    project = project_get_visible(
+        user=request.user, project_id=project_id, queryset=selectors.project_queryset_for_api()
+    )
+    return Response(ProjectSerializer(project).data, status=status_code)
 
 
 def _input(serializer_class, request, *, partial=True) -> dict:
@@ -200,13 +263,14 @@ class ProjectListCreateAPI(mixins.ListModelMixin, GenericAPIView):
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
-    @extend_schema(request=ProjectInputSerializer, responses={201: ProjectSerializer})
+    @extend_schema(request=ProjectCreateInputSerializer, responses={201: ProjectSerializer})
     @ratelimit(scope="project-create")
     def post(self, request):
-        data = _input(ProjectInputSerializer, request)
+        # Partial: a missing field gets the service's message, like every other rule.
+        data = _input(ProjectCreateInputSerializer, request)
         publish = data.pop("status", ProjectStatus.DRAFT) == ProjectStatus.OPEN
         project = services.project_create(owner=request.user, data=data, publish=publish)
-        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+        return _project_response(request, project.pk, status_code=status.HTTP_201_CREATED)
 
 
 class ProjectDetailAPI(GenericAPIView):
@@ -215,23 +279,18 @@ class ProjectDetailAPI(GenericAPIView):
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
 
-    def _get(self, request, pk):
-        return project_get_visible(
-            user=request.user, project_id=pk, queryset=Project.objects.prefetch_related("skills")
-        )
-
     def get(self, request, pk):
-        return Response(ProjectSerializer(self._get(request, pk)).data)
+        return _project_response(request, pk)
 
-    @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
+    @extend_schema(request=ProjectInputSerializer, responses={200: ProjectSerializer, **error_responses(409)})
     def patch(self, request, pk):
-        self._get(request, pk)
+        project_get_visible(user=request.user, project_id=pk)
         data = _input(ProjectInputSerializer, request)
         data.pop("status", None)
-        project = services.project_update(user=request.user, project_id=pk, data=data)
-        return Response(ProjectSerializer(project).data)
+        services.project_update(user=request.user, project_id=pk, data=data)
+        return _project_response(request, pk)
 
-    @extend_schema(request=ProjectInputSerializer, responses=ProjectSerializer)
+    @extend_schema(request=ProjectInputSerializer, responses={200: ProjectSerializer, **error_responses(409)})
     def put(self, request, pk):
         return self.patch(request, pk)
 
@@ -257,10 +316,10 @@ class ProjectQuotesAPI(GenericAPIView):
             )
         return Response(QuoteSerializer(quotes, many=True).data)
 
-    @extend_schema(request=QuoteInputSerializer, responses={201: QuoteSerializer})
+    @extend_schema(request=QuoteCreateInputSerializer, responses={201: QuoteSerializer, **error_responses(409)})
     @ratelimit(scope="quote-submit")
     def post(self, request, pk):
-        data = _input(QuoteInputSerializer, request)
+        data = _input(QuoteCreateInputSerializer, request)
         quote = services.quote_submit(user=request.user, project_id=pk, data=data)
         return Response(QuoteSerializer(quote_get_visible(user=request.user, quote_id=quote.pk)).data, status=201)
 
@@ -275,7 +334,7 @@ class QuoteDetailAPI(GenericAPIView):
     def get(self, request, pk):
         return Response(QuoteSerializer(quote_get_visible(user=request.user, quote_id=pk)).data)
 
-    @extend_schema(request=QuoteInputSerializer, responses=QuoteSerializer)
+    @extend_schema(request=QuoteInputSerializer, responses={200: QuoteSerializer, **error_responses(409)})
     def patch(self, request, pk):
         quote_get_visible(user=request.user, quote_id=pk)
         data = _input(QuoteInputSerializer, request)
@@ -300,7 +359,7 @@ class _QuoteActionAPI(GenericAPIView):
 class QuoteAcceptAPI(_QuoteActionAPI):
     """The project's owner hires this quote's author; 409 when the project is already awarded."""
 
-    @extend_schema(request=None, responses=QuoteSerializer)
+    @extend_schema(request=None, responses={200: QuoteSerializer, **error_responses(409)})
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -311,7 +370,7 @@ class QuoteAcceptAPI(_QuoteActionAPI):
 class QuoteDeclineAPI(_QuoteActionAPI):
     """The project's owner declines a quote, with an optional reason its author sees."""
 
-    @extend_schema(request=DeclineInputSerializer, responses=QuoteSerializer)
+    @extend_schema(request=DeclineInputSerializer, responses={200: QuoteSerializer, **error_responses(409)})
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -323,7 +382,7 @@ class QuoteDeclineAPI(_QuoteActionAPI):
 class QuoteWithdrawAPI(_QuoteActionAPI):
     """The author withdraws their quote before the client decides."""
 
-    @extend_schema(request=None, responses=QuoteSerializer)
+    @extend_schema(request=None, responses={200: QuoteSerializer, **error_responses(409)})
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -334,7 +393,7 @@ class QuoteWithdrawAPI(_QuoteActionAPI):
 class QuoteShortlistAPI(_QuoteActionAPI):
     """The project's owner shortlists a quote."""
 
-    @extend_schema(request=None, responses=QuoteSerializer)
+    @extend_schema(request=None, responses={200: QuoteSerializer, **error_responses(409)})
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -345,7 +404,7 @@ class QuoteShortlistAPI(_QuoteActionAPI):
 class QuoteRequestRevisionAPI(_QuoteActionAPI):
     """The project's owner asks the author to revise the quote."""
 
-    @extend_schema(request=RevisionInputSerializer, responses=QuoteSerializer)
+    @extend_schema(request=RevisionInputSerializer, responses={200: QuoteSerializer, **error_responses(409)})
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -361,11 +420,11 @@ class ProjectCompleteAPI(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     queryset = Project.objects.none()
 
-    @extend_schema(request=None, responses=ProjectSerializer)
+    @extend_schema(request=None, responses={200: ProjectSerializer, **error_responses(409)})
     def post(self, request, pk):
         project_get_visible(user=request.user, project_id=pk)
-        project = services.project_complete(user=request.user, project_id=pk)
-        return Response(ProjectSerializer(project).data)
+        services.project_complete(user=request.user, project_id=pk)
+        return _project_response(request, pk)
 
 
 class ProjectReviewsAPI(GenericAPIView):
@@ -380,7 +439,7 @@ class ProjectReviewsAPI(GenericAPIView):
         project = project_get_visible(user=request.user, project_id=pk)
         return Response(ReviewSerializer(selectors.project_reviews(project=project), many=True).data)
 
-    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer, **error_responses(409)})
     def post(self, request, pk):
         project_get_visible(user=request.user, project_id=pk)
         data = _input(ReviewInputSerializer, request)
@@ -408,7 +467,7 @@ class ProjectAttachmentsAPI(GenericAPIView):
     pagination_class = None
     parser_classes = [MultiPartParser]
 
-    @extend_schema(responses=ProjectAttachmentSerializer(many=True))
+    @extend_schema(responses={200: ProjectAttachmentSerializer(many=True), **error_responses(403)})
     def get(self, request, pk):
         attachments = selectors.project_attachment_list(user=request.user, project_id=pk)
         return Response(ProjectAttachmentSerializer(attachments, many=True).data)
@@ -417,10 +476,18 @@ class ProjectAttachmentsAPI(GenericAPIView):
         request={
             "multipart/form-data": {
                 "type": "object",
-                "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                "properties": {
+                    "file": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "minItems": 1,
+                        "description": "Images (JPEG, PNG, WebP) or PDF.",
+                    }
+                },
+                "required": ["file"],
             }
         },
-        responses={201: ProjectAttachmentSerializer(many=True)},
+        responses={201: ProjectAttachmentSerializer(many=True), **error_responses(409)},
     )
     def post(self, request, pk):
         attachments = services.project_attachments_add(
@@ -439,3 +506,245 @@ class ProjectAttachmentDetailAPI(GenericAPIView):
     def delete(self, request, pk, attachment_pk):
         services.project_attachment_delete(user=request.user, project_id=pk, attachment_id=attachment_pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Actions of the project page and the dashboard -------------------------------------------------
+
+
+class ProjectPublishAPI(GenericAPIView):
+    """The owner opens a draft to quotes ("Publier" on the project page)."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Project.objects.none()
+
+    @extend_schema(request=None, responses={200: ProjectSerializer, **error_responses(401, 403, 404, 409)})
+    def post(self, request, pk):
+        project_get_visible(user=request.user, project_id=pk)
+        services.project_publish(user=request.user, project_id=pk)
+        return _project_response(request, pk)
+
+
+class ProjectCancelAPI(GenericAPIView):
+    """The owner cancels a draft or open project; live quotes are declined and their authors told."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Project.objects.none()
+
+    @extend_schema(request=None, responses={200: ProjectSerializer, **error_responses(401, 403, 404, 409)})
+    def post(self, request, pk):
+        project_get_visible(user=request.user, project_id=pk)
+        services.project_cancel(user=request.user, project_id=pk)
+        return _project_response(request, pk)
+
+
+class ProjectStatusFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProjectStatus.choices, required=False)
+
+
+class QuoteStatusFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=QuoteStatus.choices, required=False)
+
+
+def _status_param(choices) -> OpenApiParameter:
+    return OpenApiParameter("status", OpenApiTypes.STR, enum=[value for value, _label in choices])
+
+
+class MyProjectListAPI(GenericAPIView):
+    """The caller's projects in every state, drafts included, newest first (the dashboard's "Mes projets")."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Project.objects.none()
+
+    @extend_schema(
+        parameters=[_status_param(ProjectStatus.choices)],
+        responses={200: ProjectSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request):
+        params = ProjectStatusFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        projects = selectors.projects_for_owner(user=request.user, status=params.validated_data.get("status", ""))
+        page = self.paginate_queryset(projects)
+        return self.get_paginated_response(ProjectSerializer(page, many=True).data)
+
+
+class MyQuoteListAPI(GenericAPIView):
+    """The caller's own quotes, last changed first (the dashboard's "Mes soumissions")."""
+
+    serializer_class = QuoteSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Quote.objects.none()
+
+    @extend_schema(
+        parameters=[_status_param(QuoteStatus.choices)],
+        responses={200: QuoteSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request):
+        params = QuoteStatusFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        quotes = selectors.quotes_for_freelancer(user=request.user, status=params.validated_data.get("status", ""))
+        page = self.paginate_queryset(quotes)
+        return self.get_paginated_response(QuoteSerializer(page, many=True).data)
+
+
+# --- Invitations ("demandes de soumission") ----------------------------------------------------------
+
+# Ids are 64-bit: a larger number is a bad input (400), not a lookup.
+MAX_ID = 2**63 - 1
+
+
+class InvitationProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProjectStatus.choices)
+    quotes_due = serializers.DateField()
+    url = serializers.CharField()
+
+
+class InvitationPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="User id.")
+    name = serializers.CharField()
+
+
+class InvitationFreelancerSerializer(InvitationPersonSerializer):
+    profile_id = serializers.IntegerField(allow_null=True, help_text="Freelancer profile id; null once it is deleted.")
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.SerializerMethodField()
+    client = serializers.SerializerMethodField()
+    freelancer = serializers.SerializerMethodField()
+    message = serializers.CharField(help_text="The client's note to the freelancer (may be empty).")
+    status = serializers.ChoiceField(choices=InvitationStatus.choices)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(InvitationProjectSerializer)
+    def get_project(self, invitation) -> dict:
+        project = invitation.project
+        return {
+            "id": project.pk,
+            "title": project.title,
+            "status": project.status,
+            "quotes_due": project.quotes_due.isoformat(),
+            "url": reverse("project-detail", args=[project.pk]),
+        }
+
+    @extend_schema_field(InvitationPersonSerializer)
+    def get_client(self, invitation) -> dict:
+        return {"id": invitation.project.owner_id, "name": invitation.project.owner.public_name}
+
+    @extend_schema_field(InvitationFreelancerSerializer)
+    def get_freelancer(self, invitation) -> dict:
+        profile = getattr(invitation.freelancer, "freelancer_profile", None)
+        return {
+            "id": invitation.freelancer_id,
+            "name": invitation.freelancer.public_name,
+            "profile_id": profile.pk if profile else None,
+        }
+
+
+class InvitationInputSerializer(JSONInputSerializer):
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="One of your open projects.")
+    freelancer_profile = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The freelancer's profile id (as in /api/v1/freelancers/{id}/)."
+    )
+    message = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class InvitationListFilter(serializers.Serializer):
+    role = serializers.ChoiceField(choices=selectors.INVITATION_ROLES, required=False)
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+
+class InvitationListCreateAPI(GenericAPIView):
+    """GET: the invitations I sent (`role=client`), received (`role=freelancer`), or both. POST: invite."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Invitation.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", OpenApiTypes.STR, enum=list(selectors.INVITATION_ROLES)),
+            OpenApiParameter(
+                "project",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                description="Only the invitations of this project.",
+            ),
+        ],
+        responses={200: InvitationSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request):
+        params = InvitationListFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        invitations = selectors.invitation_list_for_user(
+            user=request.user,
+            role=params.validated_data.get("role", ""),
+            project_id=params.validated_data.get("project"),
+        )
+        page = self.paginate_queryset(invitations)
+        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=InvitationInputSerializer,
+        responses={201: InvitationSerializer, **error_responses(400, 401, 403, 404, 409, 429)},
+        description="Invite a freelancer to quote on one of your open projects; they are notified.",
+    )
+    @ratelimit(scope="invitation-send")
+    def post(self, request):
+        data = _input(InvitationInputSerializer, request, partial=False)
+        invitation = services.invitation_send(
+            user=request.user,
+            project_id=data["project"],
+            freelancer_profile_id=data["freelancer_profile"],
+            message=data["message"],
+        )
+        invitation = invitation_get_visible(user=request.user, invitation_id=invitation.pk)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailAPI(GenericAPIView):
+    """One invitation, for the client who sent it and the freelancer invited."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Invitation.objects.none()
+
+    @extend_schema(responses={200: InvitationSerializer, **error_responses(401, 404)})
+    def get(self, request, pk):
+        return Response(InvitationSerializer(invitation_get_visible(user=request.user, invitation_id=pk)).data)
+
+
+class _InvitationAnswerAPI(GenericAPIView):
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Invitation.objects.none()
+    accept = True
+
+    def post(self, request, pk):
+        services.invitation_answer(user=request.user, invitation_id=pk, accept=self.accept)
+        return Response(InvitationSerializer(invitation_get_visible(user=request.user, invitation_id=pk)).data)
+
+
+class InvitationAcceptAPI(_InvitationAnswerAPI):
+    """The invited freelancer accepts (a quote will follow); 409 once answered or when the project is closed."""
+
+    accept = True
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **error_responses(401, 403, 404, 409)})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class InvitationDeclineAPI(_InvitationAnswerAPI):
+    """The invited freelancer declines; the client sees it on the project. 409 once answered."""
+
+    accept = False
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **error_responses(401, 403, 404, 409)})
+    def post(self, request, pk):
+        return super().post(request, pk)

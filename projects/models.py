@@ -50,6 +50,8 @@ class Visibility(models.TextChoices):
 
 class ProjectStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
+    # Published by an account whose e-mail is not confirmed yet: seen by its author only, opens on confirmation.
+    AWAITING_EMAIL = "awaiting_email", _("En attente de confirmation de votre courriel")
     OPEN = "open", _("Ouvert")
     AWARDED = "awarded", _("Attribué")
     COMPLETED = "completed", _("Terminé")
@@ -73,7 +75,7 @@ class Project(TimeStampedModel):
     remote = models.BooleanField(_("peut se faire à distance"), default=False)
     quotes_due = models.DateField(_("soumissions acceptées jusqu'au"))
     visibility = models.CharField(_("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
-    status = models.CharField(max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT, db_index=True)
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
     awarded_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -117,12 +119,21 @@ class Project(TimeStampedModel):
         return self.title
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de réponse")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Déclinée")
+
+
 class Invitation(TimeStampedModel):
     """A client's "demande de soumission" sent to one freelancer for one project."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
     freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     message = models.TextField(max_length=2000, blank=True)
+    # The freelancer's answer, so that the client is not left guessing; a quote counts as "accepted".
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "freelancer"], name="one_invitation_per_freelancer")]

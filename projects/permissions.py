@@ -9,11 +9,12 @@ from projects.models import Invitation, Project, ProjectAttachment, ProjectStatu
 
 
 def project_is_visible_to(*, user, project: Project, invited: bool | None = None) -> bool:
-    """Drafts show to their owner, invite-only projects to the invited, hidden ones to staff and owner."""
+    """Drafts and projects awaiting their owner's e-mail show to the owner, invite-only ones to the invited,
+    hidden ones to staff and owner."""
     is_owner = user.is_authenticated and project.owner_id == user.pk
     if is_owner or (user.is_authenticated and user.is_staff):
         return True
-    if project.is_hidden or project.status == ProjectStatus.DRAFT:
+    if project.is_hidden or project.status in (ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL):
         return False
     if project.visibility == Visibility.INVITED:
         if not user.is_authenticated:
@@ -96,3 +97,18 @@ def quote_get_for_author(*, user, quote_id: int) -> Quote:
     if quote.freelancer_id != user.pk:
         raise PermissionDenied(_("Seul l'auteur de la soumission peut faire cela."))
     return quote
+
+
+def invitation_get_visible(*, user, invitation_id: int) -> Invitation:
+    """The invitation for its client and its invited freelancer, else NotFound."""
+    invitation = (
+        Invitation.objects.select_related("project__owner", "freelancer__freelancer_profile")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not user.is_authenticated:
+        raise NotFound(_("Cette invitation n'existe pas."))
+    is_owner = invitation.project.owner_id == user.pk
+    if not is_owner and (invitation.freelancer_id != user.pk or invitation.project.is_hidden):
+        raise NotFound(_("Cette invitation n'existe pas."))
+    return invitation

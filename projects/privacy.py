@@ -112,6 +112,7 @@ def projects_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
                     {
                         "freelancer": invitation.freelancer.public_name,
                         "message": invitation.message,
+                        "status": invitation.status,
                         "created_at": invitation.created_at,
                     }
                     for invitation in project.invitations.all()
@@ -145,6 +146,8 @@ def projects_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
                 "project": {"id": invitation.project_id, "title": invitation.project.title},
                 "client": invitation.project.owner.public_name,
                 "message": invitation.message,
+                "status": invitation.status,
+                "answered_at": invitation.answered_at,
                 "created_at": invitation.created_at,
             }
             for invitation in invitations_received
@@ -166,11 +169,13 @@ def projects_release_for_user(*, user) -> dict:
     """Leave nobody waiting on a member who leaves: cancel their open projects, withdraw their live quotes.
 
     Goes through project_cancel and quote_withdraw so bidders are told and the search index follows.
-    Drafts were never seen by anyone: they are deleted outright.
+    Drafts and projects awaiting the e-mail's confirmation were never seen by anyone: they are deleted outright.
     """
     from projects.services import project_cancel, quote_withdraw
 
-    drafts_deleted, _detail = Project.objects.filter(owner=user, status=ProjectStatus.DRAFT).delete()
+    drafts_deleted, _detail = Project.objects.filter(
+        owner=user, status__in=[ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL]
+    ).delete()
     open_ids = list(Project.objects.filter(owner=user, status=ProjectStatus.OPEN).values_list("pk", flat=True))
     for project_id in open_ids:
         project_cancel(user=user, project_id=project_id)

@@ -18,6 +18,7 @@ from projects.models import (
     LIVE_QUOTE_STATUSES,
     Category,
     Invitation,
+    InvitationStatus,
     Project,
     ProjectAttachment,
     ProjectStatus,
@@ -70,6 +71,15 @@ def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[P
     if remote:
         qs = qs.filter(remote=True)
     return qs
+
+
+def project_queryset_for_api() -> QuerySet[Project]:
+    """Projects as the API shows them: owner, skills and quote count (never null) in the same read."""
+    return (
+        Project.objects.select_related("owner__freelancer_profile")
+        .prefetch_related("skills")
+        .annotate(quote_count=_counted_quotes_subquery())
+    )
 
 
 def project_quote_count(*, project: Project) -> int:
@@ -310,6 +320,7 @@ def freelancer_dashboard(*, user, limit: int = 100) -> FreelancerDashboard:
     invitations = list(
         Invitation.objects.filter(freelancer=user, project__status=ProjectStatus.OPEN, project__is_hidden=False)
         .exclude(project__quotes__freelancer=user)
+        .exclude(status=InvitationStatus.DECLINED)
         .select_related("project__owner__freelancer_profile")
         .order_by("-created_at")[:limit]
     )
@@ -318,6 +329,40 @@ def freelancer_dashboard(*, user, limit: int = 100) -> FreelancerDashboard:
     for invitation in invitations:
         invitation.writable = invitation.project.owner.is_active and invitation.project.owner_id not in blocked
     return FreelancerDashboard(quotes=quotes, invitations=invitations)
+
+
+def projects_for_owner(*, user, status: str = "") -> QuerySet[Project]:
+    """Every project the member posted (drafts included), newest first, with quote counts: "Mes projets"."""
+    qs = (
+        Project.objects.filter(owner=user)
+        .select_related("owner")
+        .prefetch_related("skills")
+        .annotate(quote_count=_counted_quotes_subquery())
+        .order_by("-created_at", "-id")
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def quotes_for_freelancer(*, user, status: str = "") -> QuerySet[Quote]:
+    """The member's own quotes on every project, last changed first: "Mes soumissions"."""
+    qs = _quote_queryset().filter(freelancer=user).order_by("-updated_at", "-id")
+    return qs.filter(status=status) if status else qs
+
+
+INVITATION_ROLES = ("client", "freelancer")
+
+
+def invitation_list_for_user(*, user, role: str = "", project_id: int | None = None) -> QuerySet[Invitation]:
+    """Invitations the member sent (role "client"), received ("freelancer"), or both; newest first.
+
+    A received invitation to a project hidden by moderation is left out, as the project itself is.
+    """
+    sent = Q(project__owner=user)
+    received = Q(freelancer=user, project__is_hidden=False)
+    qs = Invitation.objects.filter(sent if role == "client" else received if role == "freelancer" else sent | received)
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    return qs.select_related("project__owner", "freelancer__freelancer_profile").order_by("-created_at", "-id")
 
 
 def projects_open_for_invitation(*, user) -> list[Project]:

@@ -37,4 +37,6 @@ urlpatterns = [
     path("soumissions/<int:pk>/accepter/", views.QuoteAcceptView.as_view(), name="quote-accept"),
     path("tableau-de-bord/", views.DashboardView.as_view(), name="dashboard"),
     path("pigistes/<int:profile_pk>/inviter/", views.FreelancerInviteView.as_view(), name="freelancer-invite"),
+    path("invitations/<int:pk>/accepter/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("invitations/<int:pk>/decliner/", views.InvitationDeclineView.as_view(), name="invitation-decline"),
 ]

@@ -21,7 +21,7 @@ from marketplace.errors import PermissionDenied as DomainPermissionDenied
 from marketplace.ratelimit import ratelimit
 from marketplace.storage import private_file_response
 from profiles.models import FreelancerProfile
-from projects import selectors, services
+from projects import selectors, services, signup
 from projects.forms import (
     DeclineForm,
     InviteForm,
@@ -34,8 +34,6 @@ from projects.forms import (
 )
 from projects.models import Category, Project, ProjectStatus
 from projects.permissions import project_attachment_get_readable, project_get_for_owner, quote_get_for_author
-
-PENDING_PROJECT_SESSION_KEY = "projects:pending_project"
 
 
 def _raise_http(error: DomainError):
@@ -117,7 +115,10 @@ class ProjectCreateView(View):
     template_name = "projects/project_form.html"
 
     def get(self, request):
-        return render(request, self.template_name, _project_form_context(ProjectForm(), creating=True))
+        # What a visitor wrote before signing up with an address that already had an account: not lost.
+        stash = signup.stash_get(request)
+        initial = stash if stash and not stash.get("project_id") else None
+        return render(request, self.template_name, _project_form_context(ProjectForm(initial=initial), creating=True))
 
     @ratelimit(scope="project-create")
     def post(self, request):
@@ -135,8 +136,7 @@ class ProjectCreateView(View):
             pending = {key: request.POST.get(key, "") for key in form.fields}
             # The place as resolved (a typed name, or the suggestion chosen): the id alone stands for it.
             pending["municipality"] = form.cleaned_data["municipality"] or ""
-            pending["action"] = "publish" if publish else "draft"
-            request.session[PENDING_PROJECT_SESSION_KEY] = pending
+            signup.stash_keep(request, data=pending, publish=publish)
             next_url = reverse("project-create-resume")
             messages.info(request, _("Votre projet est prêt. Créez votre compte (ou connectez-vous) pour le publier."))
             return HttpResponseRedirect(reverse("account_signup") + "?" + urlencode({"next": next_url}))
@@ -148,7 +148,11 @@ class ProjectCreateView(View):
         except DomainError as error:
             apply_domain_error(form, error)
             return render(request, self.template_name, _project_form_context(form, creating=True))
-        if publish:
+        if project.status == ProjectStatus.AWAITING_EMAIL:
+            messages.info(
+                request, _("Votre projet est enregistré. Il sera publié dès que vous aurez confirmé votre courriel.")
+            )
+        elif publish:
             messages.success(request, _("Votre projet est publié. Les pigistes peuvent maintenant vous soumissionner."))
         else:
             messages.success(request, _("Brouillon enregistré. Publiez-le quand vous serez prêt."))
@@ -159,19 +163,23 @@ class ProjectCreateResumeView(LoginRequiredMixin, ProjectCreateView):
     """After sign-up or login: create the project the visitor wrote, without retyping."""
 
     def get(self, request):
-        pending = request.session.get(PENDING_PROJECT_SESSION_KEY)
+        pending = signup.stash_get(request)
         if not pending:
             return HttpResponseRedirect(reverse("project-create"))
+        if pending.get("project_id"):
+            # Saved when the account was created (projects/signup.py): show it rather than create it twice.
+            signup.stash_clear(request)
+            return HttpResponseRedirect(_project_url(pending["project_id"]))
         form = ProjectForm(pending)
         if not form.is_valid():
             return render(request, self.template_name, _project_form_context(form, creating=True))
         response = self._create(request, form, publish=pending.get("action") != "draft")
         if response.status_code == 302:
-            del request.session[PENDING_PROJECT_SESSION_KEY]
+            signup.stash_clear(request)
         return response
 
     def post(self, request):
-        request.session.pop(PENDING_PROJECT_SESSION_KEY, None)
+        signup.stash_clear(request)
         return super().post(request)
 
 
@@ -301,8 +309,14 @@ class _PostActionView(LoginRequiredMixin, View):
 
 class ProjectPublishView(_PostActionView):
     def act(self, request, pk):
-        self.success_message = _("Votre projet est publié.")
-        return services.project_publish(user=request.user, project_id=pk)
+        project = services.project_publish(user=request.user, project_id=pk)
+        if project.status == ProjectStatus.AWAITING_EMAIL:
+            self.success_message = _(
+                "Votre projet est enregistré. Il sera publié dès que vous aurez confirmé votre courriel."
+            )
+        else:
+            self.success_message = _("Votre projet est publié.")
+        return project
 
 
 class ProjectCancelView(_PostActionView):
@@ -637,6 +651,7 @@ class FreelancerInviteView(LoginRequiredMixin, View):
         form = InviteForm(projects=projects, initial={"project": request.GET.get("projet")})
         return render(request, self.template_name, {"profile": profile, "projects": projects, "form": form})
 
+    @ratelimit(scope="invitation-send")
     def post(self, request, profile_pk):
         profile = self._profile(profile_pk)
         projects = selectors.projects_open_for_invitation(user=request.user)
@@ -656,3 +671,30 @@ class FreelancerInviteView(LoginRequiredMixin, View):
                 messages.success(request, _("Invitation envoyée à %(name)s.") % {"name": profile.display_name})
                 return HttpResponseRedirect(_project_url(form.cleaned_data["project"]))
         return render(request, self.template_name, {"profile": profile, "projects": projects, "form": form}, status=400)
+
+
+class _InvitationAnswerView(_PostActionView):
+    """The invited freelancer answers from their dashboard; a refusal comes back as a message there."""
+
+    accept = True
+
+    def act(self, request, pk):
+        invitation = services.invitation_answer(user=request.user, invitation_id=pk, accept=self.accept)
+        if self.accept:
+            self.success_message = _("Invitation acceptée : envoyez votre soumission quand vous serez prêt.")
+        else:
+            self.success_message = _("Invitation déclinée. Le client le verra sur la page de son projet.")
+        return invitation
+
+    def redirect_url(self, request, pk, result) -> str:
+        if result is not None and self.accept:
+            return _project_url(result.project_id, "#quote-form")
+        return reverse("dashboard")
+
+
+class InvitationAcceptView(_InvitationAnswerView):
+    accept = True
+
+
+class InvitationDeclineView(_InvitationAnswerView):
+    accept = False

@@ -24,9 +24,15 @@ _venv() {
     fi
 }
 
+# With DJANGO_DEBUG off the settings refuse the development key: a random one for a command that needs none.
+random_secret_key() {
+    .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))'
+}
+
 _messages() {
     command -v msgfmt >/dev/null 2>&1 || _apt gettext
-    .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv >/dev/null
+    DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-$(random_secret_key)}" \
+        .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv >/dev/null
 }
 
 bootstrap_run() {

@@ -14,11 +14,19 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api import error_responses
+from marketplace.api_input import JSONInputSerializer
 from marketplace.ratelimit import ratelimit
+from profiles.models import Availability, Region
+from projects.models import Category
 from search import selectors, services
 from search.params import (
     FREELANCER_SORTS,
+    LANGUAGE_PATTERN,
+    MAX_AMOUNT,
     MAX_PAGE_SIZE,
+    MAX_RADIUS_KM,
+    POSTED_SINCE_DAYS,
     PROJECT_SORTS,
     freelancer_search_params,
     project_search_params,
@@ -104,13 +112,20 @@ def _parameter(name: str, type_=OpenApiTypes.STR, description: str = "", **kwarg
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
+# Amounts in dollars: what `search.params` reads (never negative, at most MAX_AMOUNT).
+_AMOUNT = {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT}
+
 _COMMON_PARAMETERS = [
     _parameter("q", description="Mots cherchés (200 caractères au plus; la syntaxe est traitée comme des mots)."),
     _parameter("skills", description="Compétences (slug ou nom), répétées ou séparées par des virgules.", many=True),
-    _parameter("category", description="Catégorie."),
-    _parameter("region", description="Région administrative (01 à 17)."),
-    _parameter("near", OpenApiTypes.INT, "Identifiant de la municipalité d'où mesurer la distance."),
-    _parameter("radius_km", OpenApiTypes.NUMBER, "Rayon autour de `near` (50 km par défaut, 2 000 au plus)."),
+    _parameter("category", description="Catégorie.", enum=["", *Category.values]),
+    _parameter("region", description="Région administrative (01 à 17).", enum=["", *Region.values]),
+    _parameter("near", {"type": "integer", "minimum": 1}, "Identifiant de la municipalité d'où mesurer la distance."),
+    _parameter(
+        "radius_km",
+        {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+        f"Rayon autour de `near`, qu'il demande (50 km par défaut; au-delà de {MAX_RADIUS_KM} km : partout).",
+    ),
     _parameter("page", OpenApiTypes.INT, "Page (à partir de 1; plafonnée à la fenêtre de 10 000 résultats)."),
     _parameter("page_size", OpenApiTypes.INT, f"Résultats par page (20 par défaut, {MAX_PAGE_SIZE} au plus)."),
 ]
@@ -171,12 +186,16 @@ class FreelancerSearchApi(APIView):
         summary="Chercher des pigistes",
         parameters=[
             *_COMMON_PARAMETERS,
-            _parameter("rate_min", OpenApiTypes.DECIMAL, "Taux horaire minimum ($)."),
-            _parameter("rate_max", OpenApiTypes.DECIMAL, "Taux horaire maximum ($)."),
-            _parameter("language", description="Langue parlée (code : fr, en, …)."),
-            _parameter("availability", description="Disponibilité.", enum=["now", "from_date", "unavailable"]),
-            _parameter("min_rating", OpenApiTypes.NUMBER, "Évaluation moyenne minimale (1 à 5)."),
-            _parameter("sort", description="Tri (distance : avec `near`).", enum=list(FREELANCER_SORTS)),
+            _parameter("rate_min", _AMOUNT, "Taux horaire minimum ($), au plus le maximum."),
+            _parameter("rate_max", _AMOUNT, "Taux horaire maximum ($)."),
+            _parameter("language", {"type": "string", "pattern": LANGUAGE_PATTERN}, "Langue parlée (fr, en, …)."),
+            _parameter("availability", description="Disponibilité.", enum=["", *Availability.values]),
+            _parameter(
+                "min_rating",
+                {"type": "number", "minimum": 0, "maximum": 5},
+                "Évaluation moyenne minimale (0 : toutes).",
+            ),
+            _parameter("sort", description="Tri (distance : avec `near`).", enum=["", *FREELANCER_SORTS]),
         ],
         responses={
             200: _envelope_serializer(
@@ -225,11 +244,15 @@ class ProjectSearchApi(APIView):
         summary="Chercher des projets ouverts",
         parameters=[
             *_COMMON_PARAMETERS,
-            _parameter("budget_min", OpenApiTypes.DECIMAL, "Budget minimum ($)."),
-            _parameter("budget_max", OpenApiTypes.DECIMAL, "Budget maximum ($)."),
+            _parameter("budget_min", _AMOUNT, "Budget minimum ($), au plus le maximum."),
+            _parameter("budget_max", _AMOUNT, "Budget maximum ($)."),
             _parameter("remote", OpenApiTypes.BOOL, "Projets à distance (avec `near` : aussi ceux-là)."),
-            _parameter("posted_since", description="Date (AAAA-MM-JJ) ou nombre de jours."),
-            _parameter("sort", description="Tri (distance : avec `near`).", enum=list(PROJECT_SORTS)),
+            _parameter(
+                "posted_since",
+                {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "pattern": POSTED_SINCE_DAYS}]},
+                "Date (AAAA-MM-JJ) ou nombre de jours (4 chiffres au plus).",
+            ),
+            _parameter("sort", description="Tri (distance : avec `near`).", enum=["", *PROJECT_SORTS]),
         ],
         responses={
             200: _envelope_serializer(
@@ -287,8 +310,13 @@ class SkillAutocompleteApi(APIView):
         return Response({"results": selectors.skill_autocomplete(q=request.query_params.get("q", ""))})
 
 
-class SavedSearchInput(serializers.Serializer):
-    query = serializers.CharField(max_length=2000, allow_blank=True, default="")
+class SavedSearchInput(JSONInputSerializer):
+    query = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        default="",
+        help_text="The query string of a project search (q=logo&remote=1), checked as GET /search/projects/ does.",
+    )
     frequency = serializers.ChoiceField(choices=["immediate", "daily"])
     name = serializers.CharField(max_length=120, allow_blank=True, default="")
 
@@ -326,7 +354,7 @@ class SavedSearchListApi(APIView):
     @extend_schema(
         summary="Sauvegarder une recherche de projets",
         request=SavedSearchInput,
-        responses={201: SavedSearchSerializer},
+        responses={201: SavedSearchSerializer, **error_responses(409)},
     )
     def post(self, request):
         data = SavedSearchInput(data=request.data)

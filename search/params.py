@@ -26,7 +26,13 @@ MAX_WINDOW = 10_000  # Elasticsearch refuses from + size beyond this.
 MAX_RADIUS_KM = 2_000  # Quebec is about 1 500 km across: anything larger means "anywhere".
 MAX_SKILLS = 10
 MAX_RATE = Decimal("100000")
+MAX_AMOUNT = MAX_RATE * 100  # the largest rate or budget a search filters on
+# The OpenAPI schema states these as they are checked here (search/api.py).
+LANGUAGE_PATTERN = r"^([A-Za-z]{2,3})?$"
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+POSTED_SINCE_DAYS = r"^([0-9]{1,4})?$"
+_TRUE = ("1", "true", "on", "yes", "oui")
+_FALSE = ("", "0", "false", "off", "no", "non")
 
 FREELANCER_SORTS = ("relevance", "distance", "rate", "rating")
 PROJECT_SORTS = ("relevance", "date", "budget", "distance")
@@ -94,7 +100,7 @@ def _decimal(errors: _Errors, data, name: str, message) -> Decimal | None:
     except InvalidOperation:
         errors.add(name, message)
         return None
-    if not value.is_finite() or value < 0 or value > MAX_RATE * 100:
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
         errors.add(name, message)
         return None
     return value
@@ -380,13 +386,26 @@ def _posted_since(errors: _Errors, data) -> datetime.date | None:
     raw = _get(data, "posted_since")
     if not raw:
         return None
-    if raw.isdigit() and len(raw) <= 4:
+    if re.fullmatch(POSTED_SINCE_DAYS, raw):
         return timezone.localdate() - datetime.timedelta(days=int(raw))
     try:
-        return datetime.date.fromisoformat(raw)
+        # Only AAAA-MM-JJ: fromisoformat alone would also take 20261101 or week dates (2026-W45).
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+            return datetime.date.fromisoformat(raw)
     except ValueError:
-        errors.add("posted_since", _("Date invalide : utilisez AAAA-MM-JJ ou un nombre de jours."))
-        return None
+        pass
+    errors.add("posted_since", _("Date invalide : utilisez AAAA-MM-JJ ou un nombre de jours."))
+    return None
+
+
+def _bool(errors: _Errors, data, name: str) -> bool:
+    """A checkbox or a boolean: 1/true/on/yes/oui, or 0/false/off/no/non (empty: false); anything else is refused."""
+    raw = _get(data, name).lower()
+    if raw in _TRUE:
+        return True
+    if raw not in _FALSE:
+        errors.add(name, _("Valeur invalide : oui (true) ou non (false)."))
+    return False
 
 
 def project_search_params(data) -> ProjectSearchParams:
@@ -406,7 +425,7 @@ def project_search_params(data) -> ProjectSearchParams:
     )
     return ProjectSearchParams(
         **common,
-        remote=_get(data, "remote").lower() in ("1", "true", "on", "yes", "oui"),
+        remote=_bool(errors, data, "remote"),
         budget_min=budget_min,
         budget_max=budget_max,
         posted_since=_posted_since(errors, data),

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound, ValidationFailed
+from marketplace.errors import Conflict, NotFound, ValidationFailed
 from messaging.models import NotificationKind
 from projects.models import Project
 from search.models import SavedSearch, SavedSearchMatch
@@ -33,8 +33,9 @@ def saved_search_create(*, user, params: ProjectSearchParams, frequency: str, na
     query = params.saved_query()
     name = " ".join((name or "").split())[:120] or _describe(params)
     with transaction.atomic():
+        # Both refusals depend on what the member already saved, not on the search sent: conflicts (409).
         if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
-            raise ValidationFailed(
+            raise Conflict(
                 _("Vous avez déjà %(n)s recherches sauvegardées : supprimez-en une d'abord.")
                 % {"n": MAX_SAVED_SEARCHES}
             )
@@ -42,7 +43,7 @@ def saved_search_create(*, user, params: ProjectSearchParams, frequency: str, na
             with transaction.atomic():
                 return SavedSearch.objects.create(user=user, name=name, query=query, frequency=frequency)
         except IntegrityError:
-            raise ValidationFailed(_("Cette recherche est déjà sauvegardée.")) from None
+            raise Conflict(_("Cette recherche est déjà sauvegardée.")) from None
 
 
 def saved_search_delete(*, user, saved_search_id: int) -> None:

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from profiles.models import FreelancerProfile, Municipality, Region, Skill, User, skill_key
@@ -26,6 +27,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         # Declared after `password`: post-generation hooks run in declaration order.
         if create:
             self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def email_confirmed(self, create, extracted, **kwargs):
+        """A member who confirmed their address, as every one who can sign in has (allauth's mandatory
+        verification); `UserFactory(email_confirmed=False)` for one who hasn't yet."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email.lower(), defaults={"verified": True, "primary": True}
+            )
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

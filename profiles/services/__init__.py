@@ -6,13 +6,15 @@ from ._common import (
     MAX_HOURLY_RATE,
     MAX_IMAGES_PER_ITEM,
     MAX_PORTFOLIO_ITEMS,
+    MAX_SKILLS,
+    MAX_TRAVEL_RADIUS_KM,
     PROFILE_FIELDS,
     search_key,
 )
 from .account import account_language_set, account_name_set
 from .places import municipalities_load
 from .portfolio import portfolio_item_create, portfolio_item_delete, portfolio_item_update
-from .profile import profile_avatar_remove, profile_save, skills_get_or_create
+from .profile import profile_avatar_remove, profile_create, profile_save, profile_update, skills_get_or_create
 from .reports import REPORT_KINDS, report_create, report_dismiss, report_hide_target
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "MAX_HOURLY_RATE",
     "MAX_IMAGES_PER_ITEM",
     "MAX_PORTFOLIO_ITEMS",
+    "MAX_SKILLS",
+    "MAX_TRAVEL_RADIUS_KM",
     "PROFILE_FIELDS",
     "REPORT_KINDS",
     "account_language_set",
@@ -30,7 +34,9 @@ __all__ = [
     "portfolio_item_delete",
     "portfolio_item_update",
     "profile_avatar_remove",
+    "profile_create",
     "profile_save",
+    "profile_update",
     "report_create",
     "report_dismiss",
     "report_hide_target",

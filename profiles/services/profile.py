@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound
+from marketplace.errors import Conflict, NotFound
 from marketplace.images import StoredImage, image_delete, image_store
 from marketplace.quota import storage_quota_check
 from profiles.models import (
@@ -255,6 +255,24 @@ def profile_save(*, user: User, data: Mapping[str, Any], avatar=None) -> Freelan
             image_delete(keys=stored.keys)
         raise
     return profile
+
+
+def profile_create(*, user: User, data: Mapping[str, Any]) -> FreelancerProfile:
+    """Create the user's freelancer profile (a display name at least); Conflict when they have one already."""
+    already = _("Vous avez déjà un profil de pigiste : modifiez-le.")
+    if FreelancerProfile.objects.filter(user=user).exists():
+        raise Conflict(already)
+    try:
+        return profile_save(user=user, data=data)
+    except IntegrityError:  # created meanwhile by another request (one profile per member)
+        raise Conflict(already) from None
+
+
+def profile_update(*, user: User, data: Mapping[str, Any]) -> FreelancerProfile:
+    """Change the given fields of the user's freelancer profile; NotFound when they have none yet."""
+    if not FreelancerProfile.objects.filter(user=user).exists():
+        raise NotFound(_("Vous n'avez pas encore de profil de pigiste."))
+    return profile_save(user=user, data=data)
 
 
 def profile_avatar_remove(*, user: User) -> FreelancerProfile:

@@ -1,7 +1,7 @@
 """Writes of the projects app, split by subdomain; import from here."""
 
 from .attachments import MAX_ATTACHMENTS_PER_PROJECT, project_attachment_delete, project_attachments_add
-from .invitations import invitation_send
+from .invitations import invitation_answer, invitation_send
 from .projects import (
     DECISION_GRACE_DAYS,
     project_cancel,
@@ -9,6 +9,7 @@ from .projects import (
     project_complete,
     project_create,
     project_publish,
+    project_publish_awaiting_email,
     project_send_decision_reminders,
     project_update,
     project_validate,
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_ATTACHMENTS_PER_PROJECT",
     "REVIEW_EDIT_DAYS",
     "freelancer_rating_refresh",
+    "invitation_answer",
     "invitation_send",
     "project_attachments_add",
     "project_attachment_delete",
@@ -37,6 +39,7 @@ __all__ = [
     "project_complete",
     "project_create",
     "project_publish",
+    "project_publish_awaiting_email",
     "project_send_decision_reminders",
     "project_update",
     "project_validate",

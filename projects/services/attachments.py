@@ -14,7 +14,7 @@ from projects.permissions import project_get_for_owner
 
 MAX_ATTACHMENTS_PER_PROJECT = 10
 # Documents matter while the work is being chosen or done; a finished project's stay as they are.
-ATTACHABLE_STATUSES = {ProjectStatus.DRAFT, ProjectStatus.OPEN, ProjectStatus.AWARDED}
+ATTACHABLE_STATUSES = {ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL, ProjectStatus.OPEN, ProjectStatus.AWARDED}
 
 
 def project_attachments_add(*, user, project_id: int, uploads) -> list[ProjectAttachment]:

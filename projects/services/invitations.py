@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied
 from messaging.models import NotificationKind
 from messaging.notifications import notify
 from profiles.models import FreelancerProfile
-from projects.models import Invitation, Project, ProjectStatus
+from projects.models import Invitation, InvitationStatus, Project, ProjectStatus
 from search.outbox import outbox_record_project
 
 from ._common import FieldErrors, clean_text, project_url, today
@@ -46,4 +47,26 @@ def invitation_send(*, user, project_id: int, freelancer_profile_id: int, messag
         params={"title": project.title, "message": message},
         url=project_url(project.pk),
     )
+    return invitation
+
+
+@transaction.atomic
+def invitation_answer(*, user, invitation_id: int, accept: bool) -> Invitation:
+    """The invited freelancer accepts (a quote will follow) or declines; one answer per invitation."""
+    project_id = Invitation.objects.filter(pk=invitation_id).values_list("project_id", flat=True).first()
+    # The project's row lock first, as quote_submit takes it: a quote also answers the invitation.
+    project = Project.objects.select_for_update().filter(pk=project_id).first() if project_id else None
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first() if project else None
+    if invitation is None or user.pk not in (invitation.freelancer_id, project.owner_id) or project.is_hidden:
+        # Someone else's invitation doesn't exist for you.
+        raise NotFound(_("Cette invitation n'existe pas."))
+    if invitation.freelancer_id != user.pk:
+        raise PermissionDenied(_("Seul le pigiste invité peut répondre à cette invitation."))
+    if invitation.status != InvitationStatus.PENDING:
+        raise Conflict(_("Vous avez déjà répondu à cette invitation."))
+    if project.status != ProjectStatus.OPEN or project.quotes_due < today():
+        raise Conflict(_("Ce projet ne reçoit plus de soumissions."))
+    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at", "updated_at"])
     return invitation

@@ -1,4 +1,8 @@
-"""Writes on projects: create, update, publish, cancel, complete, and closing overdue ones."""
+"""Writes on projects: create, update, publish, cancel, complete, and closing overdue ones.
+
+Publishing opens a project only for an owner whose e-mail is confirmed; before that it waits, seen by its
+owner alone, and opens when they confirm (project_publish_awaiting_email): a throwaway account can't post.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied
 from messaging.models import NotificationKind
 from messaging.notifications import notify
 from profiles.models import FreelancerProfile, Municipality, Skill, skill_key
+from profiles.selectors import account_email_confirmed
 from projects.models import (
     LIVE_QUOTE_STATUSES,
     BudgetType,
@@ -192,15 +197,23 @@ def project_validate(*, data: Mapping) -> None:
     _clean_project(data, current=None)
 
 
+def _open_or_await_email(project: Project, *, owner) -> None:
+    """Open the project to quotes, or keep it for its owner until they confirm their e-mail."""
+    if account_email_confirmed(user=owner):
+        project.status = ProjectStatus.OPEN
+        project.published_at = timezone.now()
+    else:
+        project.status = ProjectStatus.AWAITING_EMAIL
+
+
 @transaction.atomic
 def project_create(*, owner, data: Mapping, publish: bool = False) -> Project:
-    """Create a project from its fields, as a draft or published at once."""
+    """Create a project from its fields, as a draft or published (awaiting the owner's e-mail if unconfirmed)."""
     cleaned = _clean_project(data, current=None)
     project = Project(owner=owner)
     _apply(project, cleaned)
     if publish:
-        project.status = ProjectStatus.OPEN
-        project.published_at = timezone.now()
+        _open_or_await_email(project, owner=owner)
     project.save()
     project.skills.set(_skills_from_names(cleaned["skills"]))
     outbox_record_project(project_id=project.pk)
@@ -225,7 +238,7 @@ def _lock_owned_project(*, user, project_id: int) -> Project:
 def project_update(*, user, project_id: int, data: Mapping) -> Project:
     """Change some fields of a project; only its owner, and not once awarded."""
     project = _lock_owned_project(user=user, project_id=project_id)
-    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.OPEN):
+    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL, ProjectStatus.OPEN):
         raise Conflict(
             _("Ce projet ne peut plus être modifié (statut : %(status)s).") % {"status": project.get_status_display()}
         )
@@ -240,7 +253,7 @@ def project_update(*, user, project_id: int, data: Mapping) -> Project:
 
 @transaction.atomic
 def project_publish(*, user, project_id: int) -> Project:
-    """Open a draft to quotes."""
+    """Open a draft to quotes (or have it await the owner's e-mail confirmation)."""
     project = _lock_owned_project(user=user, project_id=project_id)
     if project.status != ProjectStatus.DRAFT:
         raise Conflict(_("Seul un brouillon peut être publié."))
@@ -248,11 +261,34 @@ def project_publish(*, user, project_id: int) -> Project:
         raise Conflict(
             _("La date limite des soumissions est passée : changez-la avant de publier."), field="quotes_due"
         )
-    project.status = ProjectStatus.OPEN
-    project.published_at = timezone.now()
+    _open_or_await_email(project, owner=user)
     project.save(update_fields=["status", "published_at", "updated_at"])
     outbox_record_project(project_id=project.pk)
     return project
+
+
+@transaction.atomic
+def project_publish_awaiting_email(*, user) -> list[Project]:
+    """Open what the owner published before confirming their e-mail, once it is confirmed; safe to run twice.
+
+    One whose closing date passed while it waited becomes a draft: opening it would take no quote, and its
+    owner publishes it again after choosing a new date.
+    """
+    if not account_email_confirmed(user=user):
+        return []
+    projects = list(
+        Project.objects.select_for_update().filter(owner_id=user.pk, status=ProjectStatus.AWAITING_EMAIL).order_by("id")
+    )
+    now = timezone.now()
+    for project in projects:
+        if project.quotes_due < today():
+            project.status = ProjectStatus.DRAFT
+        else:
+            project.status = ProjectStatus.OPEN
+            project.published_at = now
+        project.save(update_fields=["status", "published_at", "updated_at"])
+        outbox_record_project(project_id=project.pk)
+    return projects
 
 
 def _decline_live_quotes(
@@ -291,7 +327,7 @@ def _decline_live_quotes(
 def project_cancel(*, user, project_id: int) -> Project:
     """Cancel an open (or draft) project; live quotes are declined and their authors told."""
     project = _lock_owned_project(user=user, project_id=project_id)
-    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.OPEN):
+    if project.status not in (ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL, ProjectStatus.OPEN):
         raise Conflict(_("Seul un projet ouvert peut être annulé."))
     project.status = ProjectStatus.CANCELLED
     project.closed_at = timezone.now()

@@ -19,6 +19,7 @@ from projects.models import (
     LIVE_QUOTE_STATUSES,
     MAX_AMOUNT,
     Invitation,
+    InvitationStatus,
     Pricing,
     Project,
     ProjectStatus,
@@ -202,7 +203,7 @@ def _check_project_takes_quotes(project: Project, *, user) -> None:
         raise PermissionDenied(_("Vous ne pouvez pas soumissionner sur votre propre projet."))
     if project.is_hidden:
         raise NotFound(_("Ce projet n'existe pas."))
-    if project.status == ProjectStatus.DRAFT:
+    if project.status in (ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL):
         raise NotFound(_("Ce projet n'existe pas."))
     invited = Invitation.objects.filter(project=project, freelancer=user).exists()
     if project.visibility == Visibility.INVITED and not invited:
@@ -250,6 +251,10 @@ def quote_submit(*, user, project_id: int, data: Mapping) -> Quote:
     except IntegrityError as exc:
         raise Conflict(_("Vous avez déjà une soumission en cours sur ce projet.")) from exc
     _save_line_items(quote, items)
+    # A quote answers the invitation, even one declined before: the client sees who is in.
+    Invitation.objects.filter(project=project, freelancer=user).exclude(status=InvitationStatus.ACCEPTED).update(
+        status=InvitationStatus.ACCEPTED, answered_at=timezone.now()
+    )
     notify(
         recipient=project.owner,
         kind=NotificationKind.QUOTE_RECEIVED,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.money import format_money
+from projects import signup
 from projects.forms import RevisionForm
 from projects.models import BudgetType, Category, Pricing, ProjectStatus, QuoteStatus
 
@@ -211,6 +212,13 @@ def quote_decision_controls(context, quote) -> str:
     """
     skeleton = _decision_controls_skeletons(context)[quote.status == "pending"]
     return mark_safe(skeleton.replace(_PK_PLACEHOLDER, str(int(quote.pk))))  # noqa: S308 (escaped above; pk is an int)
+
+
+@register.simple_tag(takes_context=True)
+def project_written_before_sign_up(context) -> dict | None:
+    """The project a visitor wrote before signing up, as sign-up left it in their session (projects/signup.py)."""
+    request = context.get("request")
+    return signup.stash_get(request) if request is not None else None
 
 
 @register.filter

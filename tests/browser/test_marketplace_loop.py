@@ -1,8 +1,8 @@
 """The marketplace's core loop, lived through the pages in Debian's Chromium against the live ASGI server.
 
-A visitor writes a project and signs up on submit; two freelancers quote; the client compares, hires
-one; the other sees "Refusée"; the project is completed; both sides review each other, and the reviews
-show on the freelancer's public profile and on the client's page. Only what a user cannot do in the UI
+A visitor writes a project, signs up on submit and confirms their e-mail; two freelancers quote; the client
+compares, hires one; the other sees "Refusée"; the project is completed; both sides review each other, and
+the reviews show on the freelancer's public profile and on the client's page. Only what a user cannot do in the UI
 in reasonable time (the list of municipalities, the accounts of the two freelancers, the second
 freelancer's profile) comes from factories.
 """
@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.emails import confirmation_path
 from tests.factories import FreelancerProfileFactory, MunicipalityFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.embedded]
@@ -141,6 +142,14 @@ def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, sn
     visitor.fill("input[name=password2]", PASSWORD)
     snap(visitor, "loop-signup-desktop")
     visitor.click("form [type=submit]")
+
+    # The project is saved and waits for the e-mail's confirmation; the e-mail's link publishes it and signs in.
+    visitor.wait_for_url("**/comptes/confirm-email/")
+    waiting = visitor.locator("#project-awaiting-email")
+    expect(waiting).to_contain_text("En attente de confirmation de votre courriel.")
+    expect(waiting).to_contain_text(TITLE)
+    visitor.goto(base + confirmation_path("brasserie@exemple.qc.ca"))
+    visitor.get_by_role("button", name="Confirmer").click()
     visitor.wait_for_url(re.compile(r"/projets/\d+/$"))
     client = visitor
     project_url = client.url

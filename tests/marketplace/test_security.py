@@ -74,6 +74,44 @@ def test_production_refuses_the_development_secret_key():
     assert "DJANGO_SECRET_KEY must be set to a long random value in production" in result.stderr
 
 
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"  # noqa: S105 (the one refused)
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize(
+    ("https", "command"), [("0", ["check"]), ("0", ["check", "--deploy"]), ("1", ["check"])], ids=str
+)
+def test_the_development_secret_key_is_refused_whenever_debug_is_off(https, command):
+    result = _manage(*command, env={**PRODUCTION_ENV, "DJANGO_HTTPS": https, "DJANGO_SECRET_KEY": DEV_SECRET_KEY})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set to a long random value in production (DJANGO_DEBUG is off)" in result.stderr
+    assert "The development key is accepted only with DJANGO_DEBUG=1." in result.stderr
+
+
+@pytest.mark.embedded
+def test_no_secret_key_at_all_is_refused_with_debug_off():
+    env = {**os.environ, **PRODUCTION_ENV, "DJANGO_HTTPS": "0"}
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set to a long random value in production" in result.stderr
+
+
+@pytest.mark.embedded
+def test_a_real_secret_key_starts_without_https_and_the_development_key_with_debug_on():
+    real = _manage("check", env={**PRODUCTION_ENV, "DJANGO_HTTPS": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)})
+    # `make run`: DJANGO_DEBUG=1 and nothing else to set.
+    development = _manage("check", env={"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": DEV_SECRET_KEY})
+
+    assert real.returncode == 0, real.stderr
+    assert development.returncode == 0, development.stderr
+
+
 @pytest.mark.django_db
 def test_pages_carry_the_security_headers(client):
     response = client.get(reverse("about"))

@@ -5,10 +5,13 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont
 
-from marketplace.management.commands.seed_demo import demo_font, initials_image
-from profiles.models import FreelancerProfile
+from marketplace.management.commands.seed_demo import DEMO_PASSWORD, demo_font, initials_image
+from profiles.models import FreelancerProfile, User
+from projects.models import Project, ProjectStatus
 
 FRENCH_LETTERS = "ÀÂÄÆÇÉÈÊËÎÏÔŒÙÛÜŸàâäæçéèêëîïôœùûüÿ"
 NO_SUCH_GLYPH = "\U000f0000"  # a private-use code point no font draws: what a missing letter looks like
@@ -71,3 +74,14 @@ def test_seeded_titles_agree_with_the_person():
     assert ("Mathieu", "Développeur Python et Django") in pairs
     assert ("Caroline", "Développeuse Python et Django") in pairs
     assert ("Émilie", "Développeuse web WordPress et Shopify") in pairs
+
+
+@pytest.mark.django_db
+def test_every_demo_account_has_a_confirmed_e_mail_and_signs_in():
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert not User.objects.exclude(emailaddress__verified=True).exists()
+    assert not Project.objects.filter(status=ProjectStatus.AWAITING_EMAIL).exists()
+    for email in ("client@pigiste.localhost", "pigiste@pigiste.localhost", "admin@pigiste.localhost"):
+        signed_in = Client().post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+        assert signed_in.status_code == 302 and signed_in["Location"] == reverse("dashboard"), email

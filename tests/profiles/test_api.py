@@ -47,13 +47,13 @@ def test_a_hidden_or_missing_profile_is_404(db, api):
     assert api.get("/api/v1/freelancers/999999/").status_code == 404
 
 
-def test_patch_me_profile_creates_the_callers_profile(db, api):
+def test_post_me_profile_creates_the_callers_profile(db, api):
     user = UserFactory()
     place = MunicipalityFactory(name="Kamouraska")
     api.force_authenticate(user)
     assert api.get("/api/v1/me/profile/").status_code == 404
 
-    response = api.patch(
+    response = api.post(
         "/api/v1/me/profile/",
         {
             "display_name": "Marc Ouellet",
@@ -67,7 +67,7 @@ def test_patch_me_profile_creates_the_callers_profile(db, api):
         format="json",
     )
 
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 201, response.json()
     assert response.json()["skills"] == ["Comptabilité"]
     profile = FreelancerProfile.objects.get(user=user)
     assert (profile.display_name, profile.hourly_rate, profile.municipality, profile.remote) == (
@@ -129,17 +129,53 @@ def test_a_wrong_type_gets_a_field_message_too(db, api):
     assert list(response.json()) == ["travel_radius_km"]
 
 
-def test_creating_through_patch_without_a_name_is_refused(db, api):
+def test_creating_a_profile_without_a_name_is_refused(db, api):
     api.force_authenticate(UserFactory())
-    response = api.patch("/api/v1/me/profile/", {"headline": "Graphiste"}, format="json")
+    response = api.post("/api/v1/me/profile/", {"headline": "Graphiste", "skills": ["Logo"]}, format="json")
     assert response.status_code == 400
     assert response.json() == {"display_name": ["Ce champ est obligatoire."]}
     assert not FreelancerProfile.objects.exists() and not Skill.objects.exists()
 
 
+def test_patch_without_a_profile_is_404_and_creates_nothing(db, api):
+    api.force_authenticate(UserFactory())
+
+    for payload in ({}, {"headline": "Graphiste"}, {"display_name": "Marc Ouellet"}):
+        response = api.patch("/api/v1/me/profile/", payload, format="json")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Vous n'avez pas encore de profil de pigiste."}
+    assert not FreelancerProfile.objects.exists()
+
+
+def test_a_second_profile_is_refused_with_409(db, api):
+    profile = FreelancerProfileFactory(display_name="Marc Ouellet")
+    api.force_authenticate(profile.user)
+
+    response = api.post("/api/v1/me/profile/", {"display_name": "Autre nom"}, format="json")
+
+    assert response.status_code == 409
+    profile.refresh_from_db()
+    assert profile.display_name == "Marc Ouellet" and FreelancerProfile.objects.count() == 1
+
+
+def test_the_schema_says_what_creating_and_changing_a_profile_require(db, api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    operations = schema["paths"]["/api/v1/me/profile/"]
+    components = schema["components"]["schemas"]
+
+    def body(method):
+        ref = operations[method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return components[ref.rsplit("/", 1)[1]]
+
+    assert body("post")["required"] == ["display_name"]
+    assert "required" not in body("patch")
+    assert "404" in operations["patch"]["responses"] and "409" in operations["post"]["responses"]
+
+
 def test_my_profile_needs_a_login(db, api):
     assert api.get("/api/v1/me/profile/").status_code in (401, 403)
     assert api.patch("/api/v1/me/profile/", {"display_name": "X"}, format="json").status_code in (401, 403)
+    assert api.post("/api/v1/me/profile/", {"display_name": "X"}, format="json").status_code == 401
     assert not FreelancerProfile.objects.exists()
 
 
@@ -158,3 +194,8 @@ def test_the_schema_documents_the_profile_endpoints(db, api):
     paths = response.json()["paths"]
     assert {"/api/v1/freelancers/{id}/", "/api/v1/me/profile/", "/api/v1/municipalities/"} <= set(paths)
     assert "patch" in paths["/api/v1/me/profile/"]
+
+
+def test_an_unsupported_method_on_the_token_endpoint_is_405_not_401(db, api):
+    assert api.generic("TRACE", "/api/v1/auth/token/").status_code == 405
+    assert api.put("/api/v1/auth/token/", {}, format="json").status_code == 405

@@ -1,8 +1,14 @@
+import re
+
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
 
 from marketplace.errors import ValidationFailed
 from profiles.services import account_name_set
+from tests.emails import confirmation_path
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -48,3 +54,64 @@ def test_a_blank_or_overlong_name_is_refused_and_the_old_one_kept():
 
     user.refresh_from_db()
     assert user.name == "Fromagerie du Fleuve"
+
+
+PASSWORD = SIGNUP["password1"]
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def _signup_page_after(client, email: str) -> tuple[int, str, str]:
+    """Sign up with `email`; the answer's status and location, and the page it leads to (token and address blanked)."""
+    response = client.post("/comptes/signup/", {**SIGNUP, "email": email, "name": "Julie"})
+    page = client.get(response["Location"]).content.decode()
+    page = CSRF_RE.sub("csrf", page).replace(email, "ADDRESS")
+    return response.status_code, response["Location"], page
+
+
+def test_sign_up_answers_the_same_for_a_known_and_a_new_address():
+    UserFactory(email="julie@exemple.qc.ca")
+
+    known = _signup_page_after(Client(), "julie@exemple.qc.ca")
+    new = _signup_page_after(Client(), "nouvelle@exemple.qc.ca")
+
+    assert known == new
+    assert known[:2] == (302, "/comptes/confirm-email/")
+    assert "Un autre utilisateur utilise déjà cette adresse courriel." not in known[2]
+    assert "Vérifiez votre adresse courriel" in known[2]
+
+
+@pytest.mark.parametrize("typed", ["julie@exemple.qc.ca", "Julie@EXEMPLE.qc.ca"])
+def test_sign_up_with_a_known_address_e_mails_its_owner_and_creates_no_account(client, typed):
+    owner = UserFactory(email="julie@exemple.qc.ca", name="Julie Tremblay")
+    password_before = owner.password
+
+    response = client.post("/comptes/signup/", {**SIGNUP, "email": typed, "name": "Quelqu'un d'autre"})
+
+    assert (response.status_code, response["Location"]) == (302, "/comptes/confirm-email/")
+    [email] = mail.outbox
+    assert email.to == ["julie@exemple.qc.ca"]
+    assert "un compte existe déjà avec cette adresse" in email.body
+    assert "/comptes/password/reset/" in email.body
+    assert list(get_user_model().objects.filter(email__iexact="julie@exemple.qc.ca")) == [owner]
+    owner.refresh_from_db()
+    assert (owner.name, owner.password) == ("Julie Tremblay", password_before)
+    assert EmailAddress.objects.filter(email__iexact="julie@exemple.qc.ca").count() == 1
+    # The visitor is not signed in to anything.
+    assert client.get("/tableau-de-bord/")["Location"].startswith("/comptes/login/")
+
+
+def test_a_new_account_acts_only_once_its_e_mail_is_confirmed(client):
+    client.post("/comptes/signup/", {**SIGNUP, "name": "Ferme Les Trois Sœurs"})
+    user = get_user_model().objects.get(email="nouvelle@exemple.qc.ca")
+
+    # Not signed in after sign-up, and signing in only leads back to "check your e-mail".
+    assert client.get("/tableau-de-bord/")["Location"].startswith("/comptes/login/")
+    login = client.post("/comptes/login/", {"login": "nouvelle@exemple.qc.ca", "password": PASSWORD})
+    assert login["Location"] == "/comptes/confirm-email/"
+    assert client.get("/tableau-de-bord/")["Location"].startswith("/comptes/login/")
+
+    confirmed = client.post(confirmation_path("nouvelle@exemple.qc.ca"))
+
+    assert confirmed.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.get("/tableau-de-bord/").status_code == 200

@@ -4,8 +4,11 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from projects.models import Project, ProjectStatus, Quote
+from tests.emails import confirmation_path
 from tests.factories import FreelancerProfileFactory, MunicipalityFactory, ProjectFactory, QuoteFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -33,22 +36,28 @@ def log_in(page, base, email):
     page.wait_for_load_state()
 
 
+@pytest.mark.embedded
 def test_visitor_publishes_a_project_by_signing_up_on_submit(asgi_server, new_page, screenshot):
+    """Written before sign-up, saved at sign-up, waiting for the e-mail, live with every word once confirmed."""
     MunicipalityFactory(name="Kamouraska")
     base = asgi_server.url
+    deadline = timezone.localdate() + datetime.timedelta(days=45)
+    quotes_due = timezone.localdate() + datetime.timedelta(days=12)
+    description = "Nous ouvrons une microbrasserie à Kamouraska et cherchons un logo qui nous ressemble."
     page = new_page()
     page.goto(f"{base}/projets/nouveau/")
     page.fill("#id_title", "Logo pour notre microbrasserie")
-    page.fill(
-        "#id_description", "Nous ouvrons une microbrasserie à Kamouraska et cherchons un logo qui nous ressemble."
-    )
+    page.fill("#id_description", description)
     page.select_option("#id_category", "design")
     page.fill("#id_skills", "Design graphique, Illustration")
     page.check("input[name=budget_type][value=fixed]")
     page.fill("#id_budget_min", "500")
     page.fill("#id_budget_max", "1500")
+    page.fill("#id_deadline", deadline.isoformat())
+    page.fill("#id_quotes_due", quotes_due.isoformat())
     page.fill("#id_municipality", "kamou")
     page.get_by_role("option", name="Kamouraska").click()
+    page.check("#id_remote")
     screenshot(page, "projects-create-desktop")
     page.click("button[value=publish]")
     page.wait_for_url("**/comptes/signup/**")
@@ -57,13 +66,38 @@ def test_visitor_publishes_a_project_by_signing_up_on_submit(asgi_server, new_pa
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.click("form [type=submit]")
-    page.wait_for_load_state()
+
+    # Saved, not published: the visitor is told it waits for the e-mail, and nobody else can see it.
+    page.wait_for_url("**/comptes/confirm-email/")
+    waiting = page.locator("#project-awaiting-email")
+    expect(waiting).to_contain_text("En attente de confirmation de votre courriel.")
+    expect(waiting).to_contain_text("Votre projet « Logo pour notre microbrasserie » est enregistré.")
     screenshot(page, "projects-after-signup-desktop")
-    page.wait_for_url("**/projets/*/")
-    assert page.locator("h1").inner_text() == "Logo pour notre microbrasserie"
     project = Project.objects.get()
-    assert project.status == ProjectStatus.OPEN and project.owner.email == "brasserie@exemple.qc.ca"
+    assert project.status == ProjectStatus.AWAITING_EMAIL and project.owner.email == "brasserie@exemple.qc.ca"
+    other = new_page(phone=True)
+    assert other.goto(f"{base}/projets/{project.pk}/").status == 404
+    other.goto(f"{base}/projets/")
+    expect(other.locator("body")).not_to_contain_text("Logo pour notre microbrasserie")
+
+    # The link in the e-mail: confirmed, signed in, and on the project, now open with everything typed.
+    page.goto(base + confirmation_path("brasserie@exemple.qc.ca"))
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url(f"**/projets/{project.pk}/")
+    assert page.locator("h1").inner_text() == "Logo pour notre microbrasserie"
+    expect(page.locator(".project-summary .status")).to_have_text("Ouvert")
+    expect(page.locator(".project-description")).to_have_text(description)
+    summary = page.locator(".project-summary")
+    for shown in ("Design graphique", "Illustration", "Kamouraska", "À distance possible"):
+        expect(summary).to_contain_text(shown)
+    facts = summary.locator(".facts").inner_text().replace("\u202f", " ").replace("\xa0", " ")
+    assert "Budget forfaitaire\n500 $ – 1 500 $" in facts
+    assert date_format(deadline, "j F Y") in facts and date_format(quotes_due, "j F Y") in facts
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.OPEN and project.published_at is not None
     screenshot(page, "projects-created-owner-desktop")
+    other.goto(f"{base}/projets/")
+    expect(other.get_by_role("link", name="Logo pour notre microbrasserie")).to_be_visible()
 
 
 def test_pages_look_right_on_desktop_and_phone(asgi_server, new_page, screenshot):
@@ -152,3 +186,49 @@ def test_pages_look_right_on_desktop_and_phone(asgi_server, new_page, screenshot
     page.goto(f"{base}/tableau-de-bord/")
     assert page.locator("#to-review").count() == 1
     screenshot(page, "projects-dashboard-to-review-desktop")
+
+
+def test_a_project_awaiting_the_e_mail_looks_right_to_its_author(asgi_server, new_page, screenshot):
+    from allauth.account.models import EmailAddress
+
+    from tests.browser.helpers import session_cookie_for
+
+    owner = UserFactory(email="brasserie@exemple.qc.ca", name="Microbrasserie du Kamouraska", email_confirmed=False)
+    EmailAddress.objects.create(user=owner, email=owner.email, verified=False, primary=True)
+    project = ProjectFactory(
+        owner=owner,
+        title="Étiquettes pour nos trois bières de printemps",
+        status=ProjectStatus.AWAITING_EMAIL,
+        published_at=None,
+    )
+    name, value = session_cookie_for(owner).split("=", 1)
+    for phone in (False, True):
+        page = new_page(phone=phone)
+        page.context.add_cookies([{"name": name, "value": value, "url": asgi_server.url}])
+        viewport = "phone" if phone else "desktop"
+        page.goto(f"{asgi_server.url}/projets/{project.pk}/")
+        expect(page.locator("#awaiting-email")).to_contain_text("En attente de confirmation de votre courriel.")
+        expect(page.locator(".project-summary .status")).to_have_text("En attente de confirmation de votre courriel")
+        page.evaluate("window.scrollTo(0, 0)")
+        screenshot(page, f"projects-awaiting-email-owner-{viewport}")
+        page.goto(f"{asgi_server.url}/tableau-de-bord/")
+        expect(page.locator("#client-projects .status")).to_have_text("En attente de confirmation de votre courriel")
+        screenshot(page, f"projects-awaiting-email-dashboard-{viewport}")
+        # The "check your e-mail" page a visitor lands on after writing a project and signing up.
+        page.context.clear_cookies()
+        page.goto(f"{asgi_server.url}/projets/nouveau/")
+        page.fill("#id_title", "Un titre de projet assez long pour passer à la ligne sur un téléphone")
+        page.fill("#id_description", "Une description du besoin.")
+        page.select_option("#id_category", "design")
+        page.check("#id_remote")
+        page.check("input[name=budget_type][value=to_discuss]")
+        page.click("button[value=publish]")
+        page.wait_for_url("**/comptes/signup/**")
+        page.fill("input[name=email]", "brasserie@exemple.qc.ca")  # known: the same page as a new address
+        page.fill("input[name=name]", "Microbrasserie")
+        page.fill("input[name=password1]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        page.click("form [type=submit]")
+        page.wait_for_url("**/comptes/confirm-email/")
+        expect(page.locator("#project-awaiting-email")).to_contain_text("En attente de confirmation de votre courriel.")
+        screenshot(page, f"projects-awaiting-email-check-your-e-mail-{viewport}")

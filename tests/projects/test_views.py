@@ -12,6 +12,7 @@ from django.utils import timezone
 from profiles.models import User
 from projects.models import Invitation, Project, ProjectStatus, Quote, QuoteLineItem, QuoteStatus, Review
 from projects.views import DashboardView, ProjectListView
+from tests.emails import confirmation_path
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, ReviewFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -71,8 +72,16 @@ def test_visitor_writes_a_project_signs_up_and_finds_it_created(client, project_
         },
     )
     assert signup.status_code == 302
-    assert signup["Location"] == "/projets/nouveau/reprendre/"
-    created = client.get(signup["Location"])
+    # Saved at once for the new account, waiting for the e-mail's confirmation.
+    assert signup["Location"] == "/comptes/confirm-email/"
+    assert Project.objects.get().status == ProjectStatus.AWAITING_EMAIL
+
+    # The link in the e-mail, confirmed in this browser: signed in, on to where sign-up was headed.
+    confirmation = client.get(confirmation_path("nouvelle@exemple.qc.ca"))
+    confirmed = client.post(confirmation.request["PATH_INFO"])
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/projets/nouveau/reprendre/"
+    created = client.get(confirmed["Location"])
 
     project = Project.objects.get()
     assert created["Location"] == f"/projets/{project.pk}/"

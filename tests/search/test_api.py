@@ -219,7 +219,7 @@ def test_saved_search_api_creates_lists_and_deletes(api, db):
     assert response.json()["query"] == "q=logo&remote=1"
     assert response.json()["name"] == "« logo », à distance"
     again = api.post("/api/v1/search/saved/", {"query": "remote=1&q=logo", "frequency": "daily"}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json() == {"detail": "Cette recherche est déjà sauvegardée."}
     assert SavedSearch.objects.filter(user=user).count() == 1
     bad = api.post("/api/v1/search/saved/", {"query": "radius_km=-3", "frequency": "daily"}, format="json")

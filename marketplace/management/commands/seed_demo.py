@@ -9,6 +9,7 @@ import io
 import random
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
@@ -511,7 +512,11 @@ class Command(BaseCommand):
         clients = self._clients(rng, places)
         self._projects(rng, places, clients, freelancers)
 
-        User.objects.create_superuser(email="admin@pigiste.localhost", password=DEMO_PASSWORD, name="Équipe Pigiste QC")
+        admin = User.objects.create_superuser(
+            email="admin@pigiste.localhost", password=DEMO_PASSWORD, name="Équipe Pigiste QC"
+        )
+        # Accounts sign in once their e-mail is confirmed: the demo's are.
+        EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Démo prête. Mot de passe de chaque compte de démonstration : %(password)s")
@@ -529,8 +534,6 @@ class Command(BaseCommand):
         user = User.objects.create_user(email=email, password=None, name=name)
         user.password = self._password_hash
         user.save(update_fields=["password"])
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return user
 

@@ -1,0 +1,112 @@
+"""Schemathesis hooks for tests/marketplace/test_api_fuzz.py: what the OpenAPI schema can only say in words.
+
+OpenAPI 3.0 describes each parameter alone. The rules that tie two parameters together are in the
+descriptions, and the server answers 400 with a message when one is broken (tests/search cover those);
+here they keep the fuzzer's *valid* requests valid, so that "valid data is accepted" stays checked on the rest.
+"""
+
+import schemathesis
+
+_SEARCH = ("/api/v1/search/freelancers/", "/api/v1/search/projects/")
+
+
+def _given(query: dict, name: str) -> bool:
+    return query.get(name) not in (None, "")
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _breaks_a_search_rule(query: dict) -> bool:
+    """`radius_km` and `sort=distance` need `near`; a minimum may not exceed its maximum."""
+    if not _given(query, "near") and (_given(query, "radius_km") or query.get("sort") == "distance"):
+        return True
+    for low, high in (("rate_min", "rate_max"), ("budget_min", "budget_max")):
+        low_value, high_value = _number(query.get(low)), _number(query.get(high))
+        if low_value is not None and high_value is not None and low_value > high_value:
+            return True
+    return False
+
+
+@schemathesis.hook
+def filter_case(context, case):
+    """Drop the valid-looking searches that break a rule between parameters (negative ones are kept)."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return True
+    if case.operation.path in _SEARCH:
+        return not _breaks_a_search_rule(case.query or {})
+    return True
+
+
+# The rules a service checks that no schema can state: between fields, against the current state or today's
+# date, on a file's contents. A valid-looking request refused *only* for these is the rule working; any other
+# refusal (a required field the schema calls optional, a type it allows, a length it permits) still fails.
+RULES_BEYOND_THE_SCHEMA = [
+    # Between fields
+    "Indiquez un budget, ou choisissez « À discuter ».",
+    "Le budget minimum ne peut pas dépasser le budget maximum.",
+    "Indiquez une municipalité, ou précisez que le travail peut se faire à distance.",
+    "Indiquez à partir de quelle date vous êtes disponible.",
+    "Le message est vide.",
+    "Indiquez un délai de livraison en jours ou une date.",
+    "Indiquez le nombre d'heures estimé pour un taux horaire.",
+    "Le total estimé ne peut pas dépasser 10 000 000 $.",
+    "Le détail des coûts totalise",
+    # Against today's date
+    "L'échéance ne peut pas être dans le passé.",
+    "La date limite des soumissions ne peut pas être dans le passé.",
+    "Cette date est déjà passée.",
+    "La date de livraison ne peut pas être dans le passé.",
+    # Against the rows that exist, or who asks
+    "Cette municipalité n'existe pas.",
+    "Choisissez une autre personne pour cette conversation.",
+    "Dites si le client vous a payé comme convenu (oui, en retard ou non).",
+    # A skill's name must hold a letter or a digit once normalised (« – » is no skill)
+    "n'est pas une compétence valide.",
+    "10 documents au maximum par projet",
+    # Credentials that don't exist (schemathesis itself allows this 400 on an operation that grants a token)
+    "Adresse courriel ou mot de passe incorrect.",
+    # Amounts: above zero, at most the maximum, cents at most
+    "Le montant doit être supérieur à 0 $.",
+    "Le montant ne peut pas dépasser 10 000 000 $.",
+    "Le montant a au plus deux décimales.",
+    "Le montant d'un poste doit être supérieur à 0 $.",
+    "Le montant d'un poste ne peut pas dépasser 10 000 000 $.",
+    "Le montant d'un poste a au plus deux décimales.",
+    "Le nombre d'heures va de 0,5 à 10 000.",
+    "Le taux horaire doit être plus grand que 0 $",
+    "Le taux horaire ne peut pas dépasser 1 000 $ de l'heure.",
+    "Deux décimales au maximum.",
+    # A file's contents and size
+    "Seules les images (JPEG, PNG, WebP) et les PDF sont acceptés.",
+    "Une pièce jointe est vide.",
+    "Une pièce jointe dépasse 10 Mo.",
+]
+
+
+def _messages(body) -> list[str]:
+    if isinstance(body, str):
+        return [body]
+    if isinstance(body, list):
+        return [message for item in body for message in _messages(item)]
+    if isinstance(body, dict):
+        return [message for value in body.values() for message in _messages(value)]
+    return []
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """Keep every failure except a valid-looking request refused (400) only by rules beyond the schema."""
+    if type(failure).__name__ != "RejectedPositiveData" or response.status_code != 400:
+        return True
+    try:
+        messages = _messages(response.json())
+    except ValueError:
+        return True
+    return not messages or not all(
+        any(rule.rstrip(".") in message for rule in RULES_BEYOND_THE_SCHEMA) for message in messages
+    )
