@@ -10,8 +10,9 @@ run:
 test:
 	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test.sh
 
+# The import contract (pyproject.toml [tool.importlinter], README "Layers") is part of the lint.
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
 
 # makemessages reads the settings, which refuse the development key with DJANGO_DEBUG off: a random one.
 messages: export DJANGO_SECRET_KEY ?= $(shell .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')

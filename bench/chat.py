@@ -261,6 +261,17 @@ class Stats:
         return total
 
 
+async def paced(send_one, *, start_at: float, stop_at: float, interval: float) -> None:
+    """Call `send_one` every `interval` seconds until `stop_at` or until it returns False: the chat and its
+    baseline send at the same pace. Everyone starts together, spread over one interval so the load is even."""
+    next_send = start_at + random.random() * interval
+    while True:
+        await asyncio.sleep(max(0.0, next_send - time.monotonic()))
+        if time.monotonic() >= stop_at or not await send_one():
+            return
+        next_send += interval
+
+
 async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_at, stop_at, interval):
     import websockets
 
@@ -304,18 +315,11 @@ async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_
             elif kind == "error":
                 stats.errors.append(frame)
 
-    reading = asyncio.create_task(reader())
-    stats.connected += 1
-    # Everyone starts together, spread over one interval so the load is even.
-    next_send = start_at + random.random() * interval
-    while True:
-        await asyncio.sleep(max(0.0, next_send - time.monotonic()))
-        if time.monotonic() >= stop_at:
-            break
-        client_id = str(uuid.uuid4())
+    async def send_one() -> bool:
         if reading.done():
             stats.disconnects += 1
-            break
+            return False
+        client_id = str(uuid.uuid4())
         stats.sent_at[client_id] = time.monotonic()
         stats.sent += 1
         try:
@@ -331,8 +335,12 @@ async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_
             )
         except websockets.ConnectionClosed:
             stats.disconnects += 1
-            break
-        next_send += interval
+            return False
+        return True
+
+    reading = asyncio.create_task(reader())
+    stats.connected += 1
+    await paced(send_one, start_at=start_at, stop_at=stop_at, interval=interval)
     return ws, reading
 
 
@@ -354,13 +362,7 @@ async def pubsub_member(redis_url, channel, peer_channel, stats, start_at, stop_
             stats.delivered += 1
             stats.rtt.append(time.monotonic() - payload["t"])
 
-    reading = asyncio.create_task(reader())
-    stats.connected += 1
-    next_send = start_at + random.random() * interval
-    while True:
-        await asyncio.sleep(max(0.0, next_send - time.monotonic()))
-        if time.monotonic() >= stop_at:
-            break
+    async def publish_one() -> bool:
         stats.sent += 1
         body = {
             "type": "message",
@@ -368,7 +370,11 @@ async def pubsub_member(redis_url, channel, peer_channel, stats, start_at, stop_
             "t": time.monotonic(),
         }
         await client.publish(peer_channel, json.dumps(body))
-        next_send += interval
+        return True
+
+    reading = asyncio.create_task(reader())
+    stats.connected += 1
+    await paced(publish_one, start_at=start_at, stop_at=stop_at, interval=interval)
     return client, pubsub, reading
 
 

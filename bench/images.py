@@ -4,7 +4,7 @@ Makes 20 photo-like 12-megapixel JPEGs (4000 × 3000, with EXIF orientation and 
 then measures, each in a fresh process so peak memory is its own:
 - bare: Pillow opens each file, scales it to the pipeline's stored size (2560 px), saves it as JPEG,
   and makes the same two 480 px thumbnails (WebP and JPEG) — the same outputs, none of the checks;
-- pipeline: `marketplace.images.image_process`, which also sniffs the content, checks the pixel
+- pipeline: `marketplace.common.images.image_process`, which also sniffs the content, checks the pixel
   count from the header, applies EXIF orientation and strips all metadata.
 Prints time per photo and peak memory above the process's own baseline, and the two ratios
 (target: time within 1.3×, memory under 2×).
@@ -78,7 +78,7 @@ def bare(data: bytes) -> None:
 
 
 def pipeline(data: bytes) -> None:
-    from marketplace.images import image_process
+    from marketplace.common.images import image_process
 
     image_process(upload=data, field="image")
 
@@ -92,7 +92,7 @@ def worker(kind: str, paths: list[str]) -> None:
     django.setup()
     import PIL.Image  # noqa: F401  (imported before the baseline for both paths)
 
-    import marketplace.images  # noqa: F401
+    import marketplace.common.images  # noqa: F401
 
     run = {"bare": bare, "pipeline": pipeline}[kind]
     timings, peaks_kb = [], []

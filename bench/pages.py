@@ -37,7 +37,7 @@ BATCH = 5_000
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        sys.exit("bench/pages.py needs DATABASE_URL pointing at PostgreSQL (make bench starts one).")
+        sys.exit("bench/pages.py needs DATABASE_URL pointing at PostgreSQL.")
     base, _, _name = url.rpartition("/")
     return f"{base}/bench_pages"
 

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("profiles.api_urls")),
     path("", include("projects.api_urls")),
     path("", include("messaging.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("search.api_urls")),
 ]

@@ -70,16 +70,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "marketplace",
+    "notifications",
     "profiles",
     "projects",
     "messaging",
     "search",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     # Probes answer before Host validation and the HTTPS redirect: an orchestrator calls them by IP over HTTP.
-    "marketplace.middleware.HealthCheckMiddleware",
-    "marketplace.middleware.RequestIdMiddleware",
+    "marketplace.common.middleware.HealthCheckMiddleware",
+    "marketplace.common.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -92,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "marketplace.middleware.RateLimitMiddleware",
+    "marketplace.common.web_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -110,8 +112,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "marketplace.context_processors.site",
+                "marketplace.common.context_processors.site",
             ],
+            # marketplace.common is a package, not an app, so its tag library is named here.
+            "libraries": {"marketplace_tags": "marketplace.common.templatetags.marketplace_tags"},
         },
     },
 ]
@@ -199,7 +203,7 @@ TIME_ZONE = "America/Toronto"
 # Off: with it, every id a template prints (data-id, data-user…) becomes "1 478" past 999. Amounts
 # are grouped by the `money` filter, counts by `intcomma` where they can grow large.
 USE_THOUSAND_SEPARATOR = False
-FORMAT_MODULE_PATH = ["marketplace.formats"]
+FORMAT_MODULE_PATH = ["marketplace.common.formats"]
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
@@ -209,7 +213,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Media: the local filesystem by default; S3 (or MinIO) as soon as a bucket is named. Public media
 # (avatars, portfolio) and private files (attachments) live under different prefixes with different
-# access: see marketplace/storage.py.
+# access: see marketplace/common/storage.py.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media"))
 PRIVATE_MEDIA_URL_EXPIRY = env.int("PRIVATE_MEDIA_URL_EXPIRY", default=300)
@@ -226,11 +230,11 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_EXPIRE = PRIVATE_MEDIA_URL_EXPIRY
     AWS_S3_FILE_OVERWRITE = False
     AWS_DEFAULT_ACL = None
-    _default_storage = {"BACKEND": "marketplace.storage.PublicS3Storage"}
-    _private_storage = {"BACKEND": "marketplace.storage.PrivateS3Storage"}
+    _default_storage = {"BACKEND": "marketplace.common.storage.PublicS3Storage"}
+    _private_storage = {"BACKEND": "marketplace.common.storage.PrivateS3Storage"}
 else:
-    _default_storage = {"BACKEND": "marketplace.storage.PublicFileSystemStorage"}
-    _private_storage = {"BACKEND": "marketplace.storage.PrivateFileSystemStorage"}
+    _default_storage = {"BACKEND": "marketplace.common.storage.PublicFileSystemStorage"}
+    _private_storage = {"BACKEND": "marketplace.common.storage.PrivateFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "public": _default_storage,
@@ -259,7 +263,7 @@ if REDIS_URL:
             # in memory; the list-based core layer cost ~4 Redis round trips per event received, one
             # event at a time, and fell seconds behind at 500 sockets. No capacity to overflow; still
             # at most once (what is published while Redis or a subscriber connection is down is lost),
-            # so catch-up by id repairs it (messaging/events.py notices the recovery). Our subclass
+            # so catch-up by id repairs it (marketplace/common/live.py notices the recovery). Our subclass
             # (messaging/layer.py) adds pipelined group sends.
             "BACKEND": "messaging.layer.PipelinedPubSubChannelLayer",
             "CONFIG": {
@@ -275,8 +279,8 @@ else:
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Falls back to this process's memory while Redis is down (marketplace/cache.py).
-            "BACKEND": "marketplace.cache.RedisCacheWithLocalFallback",
+            # Falls back to this process's memory while Redis is down (marketplace/common/cache.py).
+            "BACKEND": "marketplace.common.cache.RedisCacheWithLocalFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=env.str("CHANNELS_PREFIX", default="marketplace")),
             # A Redis outage must slow pages down a little, not hang them.
@@ -315,14 +319,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # drf-spectacular's, plus the refusals each operation's plumbing can answer (401, 404, 429…).
-    "DEFAULT_SCHEMA_CLASS": "marketplace.api_schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.common.api_schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
-    # The API reads JSON (DRF's parser with bounded nesting, marketplace/json_input.py): a form can't say
+    "EXCEPTION_HANDLER": "marketplace.common.api.exception_handler",
+    # The API reads JSON (DRF's parser with bounded nesting, marketplace/common/json_input.py): a form can't say
     # null or nest a list of objects, so it could not carry what the schema describes. Uploads add multipart
     # on their own views.
-    "DEFAULT_PARSER_CLASSES": ["marketplace.api.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["marketplace.common.api.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pigiste QC API",
@@ -339,7 +343,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.models.ProjectStatus",
         "ProjectInputStatusEnum": ["draft", "open"],  # what a client may ask for when creating a project
         "InvitationStatusEnum": "projects.models.InvitationStatus",
-        "NotificationKindEnum": "messaging.models.NotificationKind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
     },
 }
 
@@ -406,8 +410,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Rate limits --------------------------------------------------------------
 # allauth's own limits (login lockout after repeated failures per email and IP, sign-up, password
-# reset); "N/period/per" where per is ip, key (the email) or user. Our views use marketplace.ratelimit.
-# Our own limits, per user and per IP, shared by the web pages and the API (marketplace/ratelimit.py).
+# reset); "N/period/per" where per is ip, key (the email) or user. Our views use marketplace.common.ratelimit.
+# Our own limits, per user and per IP, shared by the web pages and the API (marketplace/common/ratelimit.py).
 RATE_LIMITS = {
     "project-create": "20/h",
     "quote-submit": "30/h",
@@ -433,9 +437,9 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "marketplace.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "marketplace.common.logging.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "marketplace.logging.JsonFormatter"},
+        "json": {"()": "marketplace.common.logging.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {

@@ -4,7 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from marketplace import health, views
+from marketplace import views
+from marketplace.common import health
 
 admin.site.login = views.admin_login
 handler404 = views.page_not_found
@@ -20,8 +21,9 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("projects.urls")),
     path("", include("messaging.urls")),
+    path("", include("notifications.urls")),
     path("", include("search.urls")),
-    path("", include("profiles.privacy_urls")),
+    path("", include("privacy.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

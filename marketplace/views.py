@@ -1,4 +1,3 @@
-import contextlib
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -8,7 +7,7 @@ from django.views import defaults, i18n
 from django.views.generic import TemplateView
 from rest_framework.exceptions import NotFound
 
-from marketplace.errors import ValidationFailed
+from marketplace.common.web_errors import catch_refusal
 from profiles.models import Region
 from profiles.services import account_language_set
 from projects.models import Category
@@ -47,7 +46,7 @@ def language_set(request):
     response = i18n.set_language(request)
     if request.method == "POST" and request.user.is_authenticated and request.POST.get("language"):
         # A language we don't offer: Django's view ignored it too, and the member keeps theirs.
-        with contextlib.suppress(ValidationFailed):
+        with catch_refusal():
             account_language_set(user=request.user, language=request.POST["language"])
     return response
 

@@ -1,12 +1,11 @@
-"""Admin for messaging: staff read conversations (never write in them), manage blocks and notifications."""
+"""Admin for messaging: staff read conversations (never write in them) and manage blocks."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
-from messaging.notifications import notification_text
+from messaging.models import Attachment, Block, Conversation, Message, Participant
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -83,16 +82,3 @@ class AttachmentAdmin(admin.ModelAdmin):
 class BlockAdmin(admin.ModelAdmin):
     list_display = ["blocker", "blocked", "created_at"]
     raw_id_fields = ["blocker", "blocked"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["text", "recipient", "kind", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind"]
-    search_fields = ["recipient__email"]
-    raw_id_fields = ["recipient"]
-
-    @admin.display(description=_("notification"))
-    def text(self, notification) -> str:
-        # Worded in the staff member's language, like any reader's.
-        return notification_text(notification).title

@@ -2,7 +2,7 @@
 
 The consumer never touches the ORM itself: it calls service and selector functions wrapped with
 `db()` (Channels' `database_sync_to_async` minus a probe per call), and reaches the channel layer
-only through `messaging.events`.
+only through `marketplace.common.live` (chat events: `messaging.events`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from channels.utils import await_many_dispatch
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from marketplace.errors import DomainError
-from marketplace.json_input import JSONInputError, json_input_loads
+from marketplace.common import live
+from marketplace.common.errors import DomainError
+from marketplace.common.json_input import JSONInputError, json_input_loads
 from messaging import events, selectors, services
+from notifications.selectors import unread_notification_count
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +94,7 @@ def db(func):
 def _connect_state(user):
     return {
         "total": selectors.unread_message_total(user=user),
-        "notifications": selectors.unread_notification_count(user=user),
+        "notifications": unread_notification_count(user=user),
     }
 
 
@@ -191,11 +193,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
     """One socket per tab: conversations it subscribed to, plus the member's own live events."""
 
     async def __call__(self, scope, receive, send):
-        # As AsyncConsumer.__call__, but the channel side goes through `messaging.events`, which
+        # As AsyncConsumer.__call__, but the channel side goes through `marketplace.common.live`, which
         # survives a Redis outage instead of killing every socket of the process.
         self.scope = scope
         self.channel_layer = None
-        self.channel_name = await events.new_channel()
+        self.channel_name = await live.new_channel()
         self.base_send = send
         # Internal events (group joins retried after a failure) go through the same sequential
         # dispatch as everything else, so deliveries to this socket never interleave.
@@ -204,7 +206,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.rejoin_task: asyncio.Task | None = None
         self.gap_checks: set[asyncio.Task] = set()
         # Pushes published while Redis was away are lost: when it comes back, read the database.
-        events.watch_layer(self._layer_recovered)
+        live.watch_layer(self._layer_recovered)
         try:
             with contextlib.suppress(StopConsumer):
                 await await_many_dispatch([receive, self._channel_receive, self.internal.get], self.dispatch)
@@ -213,7 +215,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self.rejoin_task.cancel()
             for task in list(self.gap_checks):
                 task.cancel()
-            await events.unwatch_layer(self._layer_recovered)
+            await live.unwatch_layer(self._layer_recovered)
 
     async def dispatch(self, message):
         # As AsyncConsumer.dispatch without its per-event hop to the one shared sync thread
@@ -231,7 +233,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.channel_name is None:
             # No layer configured: never yields, the client side still works.
             await asyncio.Event().wait()
-        return await events.receive(self.channel_name)
+        return await live.receive(self.channel_name)
 
     # --- Connection ---------------------------------------------------------------------------
 
@@ -248,7 +250,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.last_typing: dict[int, float] = {}
         self.recent_frames: deque[float] = deque(maxlen=60)
         await self.accept()
-        await self._join(events.user_group(user.pk))
+        await self._join(live.user_group(user.pk))
         state = await _connect_state(user)
         await self._frame({"type": "unread", **state})
 
@@ -256,9 +258,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         user = getattr(self, "user", None)
         if user is None or self.channel_name is None:
             return
-        await events.leave(self.channel_name, events.user_group(user.pk))
+        await live.leave(self.channel_name, live.user_group(user.pk))
         for conversation_id in list(getattr(self, "subscriptions", {})):
-            await events.leave(self.channel_name, events.conversation_group(conversation_id))
+            await live.leave(self.channel_name, events.conversation_group(conversation_id))
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None:
@@ -320,11 +322,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         # Join first, then read: anything committed meanwhile arrives as an event and is deduplicated.
         group = events.conversation_group(conversation_id)
-        joined = await events.join(self.channel_name, group)
+        joined = await live.join(self.channel_name, group)
         try:
             pk, can_write, messages, marks = await _subscribe(self.user, conversation_id, after)
         except DomainError:
-            await events.leave(self.channel_name, events.conversation_group(conversation_id))
+            await live.leave(self.channel_name, events.conversation_group(conversation_id))
             raise
         self.subscriptions[pk] = after
         self.can_write[pk] = can_write
@@ -338,7 +340,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def on_unsubscribe(self, frame):
         conversation_id = _int_field(frame, "conversation")
         if self.subscriptions.pop(conversation_id, None) is not None:
-            await events.leave(self.channel_name, events.conversation_group(conversation_id))
+            await live.leave(self.channel_name, events.conversation_group(conversation_id))
 
     async def on_send(self, frame):
         conversation_id = _int_field(frame, "conversation")
@@ -416,7 +418,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Redis came back (possibly empty): rejoin every group, then fetch what the pushes missed."""
         if getattr(self, "user", None) is None:
             return  # refused before the handshake completed
-        await self._join(events.user_group(self.user.pk))
+        await self._join(live.user_group(self.user.pk))
         for conversation_id in list(self.subscriptions):
             await self._join(events.conversation_group(conversation_id), conversation_id)
             await self._catch_up(conversation_id)
@@ -441,7 +443,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- Helpers ----------------------------------------------------------------------------------
 
     async def _join(self, group, conversation_id=None):
-        if not await events.join(self.channel_name, group):
+        if not await live.join(self.channel_name, group):
             self._retry_join(group, conversation_id)
 
     def _check_gap_later(self, conversation_id, message_id):
@@ -468,7 +470,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
             for group, conversation_id in list(self.pending_joins.items()):
-                if await events.join(self.channel_name, group):
+                if await live.join(self.channel_name, group):
                     self.pending_joins.pop(group, None)
                     await self.internal.put({"type": "messaging.rejoined", "conversation": conversation_id})
 

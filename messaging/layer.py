@@ -20,18 +20,18 @@ import logging
 
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
-from messaging import events
+from marketplace.common import live
 
 
 class _SubscriberOutageFilter(logging.Filter):
     """channels-redis logs a traceback each second while its subscriber connection can't reach Redis
     ("Unexpected exception in receive task"): note the outage instead, so it is written once
-    (messaging.events), and let any other error through."""
+    (marketplace.common.live), and let any other error through."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, events.UNREACHABLE):
-            events.layer_unreachable(exc)
+        if isinstance(exc, live.UNREACHABLE):
+            live.layer_unreachable(exc)
             return False
         return True
 

@@ -1,7 +1,7 @@
 """The messaging side of a member's privacy rights (Loi 25): their conversations, notifications and
 attachments in a data export, and what erasing their account does to them.
 
-Called by profiles.privacy only. A conversation belongs to two people: erasing one of them blanks
+Called by privacy.services only (the Loi 25 app, above every app). A conversation belongs to two people: erasing one of them blanks
 that person's messages and removes their attachments, and keeps the other side's messages.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 from django.utils import translation
 
-from messaging.models import Attachment, Block, Conversation, Message, Notification
-from messaging.notifications import notification_text
+from messaging.models import Attachment, Block, Conversation, Message
+from notifications.models import Notification
+from notifications.texts import notification_text
 
 
 def _attachment_path(attachment: Attachment) -> str:
@@ -19,7 +20,7 @@ def _attachment_path(attachment: Attachment) -> str:
     return f"fichiers/messages/{attachment.message_id}-{attachment.pk}-{attachment.name}"
 
 
-def messaging_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
+def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
     """The member's conversations (both sides, as they read them), notifications and blocks, plus the
     attachments they sent as `(path in the archive, FieldFile)` pairs."""
     conversations = (
@@ -90,7 +91,7 @@ def messaging_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
     return {"conversations": conversation_data, "notifications": notifications, "blocks": blocks}, files
 
 
-def messaging_erase_for_user(*, user) -> list[tuple[object, str]]:
+def erase(*, user) -> list[tuple[object, str]]:
     """Blank the member's messages, drop their attachments, notifications and blocks.
 
     Returns `(storage, key)` of the attachment files, for the caller to delete once its transaction

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound
-from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
+from marketplace.common.errors import NotFound, PermissionDenied, ValidationFailed
+from messaging.models import Attachment, Block, Conversation, Message, Participant
+from notifications.models import Notification
 from profiles.models import FreelancerProfile
+from projects.models import Project
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -86,6 +88,23 @@ def conversation_is_participant(*, user, conversation: Conversation) -> bool:
     return user.pk in (conversation.client_id, conversation.freelancer_id)
 
 
+def conversation_get_for_participant(*, user, conversation_id) -> Conversation:
+    """The conversation if `user` takes part in it: staff read it but don't act in it, strangers get the 404."""
+    conversation = conversation_get_for_reader(user=user, conversation_id=conversation_id)
+    if not conversation_is_participant(user=user, conversation=conversation):
+        raise PermissionDenied(_("Lecture seule : vous ne participez pas à cette conversation."))
+    return conversation
+
+
+def attachment_get_for_reader(*, user, attachment_id: int) -> Attachment:
+    """A message's attachment for the conversation's participants and staff; NotFound for anyone else."""
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Cette pièce jointe n'existe pas."))
+    conversation_get_for_reader(user=user, conversation_id=attachment.message.conversation_id)
+    return attachment
+
+
 def conversation_list_for_user(*, user):
     """The member's conversations by last activity, with the unread count and the last message."""
     unread = (
@@ -119,8 +138,6 @@ def message_list(*, conversation: Conversation, after=None, before=None, limit=P
         after = int(after) if after not in (None, "") else None
         before = int(before) if before not in (None, "") else None
     except (TypeError, ValueError):
-        from marketplace.errors import ValidationFailed
-
         raise ValidationFailed(_("« after », « before » et « limit » doivent être des nombres.")) from None
     qs = Message.objects.filter(conversation=conversation).prefetch_related("attachments")
     if after is not None:
@@ -147,7 +164,7 @@ def unread_message_total(*, user) -> int:
 
 # Runs after every batch of messages for their recipients: one statement, written out once (building
 # it with the ORM cost more CPU than running it). A row per conversation with unread messages, and one
-# per member with unread notifications (conversation NULL).
+# per member with unread notifications (conversation NULL; notifications' table, named by their model).
 _UNREAD_COUNTS_SQL = """
 SELECT p.user_id, p.conversation_id, COUNT(*)
 FROM messaging_participant p
@@ -156,7 +173,7 @@ WHERE p.user_id IN ({users}) AND m.sender_id <> p.user_id
 GROUP BY p.user_id, p.conversation_id
 UNION ALL
 SELECT n.recipient_id, NULL, COUNT(*)
-FROM messaging_notification n
+FROM {notifications} n
 WHERE n.recipient_id IN ({users}) AND n.read_at IS NULL
 GROUP BY n.recipient_id
 """
@@ -172,7 +189,10 @@ def unread_counts_many(pairs: list[tuple[int, int | None]]) -> dict[tuple[int, i
     user_ids = sorted({user_id for user_id, _conversation_id in pairs})
     placeholders = ", ".join(["%s"] * len(user_ids))
     with connection.cursor() as cursor:
-        cursor.execute(_UNREAD_COUNTS_SQL.format(users=placeholders), [*user_ids, *user_ids])
+        cursor.execute(
+            _UNREAD_COUNTS_SQL.format(users=placeholders, notifications=Notification._meta.db_table),
+            [*user_ids, *user_ids],
+        )
         rows = cursor.fetchall()
     by_conversation = {(user_id, conversation_id): n for user_id, conversation_id, n in rows if conversation_id}
     notifications = {user_id: n for user_id, conversation_id, n in rows if conversation_id is None}
@@ -186,21 +206,6 @@ def unread_counts_many(pairs: list[tuple[int, int | None]]) -> dict[tuple[int, i
             counts["conversations"] = {str(conversation_id): by_conversation.get((user_id, conversation_id), 0)}
         result[(user_id, conversation_id)] = counts
     return result
-
-
-def unread_in_conversation(*, user_id: int, conversation_id: int) -> int:
-    participant = Participant.objects.filter(conversation_id=conversation_id, user_id=user_id).first()
-    if participant is None:
-        return 0
-    return (
-        Message.objects.filter(conversation_id=conversation_id, id__gt=participant.last_read_id)
-        .exclude(sender_id=user_id)
-        .count()
-    )
-
-
-def unread_notification_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def read_marks(*, conversation: Conversation) -> dict[str, int]:
@@ -217,10 +222,6 @@ def block_state(*, user, conversation: Conversation) -> dict:
         )
     )
     return {"blocked_by_me": user.pk in blocks, "blocked": bool(blocks)}
-
-
-def notification_list(*, user, limit: int = 100):
-    return list(Notification.objects.filter(recipient=user)[:limit])
 
 
 def blocked_user_ids(*, user, among) -> set[int]:
@@ -242,6 +243,16 @@ def blocks_between(*, user_a_id, user_b_id) -> Q:
     return Q(blocker_id=user_a_id, blocked_id=user_b_id) | Q(blocker_id=user_b_id, blocked_id=user_a_id)
 
 
+def blocked_between(*, user_id, other_id) -> Exists:
+    """A subquery: one of these two blocked the other (ids may be OuterRef()s), so neither can write."""
+    return Exists(Block.objects.filter(blocks_between(user_a_id=user_id, user_b_id=other_id)))
+
+
+def conversation_with_owner(*, user) -> Exists:
+    """A subquery on projects: `user` already talks with the project's owner about it (it always reopens)."""
+    return Exists(Conversation.objects.filter(project=OuterRef("pk"), client_id=OuterRef("owner_id"), freelancer=user))
+
+
 @dataclass(frozen=True)
 class InboxRoles:
     """Whether a member hires (has a project) and whether they work (has a freelancer profile)."""
@@ -252,9 +263,7 @@ class InboxRoles:
 
 def inbox_roles(*, user) -> InboxRoles:
     """The member's roles, so the empty inbox tells each where their conversations start."""
-    # `user.projects` is the reverse side of projects.Project.owner: the projects app stands above this
-    # one, so it is reached through the relation rather than imported.
     return InboxRoles(
-        client=user.projects.exists(),
+        client=Project.objects.filter(owner=user).exists(),
         freelancer=FreelancerProfile.objects.filter(user=user).exists(),
     )

@@ -29,12 +29,15 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.documents import document_check
-from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed
-from marketplace.quota import storage_quota_check
-from messaging import selectors
-from messaging.models import Attachment, Block, Conversation, Message, Notification, Participant
-from profiles.privacy import UNREAD_MESSAGES, email_allowed
+from marketplace.common.documents import document_check
+from marketplace.common.errors import Conflict, DomainError, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from marketplace.common.mailer import email_send_after_commit
+from marketplace.common.quota import storage_quota_check
+from messaging import events, selectors, tasks
+from messaging.models import Attachment, Block, Conversation, Message, Participant
+from profiles.email_preferences import UNREAD_MESSAGES, email_allowed
+from profiles.models import FreelancerProfile, User
+from projects.models import Invitation, Project, ProjectStatus, Quote, Visibility
 
 MAX_BODY_CHARS = 5000
 MAX_ATTACHMENTS = 5
@@ -55,9 +58,6 @@ def conversation_open(*, user, project_id: int, with_user_id: int) -> tuple[Conv
     owner of a project they can see (open and public) or were invited to or quoted on; an owner may
     write to anyone with a freelancer profile, a quote or an invitation on the project.
     """
-    from profiles.models import FreelancerProfile, User
-    from projects.models import Invitation, Project, ProjectStatus, Quote, Visibility
-
     project = Project.objects.filter(pk=project_id, is_hidden=False).first()
     other = User.objects.filter(pk=with_user_id, is_active=True).first()
     if project is None:
@@ -480,8 +480,6 @@ def _message_for_client_id(*, user, client_uuid: uuid.UUID, conversation_id: int
 
 
 def _after_messages(messages: list[Message]) -> None:
-    from messaging import events, tasks
-
     for message in messages:
         events.message_created(message, previous_id=message.previous_id)
         if message.schedule_email:
@@ -514,8 +512,6 @@ def conversation_mark_read(*, user, conversation_id: int, up_to: int) -> int:
 
 
 def _after_read(*, conversation_id: int, user_id: int, up_to: int) -> None:
-    from messaging import events
-
     events.read_updated(conversation_id=conversation_id, user_id=user_id, up_to=up_to)
 
 
@@ -523,8 +519,6 @@ def user_block(*, user, blocked_user_id: int) -> Block:
     """Block another member: no new message either way; history stays readable."""
     if blocked_user_id == user.pk:
         raise ValidationFailed(_("Vous ne pouvez pas vous bloquer vous-même."))
-    from profiles.models import User
-
     if not User.objects.filter(pk=blocked_user_id).exists():
         raise NotFound(_("Ce membre n'existe pas."))
     block, _created = Block.objects.get_or_create(blocker=user, blocked_id=blocked_user_id)
@@ -534,19 +528,6 @@ def user_block(*, user, blocked_user_id: int) -> Block:
 def user_unblock(*, user, blocked_user_id: int) -> None:
     """Lift a block `user` placed (a block placed by the other person stays)."""
     Block.objects.filter(blocker=user, blocked_id=blocked_user_id).delete()
-
-
-def notification_mark_read(*, user, notification_id: int | None = None) -> int:
-    """Mark one (or every) unread notification of `user` as read; returns how many changed."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    changed = qs.update(read_at=timezone.now())
-    if changed:
-        from messaging import events
-
-        transaction.on_commit(lambda: events.unread_changed(user_id=user.pk))
-    return changed
 
 
 UNREAD_EMAIL_AFTER = datetime.timedelta(minutes=10)
@@ -579,13 +560,11 @@ def unread_messages_email(*, conversation_id: int | None = None, now: datetime.d
 
     One email summarises the unread messages of one conversation; at most one per conversation per
     hour for a participant, and never twice for the same messages. Safe to run twice at once (row locks).
-    Each email is claimed under the participant's lock and leaves after that commit (marketplace/mailer.py).
+    Each email is claimed under the participant's lock and leaves after that commit (marketplace/common/mailer.py).
     """
     from django.conf import settings
     from django.template.loader import render_to_string
     from django.utils import translation
-
-    from marketplace.mailer import email_send_after_commit
 
     now = now or timezone.now()
     cutoff = now - UNREAD_EMAIL_AFTER

@@ -8,6 +8,4 @@ urlpatterns = [
     path("messages/<int:pk>/", views.ConversationDetailView.as_view(), name="conversation-detail"),
     path("messages/<int:pk>/bloquer/", views.ConversationBlockView.as_view(), name="conversation-block"),
     path("messages/pieces-jointes/<int:pk>/", views.AttachmentDownloadView.as_view(), name="message-attachment"),
-    path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
-    path("notifications/<int:pk>/lire/", views.NotificationOpenView.as_view(), name="notification-read"),
 ]

@@ -1,10 +1,10 @@
-"""Pages of the messaging app: inbox, conversation, notifications, attachment downloads."""
+"""Pages of the messaging app: inbox, conversation, attachment downloads."""
 
 import uuid
 
 from django.contrib import messages as flash
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError, NotFound
-from marketplace.storage import private_file_response
+from marketplace.common.storage import private_file_response
+from marketplace.common.web_errors import catch_refusal
 from messaging import selectors, services
-from messaging.models import Attachment
 
 # "?ecrire=1" on a conversation's address: put the cursor in the message box (after an "Écrire" button).
 WRITE_PARAM = "ecrire"
@@ -39,12 +38,7 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            try:
-                self.conversation = selectors.conversation_get_for_reader(
-                    user=request.user, conversation_id=kwargs["pk"]
-                )
-            except NotFound:
-                raise Http404 from None
+            self.conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -70,7 +64,8 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request, pk):
-        try:
+        # Whatever refused the message (blocked, too long, too fast…) is said above the conversation.
+        with catch_refusal(request, every=True):
             services.message_send(
                 user=request.user,
                 conversation_id=self.conversation.pk,
@@ -78,8 +73,6 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
                 body=request.POST.get("body", ""),
                 uploads=request.FILES.getlist("attachments"),
             )
-        except DomainError as exc:
-            flash.error(request, exc.message)
         return redirect("conversation-detail", pk=self.conversation.pk)
 
 
@@ -92,19 +85,19 @@ class ConversationOpenView(LoginRequiredMixin, View):
 
     def post(self, request):
         try:
-            conversation, _created = services.conversation_open(
-                user=request.user,
-                project_id=int(request.POST.get("project", "")),
-                with_user_id=int(request.POST.get("with_user", "")),
-            )
+            project_id = int(request.POST.get("project", ""))
+            with_user_id = int(request.POST.get("with_user", ""))
         except (ValueError, TypeError):
-            return self.refused(request, _("Choisissez un projet et une personne."))
-        except DomainError as exc:
-            return self.refused(request, exc.message)
-        return HttpResponseRedirect(f"{reverse('conversation-detail', args=[conversation.pk])}?{WRITE_PARAM}=1")
+            flash.error(request, _("Choisissez un projet et une personne."))
+            return self.back(request)
+        with catch_refusal(request, every=True):
+            conversation, _created = services.conversation_open(
+                user=request.user, project_id=project_id, with_user_id=with_user_id
+            )
+            return HttpResponseRedirect(f"{reverse('conversation-detail', args=[conversation.pk])}?{WRITE_PARAM}=1")
+        return self.back(request)
 
-    def refused(self, request, message):
-        flash.error(request, message)
+    def back(self, request):
         back = request.POST.get("next", "")
         if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             return HttpResponseRedirect(back)
@@ -115,12 +108,7 @@ class ConversationBlockView(LoginRequiredMixin, View):
     """POST: block or unblock the other person of a conversation."""
 
     def post(self, request, pk):
-        try:
-            conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=pk)
-        except NotFound:
-            raise Http404 from None
-        if not selectors.conversation_is_participant(user=request.user, conversation=conversation):
-            raise Http404
+        conversation = selectors.conversation_get_for_participant(user=request.user, conversation_id=pk)
         other_id = conversation.other_user_id(request.user.pk)
         if request.POST.get("action") == "unblock":
             services.user_unblock(user=request.user, blocked_user_id=other_id)
@@ -135,38 +123,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     """Serve an attachment to the conversation's participants (and staff) only, always as a download."""
 
     def get(self, request, pk):
-        attachment = Attachment.objects.select_related("message").filter(pk=pk).first()
-        if attachment is None:
-            raise Http404
-        try:
-            selectors.conversation_get_for_reader(user=request.user, conversation_id=attachment.message.conversation_id)
-        except NotFound:
-            raise Http404 from None
+        attachment = selectors.attachment_get_for_reader(user=request.user, attachment_id=pk)
         return private_file_response(
             name=attachment.file.name, download_name=attachment.name, content_type=attachment.content_type
         )
-
-
-class NotificationListView(LoginRequiredMixin, TemplateView):
-    template_name = "messaging/notification_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["notifications"] = selectors.notification_list(user=self.request.user)
-        return context
-
-    def post(self, request):
-        """Mark every notification as read."""
-        services.notification_mark_read(user=request.user)
-        return redirect("notification-list")
-
-
-class NotificationOpenView(LoginRequiredMixin, View):
-    """POST: mark one notification as read and go where it points."""
-
-    def post(self, request, pk):
-        services.notification_mark_read(user=request.user, notification_id=pk)
-        target = request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return HttpResponseRedirect(target)
-        return HttpResponseRedirect(reverse("notification-list"))

@@ -2,15 +2,13 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import DomainError
+from marketplace.common.errors import DomainError
 from profiles import services
 from profiles.models import (
-    AccountDeletion,
-    DataExport,
     EmailPreferences,
     FreelancerProfile,
     Municipality,
@@ -95,10 +93,7 @@ def _target_link(report: Report):
     kind_urls = {"freelancerprofile": "freelancer-detail", "project": "project-detail"}
     name = kind_urls.get(report.content_type.model)
     if name:
-        try:
-            return format_html('<a href="{}">{}</a>', reverse(name, args=[report.object_id]), report.target)
-        except NoReverseMatch:
-            pass
+        return format_html('<a href="{}">{}</a>', reverse(name, args=[report.object_id]), report.target)
     return str(report.target) if report.target is not None else "—"
 
 
@@ -157,20 +152,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(DataExport)
-class DataExportAdmin(ReadOnlyAdmin):
-    list_display = ["user", "status", "created_at", "ready_at", "expires_at", "size"]
-    list_filter = ["status"]
-    search_fields = ["user__email"]
-
-
-@admin.register(AccountDeletion)
-class AccountDeletionAdmin(ReadOnlyAdmin):
-    list_display = ["user", "status", "created_at", "purge_after", "cancelled_at", "completed_at"]
-    list_filter = ["status"]
-    search_fields = ["user__email"]
 
 
 @admin.register(EmailPreferences)

@@ -10,10 +10,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api import error_responses
-from marketplace.api_input import AmountField, JSONInputSerializer
-from marketplace.api_schema import DECIMAL, NOT_BLANK, documented
-from marketplace.errors import NotFound
+from marketplace.common.api import error_responses
+from marketplace.common.api_input import AmountField, JSONInputSerializer
+from marketplace.common.api_schema import DECIMAL, NOT_BLANK, documented
+from marketplace.common.errors import NotFound
 from profiles import api_tokens, selectors, services
 from profiles.models import Availability, FreelancerProfile, Municipality
 
@@ -38,18 +38,8 @@ class ProfileSerializer(serializers.ModelSerializer):
         model = FreelancerProfile
         fields = [
             "id",
-            "display_name",
-            "headline",
-            "bio",
-            "skills",
-            "hourly_rate",
-            "languages",
-            "availability",
-            "available_from",
-            "remote",
-            "municipality",
+            *services.PROFILE_FIELDS,
             "municipality_detail",
-            "travel_radius_km",
             "avatar_url",
             "rating_average",
             "rating_count",

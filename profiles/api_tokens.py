@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from marketplace.errors import PermissionDenied, RateLimited, ValidationFailed
+from marketplace.common.errors import PermissionDenied, RateLimited, ValidationFailed
+from profiles import hooks
 from profiles.models import User
-from profiles.privacy import account_deletion_cancel_on_login
 from profiles.selectors import account_email_confirmed
 
 
@@ -74,6 +74,6 @@ def api_token_obtain(*, request: HttpRequest, email: str, password: str) -> tupl
         raise ValidationFailed(_("Adresse courriel ou mot de passe incorrect."))
     _check_allowed(user)
     # Signing in during the deletion grace period keeps the account, here as on the site.
-    account_deletion_cancel_on_login(user=user)
+    hooks.signed_in(user=user)
     token, created = Token.objects.get_or_create(user=user)
     return token, created

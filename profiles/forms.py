@@ -9,18 +9,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import DomainError
+from marketplace.common.errors import DomainError
 from profiles.models import Availability, Municipality, Report
 from profiles.selectors import municipality_resolve
-from profiles.services import LANGUAGE_CHOICES, search_key
-
-
-def apply_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: under each field it names, else at the top."""
-    errors = error.errors or {None: [error.message]}
-    for field, messages in errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
+from profiles.services import LANGUAGE_CHOICES, PROFILE_FIELDS, search_key
 
 
 class MunicipalityWidget(forms.Widget):
@@ -163,23 +155,9 @@ class ProfileForm(forms.Form):
     )
     remove_avatar = forms.BooleanField(label=_("Retirer ma photo"), required=False)
 
-    SERVICE_FIELDS = (
-        "display_name",
-        "headline",
-        "bio",
-        "skills",
-        "hourly_rate",
-        "languages",
-        "availability",
-        "available_from",
-        "remote",
-        "municipality",
-        "travel_radius_km",
-    )
-
     def service_data(self) -> dict:
         """The cleaned values in the shape the profile service takes."""
-        data = {name: self.cleaned_data.get(name) for name in self.SERVICE_FIELDS}
+        data = {name: self.cleaned_data.get(name) for name in PROFILE_FIELDS}
         data["skills"] = [s for s in (data["skills"] or "").split(",") if s.strip()]
         return data
 
@@ -188,17 +166,11 @@ class ProfileForm(forms.Form):
         if profile is None:
             return {"display_name": user.name, "availability": Availability.NOW, "remote": True, "languages": ["fr"]}
         return {
-            "display_name": profile.display_name,
-            "headline": profile.headline,
-            "bio": profile.bio,
+            **{name: getattr(profile, name) for name in PROFILE_FIELDS},
+            # Shown as typed: skills comma-separated, a French decimal comma, an ISO date for the date box.
             "skills": ", ".join(skill.name for skill in profile.skills.all()),
             "hourly_rate": "" if profile.hourly_rate is None else str(profile.hourly_rate).replace(".", ","),
-            "languages": profile.languages,
-            "availability": profile.availability,
             "available_from": profile.available_from.isoformat() if profile.available_from else "",
-            "remote": profile.remote,
-            "municipality": profile.municipality,
-            "travel_radius_km": profile.travel_radius_km,
         }
 
 

@@ -1,21 +1,18 @@
 """Accounts, places, skills and freelancer profiles."""
 
-import contextlib
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import TimeStampedModel
+from marketplace.common.models import TimeStampedModel
 
 # How an erased account signs what it leaves behind (reviews, conversations).
 ERASED_MEMBER_NAME = _("Ancien membre")
@@ -53,7 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The language emails and notifications are written in.
     language = models.CharField(_("langue"), max_length=10, default="fr-ca")
-    # Set when the account was erased under Loi 25 (profiles.privacy.account_purge): the row stays so
+    # Set when the account was erased under Loi 25 (privacy.services.account_purge): the row stays so
     # reviews and conversations keep their shape, signed "Ancien membre".
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -266,68 +263,7 @@ class Report(TimeStampedModel):
         ]
 
 
-# --- Privacy (Loi 25): data exports, account deletion, email preferences ---------------------------
-
-
-class DataExport(TimeStampedModel):
-    """One archive of everything a member gave us, built in the background, downloadable by them only."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En préparation")
-        READY = "ready", _("Prête")
-        FAILED = "failed", _("Échec")
-        EXPIRED = "expired", _("Expirée")
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
-    # The link's secret: random, never the row id, so a link can't be guessed from another one.
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    # Key of the zip in the private storage (random, see marketplace.storage.random_key).
-    file_key = models.CharField(max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    ready_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("export de données")
-        verbose_name_plural = _("exports de données")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(status="pending"), name="one_pending_export_per_user"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d}"
-
-
-class AccountDeletion(TimeStampedModel):
-    """A member's request to delete their account; carried out after a grace period unless they log in."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Prévue")
-        CANCELLED = "cancelled", _("Annulée")
-        COMPLETED = "completed", _("Effectuée")
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deletion_requests")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    purge_after = models.DateTimeField(db_index=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("suppression de compte")
-        verbose_name_plural = _("suppressions de compte")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(status="pending"), name="one_pending_deletion_per_user"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user_id} {self.status}"
+# --- E-mail preferences (what the Loi 25 page lets a member choose) -----------------------------------
 
 
 class DigestFrequency(models.TextChoices):
@@ -340,7 +276,7 @@ class EmailPreferences(models.Model):
     """Which emails a member wants; no row means every kind, right away."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preferences")
-    # Kinds (messaging.models.NotificationKind values, or "unread_messages") the member turned off.
+    # Kinds (notifications.models.NotificationKind values, or "unread_messages") the member turned off.
     disabled_kinds = models.JSONField(default=list, blank=True)
     frequency = models.CharField(
         _("fréquence"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.IMMEDIATE
@@ -354,28 +290,3 @@ class EmailPreferences(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.frequency}"
-
-
-@receiver(user_logged_in)
-def _language_on_login(sender, request, user, **kwargs):
-    # A member who chose a language before signing in (the cookie of the language switch) gets their
-    # e-mails and notifications in it from now on.
-    from django.conf import settings
-
-    from marketplace.errors import ValidationFailed
-    from profiles.services import account_language_set
-
-    chosen = getattr(request, "COOKIES", {}).get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen:
-        # A cookie we never set (an unknown language): the member keeps theirs.
-        with contextlib.suppress(ValidationFailed):
-            account_language_set(user=user, language=chosen)
-
-
-@receiver(user_logged_in)
-def _cancel_deletion_on_login(sender, request, user, **kwargs):
-    # Loi 25 grace period: logging in during it means "keep my account". allauth logs in through
-    # django.contrib.auth.login, which sends this signal; the rule itself lives in the service.
-    from profiles.privacy import account_deletion_cancel_on_login
-
-    account_deletion_cancel_on_login(user=user, request=request)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from allauth.account.models import EmailAddress
-from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound, ValidationFailed
-from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, Region, User
+from marketplace.common.errors import NotFound, ValidationFailed
+from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, Region
 from profiles.services import LANGUAGE_CHOICES, search_key
 
-REVIEWS_SHOWN = 20
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 
@@ -66,89 +63,6 @@ def portfolio_item_get_own(*, user, item_id: int) -> PortfolioItem:
     if item is None:
         raise NotFound(_("Cette réalisation n'existe pas."))
     return item
-
-
-@dataclass
-class ReviewSummary:
-    reviews: list = field(default_factory=list)
-    count: int = 0
-    average: Decimal | None = None
-
-
-def _summarise(reviews_qs) -> ReviewSummary:
-    stats = reviews_qs.aggregate(average=Avg("rating"), count=Count("id"))
-    average = stats["average"]
-    return ReviewSummary(
-        reviews=list(reviews_qs.select_related("author", "author__freelancer_profile", "project")[:REVIEWS_SHOWN]),
-        count=stats["count"],
-        average=Decimal(average).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if average is not None else None,
-    )
-
-
-def freelancer_reviews(*, user_id: int) -> ReviewSummary:
-    """Visible reviews clients left a freelancer, newest first, with their average (two queries)."""
-    from projects.models import Review
-
-    return _summarise(Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False))
-
-
-@dataclass
-class PaidSummary:
-    """What freelancers answered to "paid as agreed?" about one client."""
-
-    answers: int = 0  # freelancers who answered
-    yes: int = 0  # … and said "yes, as agreed"
-    late: int = 0
-
-
-def client_paid_summary(*, user_id: int) -> PaidSummary:
-    """How many freelancers say this client paid them as agreed (one query), for the client page and project pages."""
-    from projects.models import PaidAsAgreed, Review
-
-    paid = (
-        Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
-        .exclude(paid_as_agreed="")
-        .aggregate(
-            answers=Count("id"),
-            yes=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.YES)),
-            late=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.LATE)),
-        )
-    )
-    return PaidSummary(answers=paid["answers"], yes=paid["yes"], late=paid["late"])
-
-
-@dataclass
-class ClientReputation:
-    user: User
-    reviews: ReviewSummary
-    paid_answers: int  # freelancers who answered "paid as agreed?"
-    paid_as_agreed: int  # … and said yes
-    paid_late: int
-    projects_published: int
-
-
-def client_get(*, user_id: int) -> ClientReputation:
-    """A client's public reputation: reviews from freelancers and how many say they were paid as agreed."""
-    from projects.models import Project, ProjectStatus, Review
-
-    user = User.objects.select_related("freelancer_profile").filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise NotFound(_("Ce client n'existe pas."))
-    reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
-    paid = client_paid_summary(user_id=user_id)
-    published = (
-        Project.objects.filter(owner_id=user_id, is_hidden=False)
-        .exclude(status__in=[ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL])
-        .count()
-    )
-    return ClientReputation(
-        user=user,
-        reviews=_summarise(reviews_qs),
-        paid_answers=paid.answers,
-        paid_as_agreed=paid.yes,
-        paid_late=paid.late,
-        projects_published=published,
-    )
 
 
 # Quebec writes "Saint-Jean-Port-Joli" and "St-Jean-Port-Joli", "Sainte-Foy" and "Ste-Foy": either spelling

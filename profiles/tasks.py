@@ -1,37 +1,15 @@
-"""Background work of the profiles app: each task fetches by id and is safe to run twice.
+"""Background work of the profiles app: safe to run twice.
 
-A task whose worker died is run again (marketplace/task_worker.py): the archive and the purge are
-repeated until done (at least once, each step checks the state it moves under a lock); the e-mails
-are claimed before they leave, so they go at most once (marketplace/mailer.py).
+A task whose worker died is run again (marketplace/common/task_worker.py); the e-mails are claimed before
+they leave, so they go at most once (marketplace/common/mailer.py).
 """
 
 from django_tasks import task
 
-from marketplace.logging import bind_request_id
-from profiles import privacy
-
-
-@task()
-def build_data_export(*, export_id: int, request_id: str | None = None) -> None:
-    """Build one member's data archive (Loi 25 export), logging under the id of the request that asked.
-
-    At least once: run again, it finds the export ready (or keeps the first archive built); its
-    "archive ready" e-mail at most once.
-    """
-    with bind_request_id(request_id):
-        privacy.data_export_build(export_id=export_id)
-
-
-@task()
-def privacy_purge() -> dict:
-    """Erase accounts whose grace period is over, and delete expired export archives (at least once)."""
-    return {
-        "accounts_erased": privacy.account_deletions_purge_due(),
-        "exports_expired": privacy.data_exports_expire(),
-    }
+from profiles import email_preferences
 
 
 @task()
 def send_email_digests() -> int:
     """Send the daily digests that are due (each at most once: a rerun skips the notifications it claimed)."""
-    return privacy.email_digests_send()
+    return email_preferences.email_digests_send()

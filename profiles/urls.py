@@ -3,7 +3,6 @@ from django.urls import path
 from profiles import views
 
 urlpatterns = [
-    path("pigistes/<int:pk>/", views.FreelancerDetailView.as_view(), name="freelancer-detail"),
     path("mon-profil/", views.ProfileEditView.as_view(), name="profile-edit"),
     path("mon-profil/portfolio/", views.PortfolioManageView.as_view(), name="portfolio-manage"),
     path(
@@ -16,6 +15,5 @@ urlpatterns = [
         views.PortfolioItemDeleteView.as_view(),
         name="portfolio-item-delete",
     ),
-    path("clients/<int:user_id>/", views.ClientDetailView.as_view(), name="client-detail"),
     path("signaler/<str:kind>/<int:pk>/", views.ReportCreateView.as_view(), name="report-create"),
 ]

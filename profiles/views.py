@@ -4,48 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError, NotFound
-from marketplace.errors import PermissionDenied as DomainPermissionDenied
-from marketplace.ratelimit import ratelimit
+from marketplace.common.ratelimit import ratelimit
+from marketplace.common.web_errors import catch_refusal
 from profiles import selectors, services
-from profiles.forms import PortfolioItemForm, ProfileForm, ReportForm, apply_domain_error
-
-
-def _raise_http(error: DomainError):
-    """404 and 403 become Django's pages; other refusals are shown on the page the user was on."""
-    if isinstance(error, NotFound):
-        raise Http404(str(error.message))
-    if isinstance(error, DomainPermissionDenied):
-        raise DjangoPermissionDenied(str(error.message))
-
-
-class FreelancerDetailView(TemplateView):
-    template_name = "profiles/freelancer_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            profile = selectors.freelancer_get(profile_id=kwargs["pk"], viewer=self.request.user)
-        except NotFound as error:
-            raise Http404(str(error.message)) from None
-        context.update(
-            profile=profile,
-            skills=list(profile.skills.all()),
-            portfolio=list(profile.portfolio_items.all()),
-            languages=selectors.language_names(profile.languages),
-            review_summary=selectors.freelancer_reviews(user_id=profile.user_id),
-            is_owner=self.request.user.is_authenticated and self.request.user.pk == profile.user_id,
-        )
-        return context
+from profiles.forms import PortfolioItemForm, ProfileForm, ReportForm
 
 
 class ProfileEditView(LoginRequiredMixin, View):
@@ -62,16 +31,12 @@ class ProfileEditView(LoginRequiredMixin, View):
         profile = selectors.profile_for_user(user=request.user)
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 if form.cleaned_data.get("remove_avatar") and profile and profile.avatar:
                     services.profile_avatar_remove(user=request.user)
                 profile = services.profile_save(
                     user=request.user, data=form.service_data(), avatar=form.cleaned_data.get("avatar")
                 )
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Votre profil est enregistré."))
                 return HttpResponseRedirect(reverse("freelancer-detail", args=[profile.pk]))
         return self._render(request, form, profile)
@@ -92,14 +57,10 @@ class PortfolioManageView(LoginRequiredMixin, View):
     def post(self, request):
         form = PortfolioItemForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.portfolio_item_create(
                     user=request.user, data=form.cleaned_data, images=form.cleaned_data["images"]
                 )
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Réalisation ajoutée à votre portfolio."))
                 return HttpResponseRedirect(reverse("portfolio-manage"))
         return self._render(request, form)
@@ -109,10 +70,7 @@ class PortfolioItemUpdateView(LoginRequiredMixin, View):
     template_name = "profiles/portfolio_item_form.html"
 
     def _item(self, request, pk):
-        try:
-            return selectors.portfolio_item_get_own(user=request.user, item_id=pk)
-        except NotFound as error:
-            raise Http404(str(error.message)) from None
+        return selectors.portfolio_item_get_own(user=request.user, item_id=pk)
 
     def get(self, request, pk):
         item = self._item(request, pk)
@@ -123,7 +81,7 @@ class PortfolioItemUpdateView(LoginRequiredMixin, View):
         item = self._item(request, pk)
         form = PortfolioItemForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.portfolio_item_update(
                     user=request.user,
                     item_id=item.pk,
@@ -131,10 +89,6 @@ class PortfolioItemUpdateView(LoginRequiredMixin, View):
                     add_images=form.cleaned_data["images"],
                     remove_image_ids=[pk for pk in request.POST.getlist("remove_images") if pk.isdigit()],
                 )
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Réalisation mise à jour."))
                 return HttpResponseRedirect(reverse("portfolio-manage"))
         return render(request, self.template_name, {"form": form, "item": item})
@@ -142,26 +96,10 @@ class PortfolioItemUpdateView(LoginRequiredMixin, View):
 
 class PortfolioItemDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        try:
+        with catch_refusal(request):
             services.portfolio_item_delete(user=request.user, item_id=pk)
-        except DomainError as error:
-            _raise_http(error)
-            messages.error(request, str(error.message))
-        else:
             messages.success(request, _("Réalisation supprimée."))
         return HttpResponseRedirect(reverse("portfolio-manage"))
-
-
-class ClientDetailView(TemplateView):
-    template_name = "profiles/client_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            context["client"] = selectors.client_get(user_id=kwargs["user_id"])
-        except NotFound as error:
-            raise Http404(str(error.message)) from None
-        return context
 
 
 def _report_back_url(request, kind: str, pk: int) -> str:
@@ -201,7 +139,7 @@ class ReportCreateView(LoginRequiredMixin, View):
     def post(self, request, kind, pk):
         form = ReportForm(request.POST)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.report_create(
                     reporter=request.user,
                     kind=kind,
@@ -209,10 +147,6 @@ class ReportCreateView(LoginRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                     details=form.cleaned_data["details"],
                 )
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Merci. L'équipe de modération examinera votre signalement."))
                 return HttpResponseRedirect(_report_back_url(request, kind, pk))
         return render(request, self.template_name, self._context(request, kind, pk, form))

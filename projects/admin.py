@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.storage import stored_files_delete
+from marketplace.common.storage import stored_files_delete
 from projects.models import Invitation, Project, ProjectAttachment, Quote, QuoteLineItem, Review
+from projects.services import review_hide, review_show
 
 
 class QuoteInline(admin.TabularInline):
@@ -108,21 +109,10 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["is_hidden"]
     actions = ["hide_reviews", "show_reviews"]
 
-    def _set_hidden(self, queryset, hidden: bool):
-        from django.db import transaction
-
-        from projects.services import freelancer_rating_refresh
-
-        with transaction.atomic():
-            subjects = set(queryset.filter(author_is_client=True).values_list("subject_id", flat=True))
-            queryset.update(is_hidden=hidden)
-            for subject_id in subjects:
-                freelancer_rating_refresh(user_id=subject_id)
-
     @admin.action(description="Masquer les évaluations choisies")
     def hide_reviews(self, request, queryset):
-        self._set_hidden(queryset, True)
+        review_hide(review_ids=queryset.values_list("pk", flat=True))
 
     @admin.action(description="Afficher les évaluations choisies")
     def show_reviews(self, request, queryset):
-        self._set_hidden(queryset, False)
+        review_show(review_ids=queryset.values_list("pk", flat=True))

@@ -10,10 +10,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from marketplace.api import error_responses
-from marketplace.api_input import JSONInputSerializer
-from marketplace.api_schema import DECIMAL, NOT_BLANK, documented
-from marketplace.ratelimit import ratelimit
+from marketplace.common.api import error_responses
+from marketplace.common.api_input import JSONInputSerializer
+from marketplace.common.api_schema import DECIMAL, NOT_BLANK, documented
+from marketplace.common.ratelimit import ratelimit
 from projects import selectors, services
 from projects.models import (
     BudgetType,
@@ -32,6 +32,7 @@ from projects.models import (
 )
 from projects.permissions import invitation_get_visible, project_get_visible, quote_get_visible
 from projects.services.projects import MAX_SKILLS, PROJECT_FIELDS
+from projects.services.quotes import QUOTE_FIELDS
 
 # --- Serializers: output shapes, and input types only (the rules live in the services) ---------------
 
@@ -129,16 +130,9 @@ class QuoteSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "freelancer",
-            "amount",
-            "pricing",
-            "estimated_hours",
+            *QUOTE_FIELDS,
             "estimated_total",
             "currency",
-            "delivery_days",
-            "delivery_date",
-            "charges_taxes",
-            "message",
-            "line_items",
             "status",
             "decline_reason",
             "decline_reason_kind",
@@ -252,7 +246,7 @@ def _input(serializer_class, request, *, partial=True) -> dict:
 # --- Views ---------------------------------------------------------------------------------------
 
 
-class ProjectListCreateAPI(mixins.ListModelMixin, GenericAPIView):
+class ProjectListCreateApi(mixins.ListModelMixin, GenericAPIView):
     """Open public projects (paged); POST creates a project (status "open" publishes it at once)."""
 
     serializer_class = ProjectSerializer
@@ -273,7 +267,7 @@ class ProjectListCreateAPI(mixins.ListModelMixin, GenericAPIView):
         return _project_response(request, project.pk, status_code=status.HTTP_201_CREATED)
 
 
-class ProjectDetailAPI(GenericAPIView):
+class ProjectDetailApi(GenericAPIView):
     """One project as the caller may see it; its owner updates it (PATCH or PUT)."""
 
     serializer_class = ProjectSerializer
@@ -295,7 +289,7 @@ class ProjectDetailAPI(GenericAPIView):
         return self.patch(request, pk)
 
 
-class ProjectQuotesAPI(GenericAPIView):
+class ProjectQuotesApi(GenericAPIView):
     """The owner sees every quote; a freelancer only their own. POST sends a quote."""
 
     serializer_class = QuoteSerializer
@@ -306,14 +300,9 @@ class ProjectQuotesAPI(GenericAPIView):
     @extend_schema(responses=QuoteSerializer(many=True))
     def get(self, request, pk):
         project = project_get_visible(user=request.user, project_id=pk)
-        if project.owner_id == request.user.pk or request.user.is_staff:
-            quotes = selectors.quotes_for_owner(project=project, sort=request.query_params.get("sort", "price"))
-        else:
-            quotes = list(
-                Quote.objects.filter(project=project, freelancer=request.user)
-                .select_related("freelancer__freelancer_profile")
-                .prefetch_related("line_items")
-            )
+        quotes = selectors.quotes_for_viewer(
+            user=request.user, project=project, sort=request.query_params.get("sort", "price")
+        )
         return Response(QuoteSerializer(quotes, many=True).data)
 
     @extend_schema(request=QuoteCreateInputSerializer, responses={201: QuoteSerializer, **error_responses(409)})
@@ -324,7 +313,7 @@ class ProjectQuotesAPI(GenericAPIView):
         return Response(QuoteSerializer(quote_get_visible(user=request.user, quote_id=quote.pk)).data, status=201)
 
 
-class QuoteDetailAPI(GenericAPIView):
+class QuoteDetailApi(GenericAPIView):
     """One quote, for its author, the project's owner and staff; its author updates it while undecided."""
 
     serializer_class = QuoteSerializer
@@ -342,7 +331,7 @@ class QuoteDetailAPI(GenericAPIView):
         return Response(QuoteSerializer(quote_get_visible(user=request.user, quote_id=pk)).data)
 
 
-class _QuoteActionAPI(GenericAPIView):
+class _QuoteActionApi(GenericAPIView):
     serializer_class = QuoteSerializer
     permission_classes = [permissions.IsAuthenticated]
     queryset = Quote.objects.none()
@@ -356,7 +345,7 @@ class _QuoteActionAPI(GenericAPIView):
         return Response(QuoteSerializer(quote_get_visible(user=request.user, quote_id=pk)).data)
 
 
-class QuoteAcceptAPI(_QuoteActionAPI):
+class QuoteAcceptApi(_QuoteActionApi):
     """The project's owner hires this quote's author; 409 when the project is already awarded."""
 
     @extend_schema(request=None, responses={200: QuoteSerializer, **error_responses(409)})
@@ -367,7 +356,7 @@ class QuoteAcceptAPI(_QuoteActionAPI):
         services.quote_accept(user=request.user, quote_id=pk)
 
 
-class QuoteDeclineAPI(_QuoteActionAPI):
+class QuoteDeclineApi(_QuoteActionApi):
     """The project's owner declines a quote, with an optional reason its author sees."""
 
     @extend_schema(request=DeclineInputSerializer, responses={200: QuoteSerializer, **error_responses(409)})
@@ -379,7 +368,7 @@ class QuoteDeclineAPI(_QuoteActionAPI):
         services.quote_decline(user=request.user, quote_id=pk, reason=data["reason"])
 
 
-class QuoteWithdrawAPI(_QuoteActionAPI):
+class QuoteWithdrawApi(_QuoteActionApi):
     """The author withdraws their quote before the client decides."""
 
     @extend_schema(request=None, responses={200: QuoteSerializer, **error_responses(409)})
@@ -390,7 +379,7 @@ class QuoteWithdrawAPI(_QuoteActionAPI):
         services.quote_withdraw(user=request.user, quote_id=pk)
 
 
-class QuoteShortlistAPI(_QuoteActionAPI):
+class QuoteShortlistApi(_QuoteActionApi):
     """The project's owner shortlists a quote."""
 
     @extend_schema(request=None, responses={200: QuoteSerializer, **error_responses(409)})
@@ -401,7 +390,7 @@ class QuoteShortlistAPI(_QuoteActionAPI):
         services.quote_shortlist(user=request.user, quote_id=pk)
 
 
-class QuoteRequestRevisionAPI(_QuoteActionAPI):
+class QuoteRequestRevisionApi(_QuoteActionApi):
     """The project's owner asks the author to revise the quote."""
 
     @extend_schema(request=RevisionInputSerializer, responses={200: QuoteSerializer, **error_responses(409)})
@@ -413,7 +402,7 @@ class QuoteRequestRevisionAPI(_QuoteActionAPI):
         services.quote_request_revision(user=request.user, quote_id=pk, note=data["note"])
 
 
-class ProjectCompleteAPI(GenericAPIView):
+class ProjectCompleteApi(GenericAPIView):
     """The owner marks an awarded project as completed."""
 
     serializer_class = ProjectSerializer
@@ -427,7 +416,7 @@ class ProjectCompleteAPI(GenericAPIView):
         return _project_response(request, pk)
 
 
-class ProjectReviewsAPI(GenericAPIView):
+class ProjectReviewsApi(GenericAPIView):
     """The visible reviews of a project; POST leaves the caller's review once it is completed."""
 
     serializer_class = ReviewSerializer
@@ -459,7 +448,7 @@ class ProjectAttachmentSerializer(serializers.Serializer):
         return reverse("project-attachment", args=[attachment.project_id, attachment.pk])
 
 
-class ProjectAttachmentsAPI(GenericAPIView):
+class ProjectAttachmentsApi(GenericAPIView):
     """A project's documents: the owner, staff and involved freelancers list them; the owner POSTs `file` (one or more)."""
 
     serializer_class = ProjectAttachmentSerializer
@@ -496,7 +485,7 @@ class ProjectAttachmentsAPI(GenericAPIView):
         return Response(ProjectAttachmentSerializer(attachments, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class ProjectAttachmentDetailAPI(GenericAPIView):
+class ProjectAttachmentDetailApi(GenericAPIView):
     """DELETE removes one of the caller's project documents."""
 
     serializer_class = ProjectAttachmentSerializer
@@ -511,7 +500,7 @@ class ProjectAttachmentDetailAPI(GenericAPIView):
 # --- Actions of the project page and the dashboard -------------------------------------------------
 
 
-class ProjectPublishAPI(GenericAPIView):
+class ProjectPublishApi(GenericAPIView):
     """The owner opens a draft to quotes ("Publier" on the project page)."""
 
     serializer_class = ProjectSerializer
@@ -525,7 +514,7 @@ class ProjectPublishAPI(GenericAPIView):
         return _project_response(request, pk)
 
 
-class ProjectCancelAPI(GenericAPIView):
+class ProjectCancelApi(GenericAPIView):
     """The owner cancels a draft or open project; live quotes are declined and their authors told."""
 
     serializer_class = ProjectSerializer
@@ -551,7 +540,7 @@ def _status_param(choices) -> OpenApiParameter:
     return OpenApiParameter("status", OpenApiTypes.STR, enum=[value for value, _label in choices])
 
 
-class MyProjectListAPI(GenericAPIView):
+class MyProjectListApi(GenericAPIView):
     """The caller's projects in every state, drafts included, newest first (the dashboard's "Mes projets")."""
 
     serializer_class = ProjectSerializer
@@ -570,7 +559,7 @@ class MyProjectListAPI(GenericAPIView):
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
 
-class MyQuoteListAPI(GenericAPIView):
+class MyQuoteListApi(GenericAPIView):
     """The caller's own quotes, last changed first (the dashboard's "Mes soumissions")."""
 
     serializer_class = QuoteSerializer
@@ -660,7 +649,7 @@ class InvitationListFilter(serializers.Serializer):
     project = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
-class InvitationListCreateAPI(GenericAPIView):
+class InvitationListCreateApi(GenericAPIView):
     """GET: the invitations I sent (`role=client`), received (`role=freelancer`), or both. POST: invite."""
 
     serializer_class = InvitationSerializer
@@ -707,7 +696,7 @@ class InvitationListCreateAPI(GenericAPIView):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class InvitationDetailAPI(GenericAPIView):
+class InvitationDetailApi(GenericAPIView):
     """One invitation, for the client who sent it and the freelancer invited."""
 
     serializer_class = InvitationSerializer
@@ -719,7 +708,7 @@ class InvitationDetailAPI(GenericAPIView):
         return Response(InvitationSerializer(invitation_get_visible(user=request.user, invitation_id=pk)).data)
 
 
-class _InvitationAnswerAPI(GenericAPIView):
+class _InvitationAnswerApi(GenericAPIView):
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     queryset = Invitation.objects.none()
@@ -730,7 +719,7 @@ class _InvitationAnswerAPI(GenericAPIView):
         return Response(InvitationSerializer(invitation_get_visible(user=request.user, invitation_id=pk)).data)
 
 
-class InvitationAcceptAPI(_InvitationAnswerAPI):
+class InvitationAcceptApi(_InvitationAnswerApi):
     """The invited freelancer accepts (a quote will follow); 409 once answered or when the project is closed."""
 
     accept = True
@@ -740,7 +729,7 @@ class InvitationAcceptAPI(_InvitationAnswerAPI):
         return super().post(request, pk)
 
 
-class InvitationDeclineAPI(_InvitationAnswerAPI):
+class InvitationDeclineApi(_InvitationAnswerApi):
     """The invited freelancer declines; the client sees it on the project. 409 once answered."""
 
     accept = False

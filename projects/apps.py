@@ -1,11 +1,36 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.common import changes
+from marketplace.common.quota import storage_owner_register
+
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projets et soumissions")
 
     def ready(self):
-        # A project written before sign-up is saved for the new account, and goes live on e-mail confirmation.
+        # Project documents count against their uploader's storage quota.
+        storage_owner_register(
+            model=self.get_model("ProjectAttachment"), owner_lookup="uploaded_by_id", size_field="size"
+        )
+        # Modules that read models, imported once the apps are loaded. `receivers`: a project written before
+        # sign-up is saved for the new account, and goes live on e-mail confirmation.
+        from profiles.services import report_target_register
         from projects import receivers  # noqa: F401
+        from projects.services import freelancer_rating_refresh
+
+        # Members report projects and reviews to staff through the reports of profiles, below this app.
+        report_target_register(
+            kind="project",
+            model=self.get_model("Project"),
+            author_field="owner_id",
+            on_hidden=lambda project: changes.project_changed(project_id=project.pk),
+        )
+        report_target_register(
+            kind="review",
+            model=self.get_model("Review"),
+            author_field="author_id",
+            # The subject's average must no longer count the hidden review.
+            on_hidden=lambda review: freelancer_rating_refresh(user_id=review.subject_id),
+        )

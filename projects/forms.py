@@ -7,16 +7,6 @@ from profiles.forms import MunicipalityField
 from projects.models import BudgetType, Category, PaidAsAgreed, Pricing, Visibility
 
 
-def apply_domain_error(form: forms.Form, error) -> None:
-    """Show a service's field errors on the matching fields, the rest on top of the form."""
-    if not error.errors:
-        form.add_error(None, str(error.message))
-        return
-    for field, messages in error.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
-
-
 class ProjectForm(forms.Form):
     title = forms.CharField(
         label=_("Titre du projet"),

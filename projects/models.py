@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import TimeStampedModel
-from marketplace.storage import RandomKey, get_private_storage
+from marketplace.common.models import TimeStampedModel
+from marketplace.common.storage import RandomKey, get_private_storage
 from profiles.models import Municipality, Skill
 
 MAX_AMOUNT = Decimal("10000000")  # 10 000 000 $: anything above is a typo or a joke.
@@ -117,6 +118,20 @@ class Project(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def takes_quotes(self) -> bool:
+        """Open and its quotes period not over; `project_taking_quotes()` says the same to a query."""
+        return self.status == ProjectStatus.OPEN and self.quotes_due >= timezone.localdate()
+
+
+def project_taking_quotes() -> Q:
+    """The projects still taking quotes, as a filter: the same rule as `Project.takes_quotes`."""
+    return Q(status=ProjectStatus.OPEN, quotes_due__gte=timezone.localdate())
+
+
+# Documents matter while the work is being chosen or done; a finished project's stay as they are.
+ATTACHABLE_STATUSES = {ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL, ProjectStatus.OPEN, ProjectStatus.AWARDED}
 
 
 class InvitationStatus(models.TextChoices):
@@ -297,6 +312,10 @@ class PaidAsAgreed(models.TextChoices):
     NO = "no", _("Non")
 
 
+# Its author may change a review this many days after writing it.
+REVIEW_EDIT_DAYS = 14
+
+
 class Review(TimeStampedModel):
     """One side's review of the other once a project is completed."""
 
@@ -318,3 +337,7 @@ class Review(TimeStampedModel):
             models.UniqueConstraint(fields=["project", "author"], name="one_review_per_author_and_project"),
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_to_5"),
         ]
+
+    def is_editable(self, *, now: datetime.datetime | None = None) -> bool:
+        """Whether its author may still change it: within REVIEW_EDIT_DAYS of writing it."""
+        return (now or timezone.now()) - self.created_at <= datetime.timedelta(days=REVIEW_EDIT_DAYS)

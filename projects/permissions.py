@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound, PermissionDenied
+from marketplace.common.errors import NotFound, PermissionDenied
 from projects.models import Invitation, Project, ProjectAttachment, ProjectStatus, Quote, Visibility
 
 

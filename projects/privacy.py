@@ -1,8 +1,9 @@
 """The projects side of a member's privacy rights (Loi 25): what goes in their data export, and what
 happens to their projects, quotes and invitations when their account is erased.
 
-Called by profiles.privacy only; the writes that others rely on (cancelling a project, withdrawing a
-quote) go through the projects services so everyone concerned is told, as with any cancellation.
+Called by privacy.services only (the Loi 25 app, above every app) through `export_data` and `erase`;
+the writes that others rely on (cancelling a project, withdrawing a quote) go through the projects
+services so everyone concerned is told, as with any cancellation.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from projects.models import LIVE_QUOTE_STATUSES, Invitation, Project, ProjectAttachment, ProjectStatus, Quote, Review
+from projects.services import project_cancel, quote_withdraw
 
 
 def _quote_data(quote: Quote) -> dict:
@@ -50,7 +52,7 @@ def _document_path(attachment: ProjectAttachment) -> str:
     return f"fichiers/projets/{attachment.project_id}-{attachment.pk}-{attachment.name}"
 
 
-def projects_export_for_user(*, user) -> tuple[dict, list[tuple[str, object]]]:
+def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
     """The member's projects, quotes, invitations and reviews (written and received), as plain data, plus the
     documents they attached to their projects as `(path in the archive, FieldFile)` pairs."""
     projects = (
@@ -171,8 +173,6 @@ def projects_release_for_user(*, user) -> dict:
     Goes through project_cancel and quote_withdraw so bidders are told and the search index follows.
     Drafts and projects awaiting the e-mail's confirmation were never seen by anyone: they are deleted outright.
     """
-    from projects.services import project_cancel, quote_withdraw
-
     drafts_deleted, _detail = Project.objects.filter(
         owner=user, status__in=[ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL]
     ).delete()
@@ -193,3 +193,13 @@ def projects_anonymise_for_user(*, user) -> None:
     """
     Quote.objects.filter(freelancer=user).update(message="")
     Invitation.objects.filter(Q(project__owner=user)).update(message="")
+
+
+def erase(*, user) -> list[tuple[object, str]]:
+    """Erase the member's side of projects; returns `(storage, name)` of files to delete once the caller commits."""
+    # Before drafts are deleted with their rows, so no document file is left behind.
+    files = projects_documents_erase_for_user(user=user)
+    # While the member still has their name: bidders and clients are told as for any cancellation.
+    projects_release_for_user(user=user)
+    projects_anonymise_for_user(user=user)
+    return files

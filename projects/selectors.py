@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import PermissionDenied
-from messaging.models import Block, Conversation
-from messaging.selectors import blocked_user_ids, blocks_between
-from profiles.models import FreelancerProfile
-from profiles.selectors import PaidSummary, client_paid_summary
+from marketplace.common.errors import NotFound, PermissionDenied
+from profiles.models import FreelancerProfile, User
+from projects.hooks import writing_rules
 from projects.models import (
+    ATTACHABLE_STATUSES,
     LIVE_QUOTE_STATUSES,
     Category,
     Invitation,
     InvitationStatus,
+    PaidAsAgreed,
     Project,
     ProjectAttachment,
     ProjectStatus,
@@ -26,11 +26,9 @@ from projects.models import (
     QuoteStatus,
     Review,
     Visibility,
+    project_taking_quotes,
 )
 from projects.permissions import project_documents_readable_by, project_get_visible
-from projects.services._common import today
-from projects.services.attachments import ATTACHABLE_STATUSES
-from projects.services.reviews import REVIEW_EDIT_DAYS
 
 # Quotes a freelancer counts as "received" on a project: everything but the withdrawn ones.
 COUNTED_QUOTES = Q(
@@ -58,9 +56,7 @@ def _counted_quotes_subquery():
 def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[Project]:
     """Open public projects still taking quotes, newest first, with their quote counts."""
     qs = (
-        Project.objects.filter(
-            status=ProjectStatus.OPEN, visibility=Visibility.PUBLIC, is_hidden=False, quotes_due__gte=today()
-        )
+        Project.objects.filter(project_taking_quotes(), visibility=Visibility.PUBLIC, is_hidden=False)
         .select_related("municipality")
         .prefetch_related("skills")
         .annotate(quote_count=_counted_quotes_subquery())
@@ -80,10 +76,6 @@ def project_queryset_for_api() -> QuerySet[Project]:
         .prefetch_related("skills")
         .annotate(quote_count=_counted_quotes_subquery())
     )
-
-
-def project_quote_count(*, project: Project) -> int:
-    return project.quotes.exclude(status=QuoteStatus.WITHDRAWN).count()
 
 
 def _quote_queryset() -> QuerySet[Quote]:
@@ -164,6 +156,20 @@ def quotes_for_owner(*, project: Project, sort: str = "price") -> list[Quote]:
     return quotes_sorted(list(quotes), sort=sort)
 
 
+def _own_quotes(*, user, project: Project) -> list[Quote]:
+    """The user's own quotes on the project, oldest first."""
+    return list(_quote_queryset().filter(project=project, freelancer=user))
+
+
+def quotes_for_viewer(*, user, project: Project, sort: str = "price") -> list[Quote]:
+    """Who sees which quotes of a project: its owner and staff every one (sorted), anyone else only their own."""
+    if not user.is_authenticated:
+        return []
+    if project.owner_id == user.pk or user.is_staff:
+        return quotes_for_owner(project=project, sort=sort)
+    return _own_quotes(user=user, project=project)
+
+
 @dataclass
 class ProjectPage:
     """What one viewer may see of one project."""
@@ -197,26 +203,20 @@ def _project_detail_queryset(user) -> QuerySet[Project]:
             viewer_quoted=Exists(Quote.objects.filter(project=OuterRef("pk"), freelancer=user)),
             viewer_has_profile=Exists(FreelancerProfile.objects.filter(user=user)),
             # For "Écrire au client": in the same query rather than two more.
-            viewer_has_conversation=Exists(
-                Conversation.objects.filter(project=OuterRef("pk"), client_id=OuterRef("owner_id"), freelancer=user)
-            ),
-            viewer_blocked=Exists(
-                Block.objects.filter(blocks_between(user_a_id=user.pk, user_b_id=OuterRef("owner_id")))
-            ),
+            viewer_has_conversation=writing_rules().conversation_with_owner(user=user),
+            viewer_blocked=writing_rules().blocked_between(user_id=user.pk, other_id=OuterRef("owner_id")),
         )
     return qs
 
 
 def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> ProjectPage:
     """The project page for this viewer: the owner sees every quote, a freelancer only their own."""
-    from django.utils import timezone
-
     project = project_get_visible(user=user, project_id=project_id, queryset=_project_detail_queryset(user))
     is_owner = user.is_authenticated and project.owner_id == user.pk
     page = ProjectPage(project=project, is_owner=is_owner, quote_count=project.quote_count)
-    page.takes_quotes = project.status == ProjectStatus.OPEN and project.quotes_due >= today() and not project.is_hidden
+    page.takes_quotes = project.takes_quotes and not project.is_hidden
     if is_owner or (user.is_authenticated and user.is_staff):
-        page.quotes = quotes_for_owner(project=project, sort=sort)
+        page.quotes = quotes_for_viewer(user=user, project=project, sort=sort)
         page.hired_quote = next((q for q in page.quotes if q.status == QuoteStatus.ACCEPTED), None)
     if is_owner:
         page.invitations = list(
@@ -229,9 +229,7 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
         page.invited = project.viewer_invited
         if project.viewer_quoted:
             # Their latest quote: a withdrawn one may be followed by a new live one.
-            page.my_quote = (
-                _quote_queryset().filter(project=project, freelancer=user).order_by("-created_at", "-id").first()
-            )
+            page.my_quote = next(reversed(_own_quotes(user=user, project=project)), None)
         page.can_quote = (
             page.takes_quotes
             and (page.my_quote is None or not page.my_quote.is_live)
@@ -255,10 +253,55 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
             page.my_review = next((r for r in page.reviews if r.author_id == user.pk), None)
             is_party = is_owner or (page.hired_quote is not None and page.hired_quote.freelancer_id == user.pk)
             page.can_review = is_party and page.my_review is None
-            page.can_edit_review = (
-                page.my_review is not None and (timezone.now() - page.my_review.created_at).days < REVIEW_EDIT_DAYS
-            )
+            page.can_edit_review = page.my_review is not None and page.my_review.is_editable()
     return page
+
+
+def _project_detail_for_owner(*, user, project_id: int, sort: str, refusal) -> ProjectPage:
+    """The project page for its owner only: NotFound when the user can't see the project, `refusal` when they can."""
+    page = project_detail_for_viewer(user=user, project_id=project_id, sort=sort)
+    if not page.is_owner:
+        raise PermissionDenied(refusal)
+    return page
+
+
+def project_quotes_table(*, user, project_id: int, sort: str = "price") -> ProjectPage:
+    """The owner's comparison table of the quotes, fetched again live when a quote changes."""
+    return _project_detail_for_owner(
+        user=user, project_id=project_id, sort=sort, refusal=_("Seul l'auteur du projet peut faire cela.")
+    )
+
+
+def project_completion_page(*, user, project_id: int) -> ProjectPage:
+    """What the owner confirms before marking the project completed."""
+    return _project_detail_for_owner(
+        user=user,
+        project_id=project_id,
+        sort="price",
+        refusal=_("Seul l'auteur du projet peut le marquer comme terminé."),
+    )
+
+
+def quote_project_id(*, quote_id: int) -> int:
+    """The project a quote was sent on, to go back to its page; NotFound when there is no such quote."""
+    project_id = Quote.objects.filter(pk=quote_id).values_list("project_id", flat=True).first()
+    if project_id is None:
+        raise NotFound(_("Cette soumission n'existe pas."))
+    return project_id
+
+
+def quote_decision_page(*, user, quote_id: int) -> tuple[ProjectPage, Quote]:
+    """The owner's project page and the quote they are about to accept or decline."""
+    page = _project_detail_for_owner(
+        user=user,
+        project_id=quote_project_id(quote_id=quote_id),
+        sort="price",
+        refusal=_("Seul l'auteur du projet peut décider des soumissions."),
+    )
+    quote = next((q for q in page.quotes if q.pk == quote_id), None)
+    if quote is None:
+        raise NotFound(_("Cette soumission n'existe pas."))
+    return page, quote
 
 
 def _mark_writable(*, user, project: Project, rows) -> None:
@@ -267,7 +310,7 @@ def _mark_writable(*, user, project: Project, rows) -> None:
     The owner may write to whoever quoted or was invited (messaging.services.conversation_open), unless
     the project is hidden by moderation, the freelancer's account is closed, or a block stands between them.
     """
-    blocked = blocked_user_ids(user=user, among={row.freelancer_id for row in rows}) if rows else set()
+    blocked = writing_rules().blocked_user_ids(user=user, among={row.freelancer_id for row in rows}) if rows else set()
     for row in rows:
         row.writable = not project.is_hidden and row.freelancer.is_active and row.freelancer_id not in blocked
 
@@ -325,7 +368,8 @@ def freelancer_dashboard(*, user, limit: int = 100) -> FreelancerDashboard:
         .order_by("-created_at")[:limit]
     )
     # "Écrire au client" on each invitation: an invited freelancer may write, unless a block stands between.
-    blocked = blocked_user_ids(user=user, among={i.project.owner_id for i in invitations}) if invitations else set()
+    owners = {i.project.owner_id for i in invitations}
+    blocked = writing_rules().blocked_user_ids(user=user, among=owners) if invitations else set()
     for invitation in invitations:
         invitation.writable = invitation.project.owner.is_active and invitation.project.owner_id not in blocked
     return FreelancerDashboard(quotes=quotes, invitations=invitations)
@@ -367,9 +411,7 @@ def invitation_list_for_user(*, user, role: str = "", project_id: int | None = N
 
 def projects_open_for_invitation(*, user) -> list[Project]:
     """The caller's projects a freelancer can still be invited to."""
-    return list(
-        Project.objects.filter(owner=user, status=ProjectStatus.OPEN, quotes_due__gte=today()).order_by("-published_at")
-    )
+    return list(Project.objects.filter(project_taking_quotes(), owner=user).order_by("-published_at"))
 
 
 # A client writes to a freelancer about a project still to be done; finished ones stay reachable from the inbox.
@@ -387,7 +429,7 @@ def projects_to_write_about(*, user, freelancer, limit: int = 50) -> list[Projec
         return []
     return list(
         Project.objects.filter(owner=user, is_hidden=False, status__in=PROJECT_STATUSES_TO_WRITE_ABOUT)
-        .exclude(Exists(Block.objects.filter(blocks_between(user_a_id=user.pk, user_b_id=freelancer.pk))))
+        .exclude(writing_rules().blocked_between(user_id=user.pk, other_id=freelancer.pk))
         .only("id", "title", "status")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -439,3 +481,85 @@ def project_attachment_list(*, user, project_id: int) -> list[ProjectAttachment]
             _("Les documents de ce projet sont réservés aux pigistes invités ou qui ont soumissionné.")
         )
     return documents.attachments
+
+
+# --- Reputation: what reviews say about a member (their profile page and client page show it) --------
+
+REVIEWS_SHOWN = 20
+
+
+@dataclass
+class ReviewSummary:
+    reviews: list = field(default_factory=list)
+    count: int = 0
+    average: Decimal | None = None
+
+
+def _summarise(reviews_qs) -> ReviewSummary:
+    stats = reviews_qs.aggregate(average=Avg("rating"), count=Count("id"))
+    average = stats["average"]
+    return ReviewSummary(
+        reviews=list(reviews_qs.select_related("author", "author__freelancer_profile", "project")[:REVIEWS_SHOWN]),
+        count=stats["count"],
+        average=Decimal(average).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if average is not None else None,
+    )
+
+
+def freelancer_reviews(*, user_id: int) -> ReviewSummary:
+    """Visible reviews clients left a freelancer, newest first, with their average (two queries)."""
+    return _summarise(Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False))
+
+
+@dataclass
+class PaidSummary:
+    """What freelancers answered to "paid as agreed?" about one client."""
+
+    answers: int = 0  # freelancers who answered
+    yes: int = 0  # … and said "yes, as agreed"
+    late: int = 0
+
+
+def client_paid_summary(*, user_id: int) -> PaidSummary:
+    """How many freelancers say this client paid them as agreed (one query), for the client page and project pages."""
+    paid = (
+        Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+        .exclude(paid_as_agreed="")
+        .aggregate(
+            answers=Count("id"),
+            yes=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.YES)),
+            late=Count("id", filter=Q(paid_as_agreed=PaidAsAgreed.LATE)),
+        )
+    )
+    return PaidSummary(answers=paid["answers"], yes=paid["yes"], late=paid["late"])
+
+
+@dataclass
+class ClientReputation:
+    user: User
+    reviews: ReviewSummary
+    paid_answers: int  # freelancers who answered "paid as agreed?"
+    paid_as_agreed: int  # … and said yes
+    paid_late: int
+    projects_published: int
+
+
+def client_get(*, user_id: int) -> ClientReputation:
+    """A client's public reputation: reviews from freelancers and how many say they were paid as agreed."""
+    user = User.objects.select_related("freelancer_profile").filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFound(_("Ce client n'existe pas."))
+    reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+    paid = client_paid_summary(user_id=user_id)
+    published = (
+        Project.objects.filter(owner_id=user_id, is_hidden=False)
+        .exclude(status__in=[ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL])
+        .count()
+    )
+    return ClientReputation(
+        user=user,
+        reviews=_summarise(reviews_qs),
+        paid_answers=paid.answers,
+        paid_as_agreed=paid.yes,
+        paid_late=paid.late,
+        projects_published=published,
+    )

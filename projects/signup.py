@@ -8,7 +8,7 @@ Both end on the same page with the same notice, so that page never tells whether
 
 from __future__ import annotations
 
-from marketplace.errors import DomainError
+from marketplace.common.errors import DomainError
 from projects import services
 from projects.forms import ProjectForm
 from projects.models import Project

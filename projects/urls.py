@@ -36,7 +36,9 @@ urlpatterns = [
     path("soumissions/<int:pk>/revision/", views.QuoteRequestRevisionView.as_view(), name="quote-request-revision"),
     path("soumissions/<int:pk>/accepter/", views.QuoteAcceptView.as_view(), name="quote-accept"),
     path("tableau-de-bord/", views.DashboardView.as_view(), name="dashboard"),
+    path("pigistes/<int:pk>/", views.FreelancerDetailView.as_view(), name="freelancer-detail"),
     path("pigistes/<int:profile_pk>/inviter/", views.FreelancerInviteView.as_view(), name="freelancer-invite"),
+    path("clients/<int:user_id>/", views.ClientDetailView.as_view(), name="client-detail"),
     path("invitations/<int:pk>/accepter/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decliner/", views.InvitationDeclineView.as_view(), name="invitation-decline"),
 ]

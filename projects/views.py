@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError, NotFound
-from marketplace.errors import PermissionDenied as DomainPermissionDenied
-from marketplace.ratelimit import ratelimit
-from marketplace.storage import private_file_response
+from marketplace.common.errors import NotFound
+from marketplace.common.ratelimit import ratelimit
+from marketplace.common.storage import private_file_response
+from marketplace.common.web_errors import catch_refusal
+from profiles import selectors as profile_selectors
 from profiles.models import FreelancerProfile
 from projects import selectors, services, signup
 from projects.forms import (
@@ -30,18 +31,9 @@ from projects.forms import (
     QuoteForm,
     ReviewForm,
     RevisionForm,
-    apply_domain_error,
 )
 from projects.models import Category, Project, ProjectStatus
 from projects.permissions import project_attachment_get_readable, project_get_for_owner, quote_get_for_author
-
-
-def _raise_http(error: DomainError):
-    """404 and 403 become Django's pages; other refusals are shown on the page the user was on."""
-    if isinstance(error, NotFound):
-        raise Http404(str(error.message))
-    if isinstance(error, DomainPermissionDenied):
-        raise DjangoPermissionDenied(str(error.message))
 
 
 def _project_url(pk: int, anchor: str = "") -> str:
@@ -127,10 +119,9 @@ class ProjectCreateView(View):
         if not form.is_valid():
             return render(request, self.template_name, _project_form_context(form, creating=True))
         if not request.user.is_authenticated:
-            try:
+            with catch_refusal(form=form) as refused:
                 services.project_validate(data=form.service_data())
-            except DomainError as error:
-                apply_domain_error(form, error)
+            if refused:
                 return render(request, self.template_name, _project_form_context(form, creating=True))
             # Keep what they typed (as sent) until they have an account; nothing is written to the database yet.
             pending = {key: request.POST.get(key, "") for key in form.fields}
@@ -143,10 +134,9 @@ class ProjectCreateView(View):
         return self._create(request, form, publish=publish)
 
     def _create(self, request, form, *, publish: bool):
-        try:
+        with catch_refusal(form=form) as refused:
             project = services.project_create(owner=request.user, data=form.service_data(), publish=publish)
-        except DomainError as error:
-            apply_domain_error(form, error)
+        if refused:
             return render(request, self.template_name, _project_form_context(form, creating=True))
         if project.status == ProjectStatus.AWAITING_EMAIL:
             messages.info(
@@ -183,11 +173,6 @@ class ProjectCreateResumeView(LoginRequiredMixin, ProjectCreateView):
         return super().post(request)
 
 
-def _quote_forms(request, page, *, data=None):
-    """The quote form a freelancer sees on the project page, pre-filled with their quote when revising."""
-    return QuoteForm(data), LineItemFormSet(data, prefix="items")
-
-
 class ProjectDetailView(View):
     template_name = "projects/project_detail.html"
 
@@ -196,11 +181,7 @@ class ProjectDetailView(View):
 
     def render_page(self, request, pk, *, quote_form=None, items_formset=None, status=200):
         sort = request.GET.get("tri", "price")
-        try:
-            page = selectors.project_detail_for_viewer(user=request.user, project_id=pk, sort=sort)
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        page = selectors.project_detail_for_viewer(user=request.user, project_id=pk, sort=sort)
         if quote_form is None and page.can_quote:
             quote_form, items_formset = QuoteForm(), LineItemFormSet(prefix="items")
         context = {
@@ -219,14 +200,7 @@ class ProjectQuotesFragmentView(LoginRequiredMixin, View):
     """The owner's comparison table alone, re-fetched live when a quote changes."""
 
     def get(self, request, pk):
-        try:
-            project_get_for_owner(user=request.user, project_id=pk)
-            page = selectors.project_detail_for_viewer(
-                user=request.user, project_id=pk, sort=request.GET.get("tri", "price")
-            )
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        page = selectors.project_quotes_table(user=request.user, project_id=pk, sort=request.GET.get("tri", "price"))
         context = {
             "page": page,
             "project": page.project,
@@ -240,11 +214,7 @@ class ProjectUpdateView(LoginRequiredMixin, View):
     template_name = "projects/project_form.html"
 
     def _project(self, request, pk) -> Project:
-        try:
-            return project_get_for_owner(user=request.user, project_id=pk)
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        return project_get_for_owner(user=request.user, project_id=pk)
 
     def get(self, request, pk):
         project = self._project(request, pk)
@@ -268,12 +238,8 @@ class ProjectUpdateView(LoginRequiredMixin, View):
         project = self._project(request, pk)
         form = ProjectForm(request.POST)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.project_update(user=request.user, project_id=pk, data=form.service_data())
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Projet mis à jour."))
                 return HttpResponseRedirect(_project_url(pk))
         return render(request, self.template_name, {"form": form, "project": project})
@@ -294,16 +260,11 @@ class _PostActionView(LoginRequiredMixin, View):
         return _project_url(self.project_id(request, pk))
 
     def post(self, request, pk):
-        try:
+        result = None
+        with catch_refusal(request):
             result = self.act(request, pk)
-        except DomainError as error:
-            _raise_http(error)
-            field_messages = [m for msgs in error.errors.values() for m in msgs]
-            for message in field_messages or [error.message]:
-                messages.error(request, str(message))
-            return HttpResponseRedirect(self.redirect_url(request, pk, None))
-        if self.success_message:
-            messages.success(request, self.success_message)
+            if self.success_message:
+                messages.success(request, self.success_message)
         return HttpResponseRedirect(self.redirect_url(request, pk, result))
 
 
@@ -329,13 +290,7 @@ class ProjectCompleteView(_PostActionView):
     """GET asks for confirmation (the project is closed for good); POST marks it completed."""
 
     def get(self, request, pk):
-        try:
-            page = selectors.project_detail_for_viewer(user=request.user, project_id=pk)
-            if not page.is_owner:
-                raise DomainPermissionDenied(_("Seul l'auteur du projet peut le marquer comme terminé."))
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        page = selectors.project_completion_page(user=request.user, project_id=pk)
         if page.project.status != ProjectStatus.AWARDED:
             # Nothing to confirm: the project page says where it stands.
             return HttpResponseRedirect(_project_url(pk))
@@ -374,11 +329,7 @@ class ProjectAttachmentDownloadView(LoginRequiredMixin, View):
     """Serve a project document to its owner, staff and the freelancers involved; everyone else gets a 404."""
 
     def get(self, request, pk, attachment_pk):
-        try:
-            attachment = project_attachment_get_readable(user=request.user, project_id=pk, attachment_id=attachment_pk)
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        attachment = project_attachment_get_readable(user=request.user, project_id=pk, attachment_id=attachment_pk)
         return private_file_response(
             name=attachment.file.name, download_name=attachment.name, content_type=attachment.content_type
         )
@@ -394,12 +345,8 @@ class QuoteCreateView(View):
         form = QuoteForm(request.POST)
         items = LineItemFormSet(request.POST, prefix="items")
         if form.is_valid() and items.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.quote_submit(user=request.user, project_id=pk, data=form.service_data(items))
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Votre soumission est envoyée. Le client en est avisé."))
                 return HttpResponseRedirect(_project_url(pk, "#my-quote"))
         return ProjectDetailView().render_page(request, pk, quote_form=form, items_formset=items, status=400)
@@ -407,23 +354,14 @@ class QuoteCreateView(View):
 
 class _QuoteView(LoginRequiredMixin, View):
     def project_id(self, request, pk) -> int:
-        from projects.models import Quote
-
-        project_id = Quote.objects.filter(pk=pk).values_list("project_id", flat=True).first()
-        if project_id is None:
-            raise Http404
-        return project_id
+        return selectors.quote_project_id(quote_id=pk)
 
 
 class QuoteUpdateView(_QuoteView):
     template_name = "projects/quote_form.html"
 
     def _quote(self, request, pk):
-        try:
-            return quote_get_for_author(user=request.user, quote_id=pk)
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        return quote_get_for_author(user=request.user, quote_id=pk)
 
     def get(self, request, pk):
         quote = self._quote(request, pk)
@@ -450,12 +388,8 @@ class QuoteUpdateView(_QuoteView):
         form = QuoteForm(request.POST)
         items = LineItemFormSet(request.POST, prefix="items")
         if form.is_valid() and items.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.quote_update(user=request.user, quote_id=pk, data=form.service_data(items))
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Votre soumission est mise à jour."))
                 return HttpResponseRedirect(_project_url(quote.project_id, "#my-quote"))
         return render(
@@ -487,26 +421,11 @@ class QuoteShortlistView(_QuoteActionView):
         return services.quote_shortlist(user=request.user, quote_id=pk)
 
 
-def _owner_quote_page(view: _QuoteView, request, pk):
-    """The project page's data for the owner, and the quote `pk` in it; 403/404 for anyone else."""
-    try:
-        page = selectors.project_detail_for_viewer(user=request.user, project_id=view.project_id(request, pk))
-        if not page.is_owner:
-            raise DomainPermissionDenied(_("Seul l'auteur du projet peut décider des soumissions."))
-    except DomainError as error:
-        _raise_http(error)
-        raise
-    quote = next((q for q in page.quotes if q.pk == pk), None)
-    if quote is None:
-        raise Http404
-    return page, quote
-
-
 class QuoteDeclineView(_QuoteActionView):
     """GET asks for confirmation (with an optional reason); POST declines."""
 
     def get(self, request, pk):
-        page, quote = _owner_quote_page(self, request, pk)
+        page, quote = selectors.quote_decision_page(user=request.user, quote_id=pk)
         if not quote.is_live or page.project.status != ProjectStatus.OPEN:
             # Already decided: the table shows where the quote stands.
             return HttpResponseRedirect(_project_url(page.project.pk, "#quotes"))
@@ -531,7 +450,7 @@ class QuoteAcceptView(_QuoteActionView):
     """GET asks for confirmation; POST hires."""
 
     def get(self, request, pk):
-        page, quote = _owner_quote_page(self, request, pk)
+        page, quote = selectors.quote_decision_page(user=request.user, quote_id=pk)
         others = sum(1 for q in page.quotes if q.is_live and q.pk != pk)
         return render(
             request, "projects/quote_accept_confirm.html", {"project": page.project, "quote": quote, "others": others}
@@ -548,11 +467,7 @@ class ReviewCreateView(LoginRequiredMixin, View):
     template_name = "projects/review_form.html"
 
     def _page(self, request, pk):
-        try:
-            page = selectors.project_detail_for_viewer(user=request.user, project_id=pk)
-        except DomainError as error:
-            _raise_http(error)
-            raise
+        page = selectors.project_detail_for_viewer(user=request.user, project_id=pk)
         if not (page.can_review or page.can_edit_review):
             if page.my_review is not None:
                 messages.error(request, _("Vous avez déjà évalué ce projet."))
@@ -587,15 +502,11 @@ class ReviewCreateView(LoginRequiredMixin, View):
         page = self._page(request, pk)
         form = ReviewForm(request.POST, author_is_client=page.is_owner)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 if page.my_review is not None:
                     services.review_update(user=request.user, review_id=page.my_review.pk, data=form.cleaned_data)
                 else:
                     services.review_submit(user=request.user, project_id=pk, data=form.cleaned_data)
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Merci ! Votre évaluation est publiée."))
                 return HttpResponseRedirect(_project_url(pk, "#reviews"))
         return render(request, self.template_name, self._context(page, form), status=400)
@@ -657,17 +568,13 @@ class FreelancerInviteView(LoginRequiredMixin, View):
         projects = selectors.projects_open_for_invitation(user=request.user)
         form = InviteForm(request.POST, projects=projects)
         if form.is_valid():
-            try:
+            with catch_refusal(form=form):
                 services.invitation_send(
                     user=request.user,
                     project_id=form.cleaned_data["project"],
                     freelancer_profile_id=profile.pk,
                     message=form.cleaned_data["message"],
                 )
-            except DomainError as error:
-                _raise_http(error)
-                apply_domain_error(form, error)
-            else:
                 messages.success(request, _("Invitation envoyée à %(name)s.") % {"name": profile.display_name})
                 return HttpResponseRedirect(_project_url(form.cleaned_data["project"]))
         return render(request, self.template_name, {"profile": profile, "projects": projects, "form": form}, status=400)
@@ -698,3 +605,37 @@ class InvitationAcceptView(_InvitationAnswerView):
 
 class InvitationDeclineView(_InvitationAnswerView):
     accept = False
+
+
+# --- Member pages that show a reputation: the profile and client apps below know the member, this one
+# the reviews, so the page that shows both asks both from here.
+
+
+class FreelancerDetailView(TemplateView):
+    """A freelancer's public profile, with the reviews clients left them."""
+
+    template_name = "profiles/freelancer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = profile_selectors.freelancer_get(profile_id=kwargs["pk"], viewer=self.request.user)
+        context.update(
+            profile=profile,
+            skills=list(profile.skills.all()),
+            portfolio=list(profile.portfolio_items.all()),
+            languages=profile_selectors.language_names(profile.languages),
+            review_summary=selectors.freelancer_reviews(user_id=profile.user_id),
+            is_owner=self.request.user.is_authenticated and self.request.user.pk == profile.user_id,
+        )
+        return context
+
+
+class ClientDetailView(TemplateView):
+    """A client's public page: reviews from freelancers and whether they paid as agreed."""
+
+    template_name = "profiles/client_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["client"] = selectors.client_get(user_id=kwargs["user_id"])
+        return context

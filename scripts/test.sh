@@ -9,6 +9,11 @@ bootstrap_dev
 apt_install_test_deps
 npm_test_deps
 
+# The layers of the house (pyproject.toml [tool.importlinter], README "Layers"): an upward import fails
+# the run before any service starts.
+echo "==> Import contract"
+.venv/bin/lint-imports
+
 source scripts/services.sh
 trap stop_started EXIT
 

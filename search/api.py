@@ -14,9 +14,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api import error_responses
-from marketplace.api_input import JSONInputSerializer
-from marketplace.ratelimit import ratelimit
+from marketplace.common.api import error_responses
+from marketplace.common.api_input import JSONInputSerializer
+from marketplace.common.ratelimit import ratelimit
 from profiles.models import Availability, Region
 from projects.models import Category
 from search import selectors, services

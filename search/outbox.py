@@ -1,8 +1,10 @@
 """Record changes for the search index in the writer's transaction; drain them to Elasticsearch in bulk.
 
-This is the one path from a change to every search index. The database backend's full-text rows
-(SQLite's FTS5 tables) follow it too, through a listener search/apps.py registers: the outbox sits
-below the apps that call it, so it cannot import what reads their rows (search/fulltext.py).
+This is the one path from a change to every search index. The domain apps, below search, say what
+changed through marketplace.common.changes (`project_changed`, `profile_changed`), inside their
+transaction; search/apps.py has `outbox_record` follow those calls, so each change and its entry
+commit together. The database backend's full-text rows (SQLite's FTS5 tables) follow the outbox
+too, through a listener search/apps.py registers.
 """
 
 from __future__ import annotations
@@ -43,16 +45,21 @@ def _tell_listeners_on_commit(kind: str, object_id: int) -> None:
     transaction.on_commit(lambda: _tell_listeners(kind, [object_id]), robust=True)
 
 
+def outbox_record(*, kind: str, object_id: int) -> None:
+    """Mark a document ("profile" or "project") for reindexing, inside the caller's transaction."""
+    kind = SearchOutboxEntry.Kind(kind).value  # refuses a kind the index doesn't know
+    SearchOutboxEntry.objects.create(kind=kind, object_id=object_id)
+    _tell_listeners_on_commit(kind, object_id)
+
+
 def outbox_record_profile(*, profile_id: int) -> None:
     """Mark a freelancer profile for reindexing, inside the caller's transaction."""
-    SearchOutboxEntry.objects.create(kind=SearchOutboxEntry.Kind.PROFILE, object_id=profile_id)
-    _tell_listeners_on_commit("profile", profile_id)
+    outbox_record(kind=SearchOutboxEntry.Kind.PROFILE, object_id=profile_id)
 
 
 def outbox_record_project(*, project_id: int) -> None:
     """Mark a project for reindexing, inside the caller's transaction."""
-    SearchOutboxEntry.objects.create(kind=SearchOutboxEntry.Kind.PROJECT, object_id=project_id)
-    _tell_listeners_on_commit("project", project_id)
+    outbox_record(kind=SearchOutboxEntry.Kind.PROJECT, object_id=project_id)
 
 
 @dataclass
@@ -107,8 +114,3 @@ def outbox_drain(*, batch_size: int = DRAIN_BATCH, max_batches: int | None = Non
             SearchOutboxEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
             result.entries += len(entries)
     return result
-
-
-def outbox_pending_count() -> int:
-    """How many changes wait for the index."""
-    return SearchOutboxEntry.objects.count()

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import ValidationFailed
+from marketplace.common.inputs import TRUE_WORDS, FieldErrors
 from profiles.models import Availability, Municipality, Region, Skill, skill_key
 from projects.models import Category
 
@@ -31,28 +31,12 @@ MAX_AMOUNT = MAX_RATE * 100  # the largest rate or budget a search filters on
 LANGUAGE_PATTERN = r"^([A-Za-z]{2,3})?$"
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 POSTED_SINCE_DAYS = r"^([0-9]{1,4})?$"
-_TRUE = ("1", "true", "on", "yes", "oui")
 _FALSE = ("", "0", "false", "off", "no", "non")
 
 FREELANCER_SORTS = ("relevance", "distance", "rate", "rating")
 PROJECT_SORTS = ("relevance", "date", "budget", "distance")
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class _Errors:
-    """Collects every bad parameter so the user sees them all at once."""
-
-    def __init__(self):
-        self.errors: dict[str, list] = {}
-
-    def add(self, name: str, message) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            first = next(iter(self.errors.values()))[0]
-            raise ValidationFailed(first, errors=self.errors)
 
 
 def _get(data, name: str) -> str:
@@ -80,7 +64,7 @@ def clean_query_text(raw: str) -> str:
     return " ".join(words)[:MAX_QUERY_CHARS].strip()
 
 
-def _int(errors: _Errors, data, name: str, *, default: int, message) -> int:
+def _int(errors: FieldErrors, data, name: str, *, default: int, message) -> int:
     raw = _get(data, name)
     if not raw:
         return default
@@ -91,7 +75,7 @@ def _int(errors: _Errors, data, name: str, *, default: int, message) -> int:
         return default
 
 
-def _decimal(errors: _Errors, data, name: str, message) -> Decimal | None:
+def _decimal(errors: FieldErrors, data, name: str, message) -> Decimal | None:
     raw = _get(data, name).replace(",", ".").replace(" ", "").replace("$", "")
     if not raw:
         return None
@@ -106,7 +90,7 @@ def _decimal(errors: _Errors, data, name: str, message) -> Decimal | None:
     return value
 
 
-def _paging(errors: _Errors, data) -> tuple[int, int]:
+def _paging(errors: FieldErrors, data) -> tuple[int, int]:
     """Page and page size, capped so that from + size stays within Elasticsearch's window."""
     page_size = _int(
         errors, data, "page_size", default=DEFAULT_PAGE_SIZE, message=_("La taille de page doit être un nombre.")
@@ -151,7 +135,7 @@ def _existing_skills(keys: list[str]) -> set[str]:
     return known
 
 
-def _near(errors: _Errors, data) -> tuple[Municipality | None, float | None]:
+def _near(errors: FieldErrors, data) -> tuple[Municipality | None, float | None]:
     near_raw = _get(data, "near")
     radius_raw = _get(data, "radius_km")
     municipality = None
@@ -190,7 +174,7 @@ def _skills(data) -> tuple[list[str], list[str]]:
     return [key for key in keys if key in known], [key for key in keys if key not in known]
 
 
-def _choice(errors: _Errors, data, name: str, choices, message) -> str:
+def _choice(errors: FieldErrors, data, name: str, choices, message) -> str:
     value = _get(data, name)
     if value and value not in choices:
         errors.add(name, message)
@@ -297,7 +281,7 @@ def _as_pairs(params) -> list[tuple[str, str]]:
     return pairs
 
 
-def _common(errors: _Errors, data) -> dict:
+def _common(errors: FieldErrors, data) -> dict:
     """The parameters both searches take: words, skills, category, region and place."""
     q = clean_query_text(_get(data, "q"))
     known, unknown = _skills(data)
@@ -316,7 +300,7 @@ def _common(errors: _Errors, data) -> dict:
     }
 
 
-def _sort_and_paging(errors: _Errors, data, *, choices: tuple[str, ...], near) -> dict:
+def _sort_and_paging(errors: FieldErrors, data, *, choices: tuple[str, ...], near) -> dict:
     """The sort (distance only around a place) and the page; raises with every error collected so far."""
     sort = _get(data, "sort") or "relevance"
     if sort not in choices:
@@ -329,7 +313,9 @@ def _sort_and_paging(errors: _Errors, data, *, choices: tuple[str, ...], near) -
     return {"sort": sort, "page": page, "page_size": page_size}
 
 
-def _amount_range(errors: _Errors, data, low: str, high: str, messages: tuple) -> tuple[Decimal | None, Decimal | None]:
+def _amount_range(
+    errors: FieldErrors, data, low: str, high: str, messages: tuple
+) -> tuple[Decimal | None, Decimal | None]:
     """A min/max pair of amounts; `messages`: (bad low, bad high, low above high)."""
     low_value = _decimal(errors, data, low, messages[0])
     high_value = _decimal(errors, data, high, messages[1])
@@ -340,7 +326,7 @@ def _amount_range(errors: _Errors, data, low: str, high: str, messages: tuple) -
 
 def freelancer_search_params(data) -> FreelancerSearchParams:
     """Parse a freelancer search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
-    errors = _Errors()
+    errors = FieldErrors()
     common = _common(errors, data)
     rate_min, rate_max = _amount_range(
         errors,
@@ -381,7 +367,7 @@ def freelancer_search_params(data) -> FreelancerSearchParams:
     )
 
 
-def _posted_since(errors: _Errors, data) -> datetime.date | None:
+def _posted_since(errors: FieldErrors, data) -> datetime.date | None:
     """A date (2026-11-01) or a number of days back (7)."""
     raw = _get(data, "posted_since")
     if not raw:
@@ -398,10 +384,10 @@ def _posted_since(errors: _Errors, data) -> datetime.date | None:
     return None
 
 
-def _bool(errors: _Errors, data, name: str) -> bool:
+def _bool(errors: FieldErrors, data, name: str) -> bool:
     """A checkbox or a boolean: 1/true/on/yes/oui, or 0/false/off/no/non (empty: false); anything else is refused."""
     raw = _get(data, name).lower()
-    if raw in _TRUE:
+    if raw in TRUE_WORDS:
         return True
     if raw not in _FALSE:
         errors.add(name, _("Valeur invalide : oui (true) ou non (false)."))
@@ -410,7 +396,7 @@ def _bool(errors: _Errors, data, name: str) -> bool:
 
 def project_search_params(data) -> ProjectSearchParams:
     """Parse a project search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
-    errors = _Errors()
+    errors = FieldErrors()
     common = _common(errors, data)
     budget_min, budget_max = _amount_range(
         errors,

@@ -1,10 +1,9 @@
 """What search may ever show: the one definition both backends and the indexer share."""
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from profiles.models import FreelancerProfile, Skill
-from projects.models import Invitation, Project, ProjectStatus, Visibility
+from projects.models import Invitation, Project, Visibility, project_taking_quotes
 
 
 def searchable_profiles() -> QuerySet[FreelancerProfile]:
@@ -24,10 +23,9 @@ def searchable_projects() -> QuerySet[Project]:
     """
     return (
         Project.objects.filter(
-            status=ProjectStatus.OPEN,
+            project_taking_quotes(),
             is_hidden=False,
             published_at__isnull=False,
-            quotes_due__gte=timezone.localdate(),
             visibility__in=[Visibility.PUBLIC, Visibility.INVITED],
             owner__is_active=True,
         )

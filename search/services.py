@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qs
 
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound, ValidationFailed
-from messaging.models import NotificationKind
-from projects.models import Project
+from marketplace.common.errors import Conflict, NotFound, ValidationFailed
+from notifications.models import NotificationKind
+from notifications.services import notify
+from projects.models import Category, Project
 from search.models import SavedSearch, SavedSearchMatch
 from search.params import ProjectSearchParams, project_search_params
 
@@ -66,8 +66,6 @@ def _describe(params: ProjectSearchParams) -> str:
     if params.q:
         parts.append(f"« {params.q} »")
     if params.category:
-        from projects.models import Category
-
         parts.append(str(Category(params.category).label))
     if params.near is not None:
         parts.append(f"{params.near.name} ({params.radius_km:g} km)")
@@ -77,10 +75,7 @@ def _describe(params: ProjectSearchParams) -> str:
 
 
 def _search_url(saved_search: SavedSearch) -> str:
-    try:
-        base = reverse("project-search")
-    except NoReverseMatch:
-        return ""
+    base = reverse("project-search")
     return f"{base}?{saved_search.query}" if saved_search.query else base
 
 
@@ -123,13 +118,8 @@ def saved_searches_match_projects(*, project_ids: list[int]) -> int:
 
 
 def _notify_one(saved_search: SavedSearch, match: SavedSearchMatch) -> None:
-    from messaging.notifications import notify
-
     project = Project.objects.get(pk=match.project_id)
-    try:
-        url = reverse("project-detail", args=[project.pk])
-    except NoReverseMatch:
-        url = _search_url(saved_search)
+    url = reverse("project-detail", args=[project.pk])
     notify(
         recipient=saved_search.user,
         kind=NotificationKind.SAVED_SEARCH_MATCH,
@@ -144,8 +134,6 @@ def saved_searches_send_digests() -> int:
 
     Run once a day (`manage.py search_saved_digest`); running it twice sends nothing new.
     """
-    from messaging.notifications import notify
-
     sent = 0
     for saved_search in SavedSearch.objects.select_related("user").filter(frequency=SavedSearch.Frequency.DAILY):
         with transaction.atomic():
@@ -170,8 +158,3 @@ def saved_searches_send_digests() -> int:
             SavedSearch.objects.filter(pk=saved_search.pk).update(last_digest_at=now)
             sent += 1
     return sent
-
-
-def parse_saved_query(query: str) -> dict:
-    """The saved query string as a dict of lists (for the API)."""
-    return parse_qs(query)

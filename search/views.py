@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.errors import DomainError
-from marketplace.ratelimit import ratelimit
+from marketplace.common.ratelimit import ratelimit
+from marketplace.common.web_errors import catch_refusal
 from profiles.models import Availability, Municipality, Region, Skill
 from projects.models import Category
 from search import selectors, services
@@ -31,10 +31,11 @@ class _SearchView(TemplateView):
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         status = 200
-        try:
+        # Every error of the search form, listed by the page itself above the results.
+        with catch_refusal(every=True) as refused:
             params = type(self).parse(request.GET)
-        except DomainError as exc:
-            context["errors"] = exc.as_dict()
+        if refused:
+            context["errors"] = refused.errors
             status = 400
         else:
             context["params"] = params
@@ -107,7 +108,7 @@ class SavedSearchCreateView(LoginRequiredMixin, View):
     def post(self, request):
         query = request.POST.get("query", "")[:2000]
         back = reverse("project-search") + (f"?{query}" if query else "")
-        try:
+        with catch_refusal(request, every=True):
             params = project_search_params(QueryDict(query))
             services.saved_search_create(
                 user=request.user,
@@ -115,19 +116,14 @@ class SavedSearchCreateView(LoginRequiredMixin, View):
                 frequency=request.POST.get("frequency", ""),
                 name=request.POST.get("name", ""),
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("Recherche sauvegardée : nous vous avertirons des nouveaux projets."))
         return HttpResponseRedirect(back)
 
 
 class SavedSearchDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
-        try:
+        # Already deleted (another tab): said on the search page rather than a 404.
+        with catch_refusal(request, every=True):
             services.saved_search_delete(user=request.user, saved_search_id=pk)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("Recherche sauvegardée supprimée."))
         return HttpResponseRedirect(reverse("project-search"))

@@ -7,7 +7,8 @@ from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from messaging import notifications, selectors
+from messaging import selectors
+from notifications.selectors import unread_notification_count
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def messaging_unread_counts(context):
         return {"messages": 0, "notifications": 0}
     return {
         "messages": selectors.unread_message_total(user=user),
-        "notifications": selectors.unread_notification_count(user=user),
+        "notifications": unread_notification_count(user=user),
     }
 
 
@@ -67,7 +68,7 @@ def write_button(context, *, project_id, with_user_id, next_url: str, label=None
 
 
 def _chat_time_format() -> str:
-    # CHAT_TIME_FORMAT lives beside the other formats of each language, in marketplace/formats/.
+    # CHAT_TIME_FORMAT lives beside the other formats of each language, in marketplace/common/formats/.
     return formats.get_format("CHAT_TIME_FORMAT")
 
 
@@ -98,9 +99,3 @@ def chat_time_spec() -> dict:
         elif char not in _CHAT_TIME_NUMBERS:
             raise ImproperlyConfigured(f"CHAT_TIME_FORMAT: chat.js cannot write {char!r} in {fmt!r}.")
     return {"format": fmt, "words": words, "time_zone": timezone.get_current_timezone_name()}
-
-
-@register.filter
-def notification_text(notification):
-    """The notification's title and body in the reader's language (messaging.notifications)."""
-    return notifications.notification_text(notification)

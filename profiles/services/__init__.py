@@ -15,7 +15,7 @@ from .account import account_language_set, account_name_set
 from .places import municipalities_load
 from .portfolio import portfolio_item_create, portfolio_item_delete, portfolio_item_update
 from .profile import profile_avatar_remove, profile_create, profile_save, profile_update, skills_get_or_create
-from .reports import REPORT_KINDS, report_create, report_dismiss, report_hide_target
+from .reports import REPORT_KINDS, report_create, report_dismiss, report_hide_target, report_target_register
 
 __all__ = [
     "LANGUAGE_CHOICES",
@@ -40,6 +40,7 @@ __all__ = [
     "report_create",
     "report_dismiss",
     "report_hide_target",
+    "report_target_register",
     "search_key",
     "skills_get_or_create",
 ]

@@ -1,4 +1,4 @@
-"""Pieces shared by the profiles services: limits, language list, error collection, text cleaning."""
+"""Pieces shared by the profiles services: limits, the language list, the profile's fields, search keys."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import unicodedata
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-
-from marketplace.errors import ValidationFailed
 
 MAX_HOURLY_RATE = Decimal("1000")  # Above 1 000 $/h is a typo, not a rate.
 MAX_TRAVEL_RADIUS_KM = 1500
@@ -49,37 +47,9 @@ PROFILE_FIELDS = (
 )
 
 
-class Errors:
-    """Collects a message per field so a form shows every problem at once."""
-
-    def __init__(self):
-        self.errors: dict[str, list] = {}
-
-    def add(self, field: str, message) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            first = next(iter(self.errors.values()))[0]
-            raise ValidationFailed(first, errors=self.errors)
-
-
 def search_key(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces: "Lévis" and "levis" match."""
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     cleaned = "".join(ch if ch.isalnum() else " " for ch in ascii_text)
     return " ".join(cleaned.split())
-
-
-def clean_text(errors: Errors, field: str, value, *, max_length: int, required: bool = False) -> str:
-    """Stripped text, with a message when required and empty or longer than allowed."""
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors.add(field, _("Ce champ est obligatoire."))
-    elif len(text) > max_length:
-        errors.add(
-            field,
-            _("%(max)s caractères au maximum (vous en avez %(count)s).") % {"max": max_length, "count": len(text)},
-        )
-    return text

@@ -3,7 +3,7 @@
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import ValidationFailed
+from marketplace.common.errors import ValidationFailed
 from profiles.models import User
 
 NAME_MAX_LENGTH = 120

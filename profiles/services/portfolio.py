@@ -8,18 +8,19 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import NotFound, ValidationFailed
-from marketplace.images import StoredImage, image_delete, image_store
-from marketplace.quota import storage_quota_check
+from marketplace.common import changes
+from marketplace.common.errors import NotFound, ValidationFailed
+from marketplace.common.images import StoredImage, image_delete, image_store
+from marketplace.common.inputs import FieldErrors, clean_text
+from marketplace.common.quota import storage_quota_check
 from profiles.models import (
     FreelancerProfile,
     PortfolioImage,
     PortfolioItem,
     User,
 )
-from search.outbox import outbox_record_profile
 
-from ._common import MAX_IMAGES_PER_ITEM, MAX_PORTFOLIO_ITEMS, Errors, clean_text
+from ._common import MAX_IMAGES_PER_ITEM, MAX_PORTFOLIO_ITEMS
 
 
 def _own_profile_locked(user: User) -> FreelancerProfile:
@@ -50,10 +51,10 @@ def _store_images(uploads) -> list[StoredImage]:
 
 
 def _clean_item(data: Mapping[str, Any]) -> dict:
-    errors = Errors()
+    errors = FieldErrors()
     cleaned = {
-        "title": clean_text(errors, "title", data.get("title"), max_length=120, required=True),
-        "description": clean_text(errors, "description", data.get("description"), max_length=3000),
+        "title": clean_text(data.get("title"), field="title", errors=errors, max_length=120, required=True),
+        "description": clean_text(data.get("description"), field="description", errors=errors, max_length=3000),
     }
     errors.raise_if_any()
     return cleaned
@@ -79,7 +80,7 @@ def portfolio_item_create(*, user: User, data: Mapping[str, Any], images=()) -> 
             position = profile.portfolio_items.count()
             item = PortfolioItem.objects.create(profile=profile, position=position, **cleaned)
             _attach_images(item, stored, start=0)
-            outbox_record_profile(profile_id=profile.pk)
+            changes.profile_changed(profile_id=profile.pk)
     except Exception:
         image_delete(keys=[key for image in stored for key in image.keys])
         raise
@@ -135,7 +136,7 @@ def portfolio_item_update(
                 image.delete()
             last = item.images.order_by("-position").values_list("position", flat=True).first()
             _attach_images(item, stored, start=(last + 1) if last is not None else 0)
-            outbox_record_profile(profile_id=item.profile_id)
+            changes.profile_changed(profile_id=item.profile_id)
             transaction.on_commit(lambda: image_delete(keys=removed_files))
     except Exception:
         image_delete(keys=[key for image in stored for key in image.keys])
@@ -154,5 +155,5 @@ def portfolio_item_delete(*, user: User, item_id: int) -> None:
         ]
         profile_id = item.profile_id
         item.delete()
-        outbox_record_profile(profile_id=profile_id)
+        changes.profile_changed(profile_id=profile_id)
         transaction.on_commit(lambda: image_delete(keys=files))

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound
-from marketplace.images import StoredImage, image_delete, image_store
-from marketplace.quota import storage_quota_check
+from marketplace.common import changes
+from marketplace.common.errors import Conflict, NotFound
+from marketplace.common.images import StoredImage, image_delete, image_store
+from marketplace.common.inputs import (
+    FieldErrors,
+    clean_text,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_list,
+)
+from marketplace.common.quota import storage_quota_check
 from profiles.models import (
     Availability,
     FreelancerProfile,
@@ -22,7 +31,6 @@ from profiles.models import (
     User,
     skill_key,
 )
-from search.outbox import outbox_record_profile
 
 from ._common import (
     LANGUAGE_CODES,
@@ -31,21 +39,12 @@ from ._common import (
     MAX_SKILLS,
     MAX_TRAVEL_RADIUS_KM,
     PROFILE_FIELDS,
-    Errors,
-    clean_text,
 )
 
 
-def _clean_skills(errors: Errors, value) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list | tuple):
-        errors.add("skills", _("Donnez une liste de compétences."))
-        return []
+def _clean_skills(value, *, errors: FieldErrors) -> list[str]:
     names: dict[str, str] = {}
-    for raw in value:
+    for raw in parse_list(value, field="skills", errors=errors, message=_("Donnez une liste de compétences.")):
         name = " ".join(str(raw).split())
         if not name:
             continue
@@ -74,16 +73,11 @@ def skills_get_or_create(*, names: list[str]) -> list[Skill]:
     return [skills[key] for key in by_key]
 
 
-def _clean_rate(errors: Errors, value) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        rate = Decimal(str(value).strip().replace(",", ".").replace(" ", "").replace("\u202f", ""))
-    except InvalidOperation:
-        errors.add("hourly_rate", _("Entrez un montant, par exemple 65 ou 72,50."))
-        return None
-    if not rate.is_finite():
-        errors.add("hourly_rate", _("Entrez un montant, par exemple 65 ou 72,50."))
+def _clean_rate(value, *, errors: FieldErrors) -> Decimal | None:
+    rate = parse_decimal(
+        value, field="hourly_rate", errors=errors, message=_("Entrez un montant, par exemple 65 ou 72,50.")
+    )
+    if rate is None:
         return None
     if rate <= 0:
         errors.add("hourly_rate", _("Le taux horaire doit être plus grand que 0 $ (laissez vide pour « à discuter »)."))
@@ -96,16 +90,9 @@ def _clean_rate(errors: Errors, value) -> Decimal | None:
     return None
 
 
-def _clean_languages(errors: Errors, value) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list | tuple):
-        errors.add("languages", _("Donnez une liste de langues."))
-        return []
+def _clean_languages(value, *, errors: FieldErrors) -> list[str]:
     codes = []
-    for raw in value:
+    for raw in parse_list(value, field="languages", errors=errors, message=_("Donnez une liste de langues.")):
         code = str(raw).strip().lower()
         if not code:
             continue
@@ -117,25 +104,7 @@ def _clean_languages(errors: Errors, value) -> list[str]:
     return codes
 
 
-def _clean_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "on", "yes", "oui")
-    return bool(value)
-
-
-def _clean_date(errors: Errors, field: str, value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, _("Entrez une date valide (AAAA-MM-JJ)."))
-        return None
-
-
-def _clean_municipality(errors: Errors, value) -> Municipality | None:
+def _clean_municipality(value, *, errors: FieldErrors) -> Municipality | None:
     if value in (None, ""):
         return None
     if isinstance(value, Municipality):
@@ -152,13 +121,9 @@ def _clean_municipality(errors: Errors, value) -> Municipality | None:
     return municipality
 
 
-def _clean_radius(errors: Errors, value) -> int:
-    if value in (None, ""):
-        return 0
-    try:
-        radius = int(str(value).strip())
-    except ValueError:
-        errors.add("travel_radius_km", _("Entrez un nombre de kilomètres."))
+def _clean_radius(value, *, errors: FieldErrors) -> int:
+    radius = parse_int(value, field="travel_radius_km", errors=errors, message=_("Entrez un nombre de kilomètres."))
+    if radius is None:
         return 0
     if not 0 <= radius <= MAX_TRAVEL_RADIUS_KM:
         errors.add(
@@ -170,40 +135,42 @@ def _clean_radius(errors: Errors, value) -> int:
 
 def _clean_profile(data: Mapping[str, Any], *, current: FreelancerProfile | None) -> dict:
     """Validate the given fields; absent ones keep their current value."""
-    errors = Errors()
+    errors = FieldErrors()
     cleaned: dict[str, Any] = {}
     given = set(data) & set(PROFILE_FIELDS)
     if current is None or "display_name" in given:
         cleaned["display_name"] = clean_text(
-            errors, "display_name", data.get("display_name"), max_length=80, required=True
+            data.get("display_name"), field="display_name", errors=errors, max_length=80, required=True
         )
     if "headline" in given:
-        cleaned["headline"] = clean_text(errors, "headline", data["headline"], max_length=140)
+        cleaned["headline"] = clean_text(data["headline"], field="headline", errors=errors, max_length=140)
     if "bio" in given:
-        cleaned["bio"] = clean_text(errors, "bio", data["bio"], max_length=5000)
+        cleaned["bio"] = clean_text(data["bio"], field="bio", errors=errors, max_length=5000)
     if "skills" in given:
-        cleaned["skills"] = _clean_skills(errors, data["skills"])
+        cleaned["skills"] = _clean_skills(data["skills"], errors=errors)
     if "hourly_rate" in given:
-        cleaned["hourly_rate"] = _clean_rate(errors, data["hourly_rate"])
+        cleaned["hourly_rate"] = _clean_rate(data["hourly_rate"], errors=errors)
     if "languages" in given:
-        cleaned["languages"] = _clean_languages(errors, data["languages"])
+        cleaned["languages"] = _clean_languages(data["languages"], errors=errors)
     if "remote" in given:
-        cleaned["remote"] = _clean_bool(data["remote"])
+        cleaned["remote"] = parse_bool(data["remote"])
     if "municipality" in given:
-        cleaned["municipality"] = _clean_municipality(errors, data["municipality"])
+        cleaned["municipality"] = _clean_municipality(data["municipality"], errors=errors)
     if "travel_radius_km" in given:
-        cleaned["travel_radius_km"] = _clean_radius(errors, data["travel_radius_km"])
+        cleaned["travel_radius_km"] = _clean_radius(data["travel_radius_km"], errors=errors)
     if "availability" in given or "available_from" in given:
         availability = (
             data.get("availability", current.availability if current else Availability.NOW) or Availability.NOW
         )
         if availability not in Availability.values:
             errors.add("availability", _("Choisissez une disponibilité de la liste."))
-        available_from = _clean_date(
-            errors, "available_from", data.get("available_from", current.available_from if current else None)
+        available_from = parse_date(
+            data.get("available_from", current.available_from if current else None),
+            field="available_from",
+            errors=errors,
         )
         if availability == Availability.FROM_DATE:
-            if available_from is None and "available_from" not in errors.errors:
+            if available_from is None and "available_from" not in errors:
                 errors.add("available_from", _("Indiquez à partir de quelle date vous êtes disponible."))
             elif available_from is not None and available_from < timezone.localdate():
                 errors.add("available_from", _("Cette date est déjà passée."))
@@ -248,7 +215,7 @@ def profile_save(*, user: User, data: Mapping[str, Any], avatar=None) -> Freelan
             profile.save()
             if skills is not None:
                 profile.skills.set(skills_get_or_create(names=skills))
-            outbox_record_profile(profile_id=profile.pk)
+            changes.profile_changed(profile_id=profile.pk)
             transaction.on_commit(lambda: image_delete(keys=old_files))
     except Exception:
         if stored is not None:
@@ -285,6 +252,6 @@ def profile_avatar_remove(*, user: User) -> FreelancerProfile:
         profile.avatar = profile.avatar_thumbnail = profile.avatar_thumbnail_jpeg = ""
         profile.avatar_size = 0
         profile.save()
-        outbox_record_profile(profile_id=profile.pk)
+        changes.profile_changed(profile_id=profile.pk)
         transaction.on_commit(lambda: image_delete(keys=old_files))
     return profile

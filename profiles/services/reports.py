@@ -2,48 +2,68 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common import changes
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common.inputs import FieldErrors, clean_text
 from profiles.models import (
     FreelancerProfile,
     Report,
     User,
 )
-from search.outbox import outbox_record_profile, outbox_record_project
-
-from ._common import Errors, clean_text
 
 REPORT_KINDS = ("project", "profile", "review")
 
 
-def _report_target_model(kind: str):
-    from projects.models import Project, Review
+@dataclass(frozen=True)
+class ReportTarget:
+    """A kind of item members can report: its model, who wrote it, and what hiding it changes besides."""
 
-    return {"project": Project, "profile": FreelancerProfile, "review": Review}.get(kind)
+    model: type[models.Model]
+    author_field: str  # who wrote or owns the item: they can't report themselves
+    on_hidden: Callable[[Any], None]  # called in the hiding transaction, once `is_hidden` is saved
 
 
-# Who wrote or owns each kind of item: they can't report themselves.
-_AUTHOR_FIELD = {"project": "owner_id", "profile": "user_id", "review": "author_id"}
+def _profile_hidden(profile: FreelancerProfile) -> None:
+    changes.profile_changed(profile_id=profile.pk)
+
+
+# Projects and reviews belong to the projects app, above this one: it registers them (ProjectsConfig.ready).
+_TARGETS: dict[str, ReportTarget] = {
+    "profile": ReportTarget(model=FreelancerProfile, author_field="user_id", on_hidden=_profile_hidden),
+}
+
+
+def report_target_register(*, kind: str, model: type[models.Model], author_field: str, on_hidden) -> None:
+    """Let members report items of `kind` (one of REPORT_KINDS) to staff; `on_hidden(item)` follows a hide."""
+    if kind not in REPORT_KINDS:
+        raise ValueError(f"Unknown report kind {kind!r}: add it to REPORT_KINDS and the report page.")
+    _TARGETS[kind] = ReportTarget(model=model, author_field=author_field, on_hidden=on_hidden)
 
 
 def report_create(*, reporter: User, kind: str, object_id: int, reason: str, details: str = "") -> Report:
     """Report a project, profile or review to staff; one open report per reporter and item."""
-    model = _report_target_model(kind)
-    if model is None:
+    spec = _TARGETS.get(kind)
+    if spec is None:
         raise NotFound(_("On ne peut pas signaler ce type d'élément."))
+    model = spec.model
     target = model.objects.filter(pk=object_id, is_hidden=False).first()
     if target is None:
         raise NotFound(_("Cet élément n'existe pas ou a déjà été masqué."))
-    if getattr(target, _AUTHOR_FIELD[kind]) == reporter.pk:
+    if getattr(target, spec.author_field) == reporter.pk:
         raise PermissionDenied(_("Vous ne pouvez pas signaler votre propre contenu."))
-    errors = Errors()
+    errors = FieldErrors()
     if reason not in Report.Reason.values:
         errors.add("reason", _("Choisissez une raison dans la liste."))
-    details = clean_text(errors, "details", details, max_length=2000)
+    details = clean_text(details, field="details", errors=errors, max_length=2000)
     errors.raise_if_any()
     content_type = ContentType.objects.get_for_model(model)
     already = _("Vous avez déjà signalé cet élément. L'équipe s'en occupe.")
@@ -63,9 +83,6 @@ def report_create(*, reporter: User, kind: str, object_id: int, reason: str, det
 
 def report_hide_target(*, staff_user: User, report_id: int) -> Report:
     """Hide the reported item (staff only) and close every open report about it."""
-    from projects.models import Project, Review
-    from projects.services import freelancer_rating_refresh
-
     if not staff_user.is_staff:
         raise PermissionDenied(_("Réservé à l'équipe de modération."))
     with transaction.atomic():
@@ -77,18 +94,9 @@ def report_hide_target(*, staff_user: User, report_id: int) -> Report:
         if target is not None and not target.is_hidden:
             target.is_hidden = True
             target.save(update_fields=["is_hidden", "updated_at"])
-            if model is FreelancerProfile:
-                outbox_record_profile(profile_id=target.pk)
-            elif model is Project:
-                outbox_record_project(project_id=target.pk)
-            elif model is Review:
-                # The subject's average must no longer count the hidden review.
-                freelancer_rating_refresh(user_id=target.subject_id)
-                subject_profile = (
-                    FreelancerProfile.objects.filter(user_id=target.subject_id).values_list("pk", flat=True).first()
-                )
-                if subject_profile:
-                    outbox_record_profile(profile_id=subject_profile)
+            for spec in _TARGETS.values():
+                if spec.model is model:
+                    spec.on_hidden(target)
         Report.objects.filter(
             content_type=report.content_type, object_id=report.object_id, status=Report.Status.OPEN
         ).update(status=Report.Status.HIDDEN, updated_at=timezone.now())

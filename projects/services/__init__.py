@@ -23,12 +23,11 @@ from .quotes import (
     quote_update,
     quote_withdraw,
 )
-from .reviews import REVIEW_EDIT_DAYS, freelancer_rating_refresh, review_submit, review_update
+from .reviews import freelancer_rating_refresh, review_hide, review_show, review_submit, review_update
 
 __all__ = [
     "DECISION_GRACE_DAYS",
     "MAX_ATTACHMENTS_PER_PROJECT",
-    "REVIEW_EDIT_DAYS",
     "freelancer_rating_refresh",
     "invitation_answer",
     "invitation_send",
@@ -50,6 +49,8 @@ __all__ = [
     "quote_submit",
     "quote_update",
     "quote_withdraw",
+    "review_hide",
+    "review_show",
     "review_submit",
     "review_update",
 ]

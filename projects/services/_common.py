@@ -1,56 +1,18 @@
-"""Helpers shared by the projects services: parsing, per-field errors and after-commit pushes."""
+"""Helpers shared by the projects services: the money range, today's date, links, declining live quotes, pushes."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MAX_AMOUNT
-
-
-class FieldErrors:
-    """Collects every field error of one input so the user sees them all at once."""
-
-    def __init__(self):
-        self.errors: dict[str, list] = {}
-
-    def add(self, field: str, message) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        from marketplace.errors import ValidationFailed
-
-        if self.errors:
-            first = next(iter(self.errors.values()))[0]
-            raise ValidationFailed(first, errors=self.errors)
-
-
-def parse_decimal(value, *, field: str, errors: FieldErrors, required: bool = False) -> Decimal | None:
-    """A Decimal from a form, JSON or Python value; None when empty."""
-    if value is None or value == "":
-        if required:
-            errors.add(field, _("Ce champ est obligatoire."))
-        return None
-    if isinstance(value, float):
-        # Floats arrive from JSON; go through str so 0.1 stays 0.1.
-        value = str(value)
-    try:
-        number = Decimal(str(value).strip().replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        errors.add(field, _("Entrez un nombre valide."))
-        return None
-    if not number.is_finite():
-        errors.add(field, _("Entrez un nombre valide."))
-        return None
-    return number
+from marketplace.common.inputs import FieldErrors
+from projects import events
+from projects.models import LIVE_QUOTE_STATUSES, MAX_AMOUNT, Project, Quote, QuoteStatus, SystemDeclineReason
 
 
 def check_amount(value: Decimal | None, *, field: str, errors: FieldErrors) -> None:
@@ -65,57 +27,6 @@ def check_amount(value: Decimal | None, *, field: str, errors: FieldErrors) -> N
         errors.add(field, _("Le montant a au plus deux décimales."))
 
 
-def parse_date(value, *, field: str, errors: FieldErrors) -> datetime.date | None:
-    """A date from a form, JSON (ISO) or Python value; None when empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, _("Entrez une date valide (AAAA-MM-JJ)."))
-        return None
-
-
-def parse_int(value, *, field: str, errors: FieldErrors) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        errors.add(field, _("Entrez un nombre entier."))
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors.add(field, _("Entrez un nombre entier."))
-        return None
-    if not number.is_finite() or number != number.to_integral_value():
-        errors.add(field, _("Entrez un nombre entier."))
-        return None
-    return int(number)
-
-
-def parse_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "on", "yes", "oui"}
-    return bool(value)
-
-
-def clean_text(value, *, field: str, errors: FieldErrors, max_length: int, required: bool = False) -> str:
-    """Stripped text within its length; HTML is kept as typed and escaped where it is shown."""
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors.add(field, _("Ce champ est obligatoire."))
-    elif len(text) > max_length:
-        errors.add(
-            field,
-            _("%(max)s caractères au maximum (vous en avez %(count)s).") % {"max": max_length, "count": len(text)},
-        )
-    return text
-
-
 def today() -> datetime.date:
     return timezone.localdate()
 
@@ -126,10 +37,34 @@ def project_url(project_id: int) -> str:
 
 def after_commit_quote_changed(quote) -> None:
     """Tell the live layer a quote appeared or changed state, once the change is committed."""
+    transaction.on_commit(lambda: events.quote_changed(quote))
 
-    def push():
-        from messaging import events
 
-        events.quote_changed(quote)
-
-    transaction.on_commit(push)
+def decline_live_quotes(project: Project, *, reason: SystemDeclineReason, exclude_id: int | None = None) -> list[Quote]:
+    """Decline every live quote of `project` (but `exclude_id`) for one of the platform's reasons."""
+    quotes = list(
+        Quote.objects.select_for_update()
+        .filter(project=project, status__in=LIVE_QUOTE_STATUSES)
+        .exclude(pk=exclude_id)
+        .select_related("freelancer")
+    )
+    now = timezone.now()
+    for quote in quotes:
+        quote.status = QuoteStatus.DECLINED
+        quote.decided_at = now
+        # The kind, not its words: each reader sees them in their own language.
+        quote.decline_reason = ""
+        quote.decline_reason_kind = reason
+        quote.decline_reason_by_system = True
+        quote.save(
+            update_fields=[
+                "status",
+                "decided_at",
+                "decline_reason",
+                "decline_reason_kind",
+                "decline_reason_by_system",
+                "updated_at",
+            ]
+        )
+        after_commit_quote_changed(quote)
+    return quotes

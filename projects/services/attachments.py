@@ -5,16 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.documents import document_check
-from marketplace.errors import Conflict, NotFound, ValidationFailed
-from marketplace.quota import storage_quota_check
-from marketplace.storage import stored_files_delete
-from projects.models import Project, ProjectAttachment, ProjectStatus
+from marketplace.common.documents import document_check
+from marketplace.common.errors import Conflict, NotFound, ValidationFailed
+from marketplace.common.quota import storage_quota_check
+from marketplace.common.storage import stored_files_delete
+from projects.models import ATTACHABLE_STATUSES, Project, ProjectAttachment
 from projects.permissions import project_get_for_owner
 
 MAX_ATTACHMENTS_PER_PROJECT = 10
-# Documents matter while the work is being chosen or done; a finished project's stay as they are.
-ATTACHABLE_STATUSES = {ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL, ProjectStatus.OPEN, ProjectStatus.AWARDED}
 
 
 def project_attachments_add(*, user, project_id: int, uploads) -> list[ProjectAttachment]:

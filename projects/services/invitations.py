@@ -6,14 +6,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied
-from messaging.models import NotificationKind
-from messaging.notifications import notify
+from marketplace.common import changes
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common.inputs import FieldErrors, clean_text
+from notifications.models import NotificationKind
+from notifications.services import notify
 from profiles.models import FreelancerProfile
-from projects.models import Invitation, InvitationStatus, Project, ProjectStatus
-from search.outbox import outbox_record_project
+from projects.models import Invitation, InvitationStatus, Project
 
-from ._common import FieldErrors, clean_text, project_url, today
+from ._common import project_url
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def invitation_send(*, user, project_id: int, freelancer_profile_id: int, messag
         raise NotFound(_("Ce projet n'existe pas."), field="project")
     if project.owner_id != user.pk:
         raise PermissionDenied(_("Vous ne pouvez inviter que sur vos propres projets."), field="project")
-    if project.status != ProjectStatus.OPEN or project.quotes_due < today():
+    if not project.takes_quotes:
         raise Conflict(_("Ce projet ne reçoit plus de soumissions : choisissez un projet ouvert."), field="project")
     if profile.user_id == user.pk:
         raise Conflict(_("Vous ne pouvez pas vous inviter vous-même."), field="project")
@@ -38,7 +39,7 @@ def invitation_send(*, user, project_id: int, freelancer_profile_id: int, messag
         with transaction.atomic():
             invitation = Invitation.objects.create(project=project, freelancer=profile.user, message=message)
             # Invite-only projects are searchable by their invited freelancers: the document lists them.
-            outbox_record_project(project_id=project.pk)
+            changes.project_changed(project_id=project.pk)
     except IntegrityError as exc:
         raise Conflict(_("Vous avez déjà invité ce pigiste sur ce projet."), field="project") from exc
     notify(
@@ -64,7 +65,7 @@ def invitation_answer(*, user, invitation_id: int, accept: bool) -> Invitation:
         raise PermissionDenied(_("Seul le pigiste invité peut répondre à cette invitation."))
     if invitation.status != InvitationStatus.PENDING:
         raise Conflict(_("Vous avez déjà répondu à cette invitation."))
-    if project.status != ProjectStatus.OPEN or project.quotes_due < today():
+    if not project.takes_quotes:
         raise Conflict(_("Ce projet ne reçoit plus de soumissions."))
     invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     invitation.answered_at = timezone.now()

@@ -14,13 +14,22 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied
-from messaging.models import NotificationKind
-from messaging.notifications import notify
+from marketplace.common import changes
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common.inputs import (
+    FieldErrors,
+    clean_text,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_list,
+)
+from notifications.models import NotificationKind
+from notifications.services import notify
 from profiles.models import FreelancerProfile, Municipality, Skill, skill_key
 from profiles.selectors import account_email_confirmed
 from projects.models import (
-    LIVE_QUOTE_STATUSES,
     BudgetType,
     Category,
     Project,
@@ -30,20 +39,8 @@ from projects.models import (
     SystemDeclineReason,
     Visibility,
 )
-from search.outbox import outbox_record_profile, outbox_record_project
 
-from ._common import (
-    FieldErrors,
-    after_commit_quote_changed,
-    check_amount,
-    clean_text,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    parse_int,
-    project_url,
-    today,
-)
+from ._common import check_amount, decline_live_quotes, project_url, today
 
 PROJECT_FIELDS = (
     "title",
@@ -65,12 +62,9 @@ DEFAULT_QUOTES_DAYS = 14
 DECISION_GRACE_DAYS = 7
 
 
-def _skill_names(value, errors: FieldErrors) -> list[str]:
-    if value is None or value == "":
-        return []
-    names = value.split(",") if isinstance(value, str) else list(value)
+def _skill_names(value, *, errors: FieldErrors) -> list[str]:
     cleaned, seen = [], set()
-    for raw in names:
+    for raw in parse_list(value, field="skills", errors=errors, message=_("Donnez une liste de compétences.")):
         name = " ".join(str(raw).split())
         key = skill_key(name)
         if not name or not key or key in seen:
@@ -180,7 +174,7 @@ def _clean_project(data: Mapping, *, current: Project | None) -> dict:
     out["visibility"] = visibility
 
     skills = value("skills")
-    out["skills"] = None if skills is None and current is not None else _skill_names(skills, errors)
+    out["skills"] = None if skills is None and current is not None else _skill_names(skills, errors=errors)
 
     errors.raise_if_any()
     return out
@@ -216,7 +210,7 @@ def project_create(*, owner, data: Mapping, publish: bool = False) -> Project:
         _open_or_await_email(project, owner=owner)
     project.save()
     project.skills.set(_skills_from_names(cleaned["skills"]))
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     return project
 
 
@@ -247,7 +241,7 @@ def project_update(*, user, project_id: int, data: Mapping) -> Project:
     project.save()
     if cleaned["skills"] is not None:
         project.skills.set(_skills_from_names(cleaned["skills"]))
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     return project
 
 
@@ -263,7 +257,7 @@ def project_publish(*, user, project_id: int) -> Project:
         )
     _open_or_await_email(project, owner=user)
     project.save(update_fields=["status", "published_at", "updated_at"])
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     return project
 
 
@@ -287,40 +281,23 @@ def project_publish_awaiting_email(*, user) -> list[Project]:
             project.status = ProjectStatus.OPEN
             project.published_at = now
         project.save(update_fields=["status", "published_at", "updated_at"])
-        outbox_record_project(project_id=project.pk)
+        changes.project_changed(project_id=project.pk)
     return projects
 
 
-def _decline_live_quotes(
-    project: Project, *, reason: SystemDeclineReason, exclude_id: int | None = None
-) -> list[Quote]:
-    """Decline every live quote of `project` (but `exclude_id`) for one of the platform's reasons."""
-    quotes = list(
-        Quote.objects.select_for_update()
-        .filter(project=project, status__in=LIVE_QUOTE_STATUSES)
-        .exclude(pk=exclude_id)
-        .select_related("freelancer")
-    )
-    now = timezone.now()
-    for quote in quotes:
-        quote.status = QuoteStatus.DECLINED
-        quote.decided_at = now
-        # The kind, not its words: each reader sees them in their own language.
-        quote.decline_reason = ""
-        quote.decline_reason_kind = reason
-        quote.decline_reason_by_system = True
-        quote.save(
-            update_fields=[
-                "status",
-                "decided_at",
-                "decline_reason",
-                "decline_reason_kind",
-                "decline_reason_by_system",
-                "updated_at",
-            ]
+def _close_and_tell_bidders(project: Project, *, status: str, reason: SystemDeclineReason, cause: str) -> None:
+    """Close a locked project: its live quotes are declined for `reason`, and each author is told why (`cause`)."""
+    project.status = status
+    project.closed_at = timezone.now()
+    project.save(update_fields=["status", "closed_at", "updated_at"])
+    for quote in decline_live_quotes(project, reason=reason):
+        notify(
+            recipient=quote.freelancer,
+            kind=NotificationKind.PROJECT_CLOSED,
+            params={"title": project.title, "cause": cause},
+            url=project_url(project.pk),
         )
-        after_commit_quote_changed(quote)
-    return quotes
+    changes.project_changed(project_id=project.pk)
 
 
 @transaction.atomic
@@ -329,17 +306,9 @@ def project_cancel(*, user, project_id: int) -> Project:
     project = _lock_owned_project(user=user, project_id=project_id)
     if project.status not in (ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL, ProjectStatus.OPEN):
         raise Conflict(_("Seul un projet ouvert peut être annulé."))
-    project.status = ProjectStatus.CANCELLED
-    project.closed_at = timezone.now()
-    project.save(update_fields=["status", "closed_at", "updated_at"])
-    for quote in _decline_live_quotes(project, reason=SystemDeclineReason.PROJECT_CANCELLED):
-        notify(
-            recipient=quote.freelancer,
-            kind=NotificationKind.PROJECT_CLOSED,
-            params={"title": project.title, "cause": "cancelled"},
-            url=project_url(project.pk),
-        )
-    outbox_record_project(project_id=project.pk)
+    _close_and_tell_bidders(
+        project, status=ProjectStatus.CANCELLED, reason=SystemDeclineReason.PROJECT_CANCELLED, cause="cancelled"
+    )
     return project
 
 
@@ -363,8 +332,8 @@ def project_complete(*, user, project_id: int) -> Project:
             FreelancerProfile.objects.filter(pk=profile_id).update(
                 completed_projects_count=F("completed_projects_count") + 1
             )
-            outbox_record_profile(profile_id=profile_id)
-    outbox_record_project(project_id=project.pk)
+            changes.profile_changed(profile_id=profile_id)
+    changes.project_changed(project_id=project.pk)
     return project
 
 
@@ -410,16 +379,8 @@ def project_close_overdue(*, now: datetime.datetime | None = None) -> int:
             project = Project.objects.select_for_update().get(pk=project_id)
             if project.status != ProjectStatus.OPEN:
                 continue
-            project.status = ProjectStatus.CLOSED
-            project.closed_at = timezone.now()
-            project.save(update_fields=["status", "closed_at", "updated_at"])
-            for quote in _decline_live_quotes(project, reason=SystemDeclineReason.PROJECT_CLOSED):
-                notify(
-                    recipient=quote.freelancer,
-                    kind=NotificationKind.PROJECT_CLOSED,
-                    params={"title": project.title, "cause": "no_decision"},
-                    url=project_url(project.pk),
-                )
-            outbox_record_project(project_id=project.pk)
+            _close_and_tell_bidders(
+                project, status=ProjectStatus.CLOSED, reason=SystemDeclineReason.PROJECT_CLOSED, cause="no_decision"
+            )
             closed += 1
     return closed

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied
-from marketplace.money import format_money
-from messaging.models import NotificationKind
-from messaging.notifications import notify
+from marketplace.common import changes
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common.inputs import FieldErrors, clean_text, parse_bool, parse_date, parse_decimal, parse_int
+from marketplace.common.money import format_money
+from notifications.models import NotificationKind
+from notifications.services import notify
 from profiles.models import FreelancerProfile
 from projects.models import (
     LIVE_QUOTE_STATUSES,
@@ -29,20 +31,8 @@ from projects.models import (
     SystemDeclineReason,
     Visibility,
 )
-from search.outbox import outbox_record_project
 
-from ._common import (
-    FieldErrors,
-    after_commit_quote_changed,
-    check_amount,
-    clean_text,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    parse_int,
-    project_url,
-    today,
-)
+from ._common import after_commit_quote_changed, check_amount, decline_live_quotes, project_url, today
 
 QUOTE_FIELDS = (
     "amount",
@@ -59,7 +49,7 @@ MAX_HOURS = Decimal("10000")
 MAX_DELIVERY_DAYS = 3650
 
 
-def _clean_line_items(value, errors: FieldErrors) -> list[dict]:
+def _clean_line_items(value, *, errors: FieldErrors) -> list[dict]:
     if not value:
         return []
     if not isinstance(value, list | tuple):
@@ -168,7 +158,9 @@ def _clean_quote(data: Mapping, *, current: Quote | None) -> dict:
     out["charges_taxes"] = parse_bool(value("charges_taxes", True))
     out["message"] = clean_text(value("message"), field="message", errors=errors, max_length=5000, required=True)
     line_items = value("line_items")
-    out["line_items"] = None if line_items is None and current is not None else _clean_line_items(line_items, errors)
+    out["line_items"] = (
+        None if line_items is None and current is not None else _clean_line_items(line_items, errors=errors)
+    )
     if not {"amount", "estimated_hours", "line_items"} & errors.errors.keys():
         total = _total_before_taxes(pricing, amount, hours)
         if out["line_items"] is not None:
@@ -215,7 +207,7 @@ def _check_project_takes_quotes(project: Project, *, user) -> None:
         raise Conflict(_("Ce projet a été annulé : il ne reçoit plus de soumissions."))
     if project.status == ProjectStatus.CLOSED:
         raise Conflict(_("Ce projet est fermé : il ne reçoit plus de soumissions."))
-    if project.quotes_due < today():
+    if not project.takes_quotes:
         raise Conflict(_("La période de soumissions de ce projet est terminée."))
 
 
@@ -261,7 +253,7 @@ def quote_submit(*, user, project_id: int, data: Mapping) -> Quote:
         params={"title": project.title, "name": str(user.public_name)},
         url=project_url(project.pk) + "#quotes",
     )
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     after_commit_quote_changed(quote)
     return quote
 
@@ -341,7 +333,7 @@ def quote_withdraw(*, user, quote_id: int) -> Quote:
     quote.status = QuoteStatus.WITHDRAWN
     quote.decided_at = timezone.now()
     quote.save(update_fields=["status", "decided_at", "updated_at"])
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     after_commit_quote_changed(quote)
     return quote
 
@@ -377,7 +369,7 @@ def quote_decline(*, user, quote_id: int, reason: str = "") -> Quote:
         params={"title": project.title, "reason": reason},
         url=project_url(project.pk),
     )
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     after_commit_quote_changed(quote)
     return quote
 
@@ -443,12 +435,10 @@ def quote_accept(*, user, quote_id: int) -> Quote:
             params={"title": project.title},
             url=project_url(project.pk),
         )
-    outbox_record_project(project_id=project.pk)
+    changes.project_changed(project_id=project.pk)
     after_commit_quote_changed(quote)
     return quote
 
 
 def _decline_others(project: Project, *, accepted: Quote) -> list[Quote]:
-    from .projects import _decline_live_quotes
-
-    return _decline_live_quotes(project, reason=SystemDeclineReason.AWARDED_ELSEWHERE, exclude_id=accepted.pk)
+    return decline_live_quotes(project, reason=SystemDeclineReason.AWARDED_ELSEWHERE, exclude_id=accepted.pk)

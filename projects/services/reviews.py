@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied
-from messaging.models import NotificationKind
-from messaging.notifications import notify
+from marketplace.common import changes
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common.inputs import FieldErrors, clean_text, parse_int
+from notifications.models import NotificationKind
+from notifications.services import notify
 from profiles.models import FreelancerProfile
 from projects.models import PaidAsAgreed, Project, ProjectStatus, Quote, QuoteStatus, Review
-from search.outbox import outbox_record_profile
 
-from ._common import FieldErrors, clean_text, parse_int, project_url
-
-REVIEW_EDIT_DAYS = 14
+from ._common import project_url
 
 
 def _clean_review(data, *, author_is_client: bool) -> dict:
@@ -56,7 +54,7 @@ def freelancer_rating_refresh(*, user_id: int) -> None:
     )
     profile.rating_count = stats["count"]
     profile.save(update_fields=["rating_average", "rating_count", "updated_at"])
-    outbox_record_profile(profile_id=profile.pk)
+    changes.profile_changed(profile_id=profile.pk)
 
 
 @transaction.atomic
@@ -107,7 +105,7 @@ def review_update(*, user, review_id: int, data) -> Review:
         raise NotFound(_("Cette évaluation n'existe pas."))
     if review.author_id != user.pk:
         raise PermissionDenied(_("Seul l'auteur peut modifier son évaluation."))
-    if timezone.now() - review.created_at > datetime.timedelta(days=REVIEW_EDIT_DAYS):
+    if not review.is_editable():
         raise Conflict(_("Une évaluation ne peut plus être modifiée après 14 jours."))
     merged = {
         "rating": data.get("rating", review.rating),
@@ -121,3 +119,26 @@ def review_update(*, user, review_id: int, data) -> Review:
     if review.author_is_client:
         freelancer_rating_refresh(user_id=review.subject_id)
     return review
+
+
+@transaction.atomic
+def _reviews_set_hidden(*, review_ids: Iterable[int], hidden: bool) -> int:
+    reviews = Review.objects.filter(pk__in=list(review_ids))
+    # A client's review counts in its freelancer's stored rating: recompute those. A freelancer's review of a
+    # client is counted live on the client's pages.
+    subjects = set(reviews.filter(author_is_client=True).values_list("subject_id", flat=True))
+    changed = reviews.exclude(is_hidden=hidden).update(is_hidden=hidden)
+    # In id order, so two moderators never lock the same profiles in opposite orders.
+    for subject_id in sorted(subjects):
+        freelancer_rating_refresh(user_id=subject_id)
+    return changed
+
+
+def review_hide(*, review_ids: Iterable[int]) -> int:
+    """Moderation hides reviews: gone from every page, out of the ratings; returns how many changed."""
+    return _reviews_set_hidden(review_ids=review_ids, hidden=True)
+
+
+def review_show(*, review_ids: Iterable[int]) -> int:
+    """Moderation shows hidden reviews again, back in the ratings; returns how many changed."""
+    return _reviews_set_hidden(review_ids=review_ids, hidden=False)

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.money import format_money
+from marketplace.common.money import format_money
 from projects import signup
 from projects.forms import RevisionForm
 from projects.models import BudgetType, Category, Pricing, ProjectStatus, QuoteStatus

@@ -17,7 +17,7 @@
     if (field) field.hidden = !(checked && checked.value === "hourly");
   }
 
-  // Money the way the server writes it (marketplace/money.py): "1 234,50 $" in French, "$1,234.50" in English.
+  // Money the way the server writes it (marketplace/common/money.py): "1 234,50 $" in French, "$1,234.50" in English.
   function formatMoney(amountCents) {
     var sign = amountCents < 0 ? "-" : "";
     var abs = Math.abs(amountCents);

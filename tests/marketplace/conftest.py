@@ -52,9 +52,9 @@ def _bucket_on(settings, *, endpoint: str, key: str, secret: str, expiry: int):
     # Last: changing STORAGES drops the storage instances, which are rebuilt from the settings above.
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "marketplace.storage.PublicS3Storage"},
-        "public": {"BACKEND": "marketplace.storage.PublicS3Storage"},
-        "private": {"BACKEND": "marketplace.storage.PrivateS3Storage"},
+        "default": {"BACKEND": "marketplace.common.storage.PublicS3Storage"},
+        "public": {"BACKEND": "marketplace.common.storage.PublicS3Storage"},
+        "private": {"BACKEND": "marketplace.common.storage.PrivateS3Storage"},
     }
     return client, bucket
 

@@ -6,7 +6,7 @@ from django.views import View
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.ratelimit import ratelimit, ratelimit_consume
+from marketplace.common.ratelimit import ratelimit, ratelimit_consume
 from marketplace.urls import urlpatterns as site_urlpatterns
 
 

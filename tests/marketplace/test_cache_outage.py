@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from marketplace import cache as shared_cache
+from marketplace.common import cache as shared_cache
 from profiles.models import User
 from projects.models import Project, Quote
 from tests.factories import FreelancerProfileFactory, MunicipalityFactory, ProjectFactory, UserFactory
@@ -26,7 +26,7 @@ def stopped_redis(settings):
     redis.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "marketplace.cache.RedisCacheWithLocalFallback",
+            "BACKEND": "marketplace.common.cache.RedisCacheWithLocalFallback",
             "LOCATION": redis.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -40,7 +40,7 @@ def stopped_redis(settings):
 
 def test_login_sign_up_publishing_and_quoting_work_while_redis_is_down(client, stopped_redis, caplog):
     UserFactory(email="lea@exemple.qc.ca", password=PASSWORD)
-    caplog.set_level(logging.WARNING, logger="marketplace.cache")
+    caplog.set_level(logging.WARNING, logger="marketplace.common.cache")
 
     login = client.post(reverse("account_login"), {"login": "lea@exemple.qc.ca", "password": PASSWORD})
     assert login.status_code == 302
@@ -97,13 +97,13 @@ def test_when_redis_is_back_the_cache_uses_it_again_and_says_so(settings, caplog
     redis.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "marketplace.cache.RedisCacheWithLocalFallback",
+            "BACKEND": "marketplace.common.cache.RedisCacheWithLocalFallback",
             "LOCATION": redis.url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     monkeypatch.setattr(shared_cache, "RETRY_EVERY_SECONDS", 0.0)
-    caplog.set_level(logging.WARNING, logger="marketplace.cache")
+    caplog.set_level(logging.WARNING, logger="marketplace.common.cache")
     cache = caches["default"]
     try:
         redis.stop()

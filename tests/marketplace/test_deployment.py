@@ -101,7 +101,7 @@ def test_web_runs_the_asgi_app_under_uvicorn_workers_and_workers_run_tasks_and_t
     services = compose["services"]
     web = " ".join(services["web"]["command"])
     assert web.startswith("gunicorn marketplace.asgi:application")
-    assert "--worker-class=marketplace.workers.MarketplaceUvicornWorker" in web
+    assert "--worker-class=marketplace.common.workers.MarketplaceUvicornWorker" in web
     bind_port = int(re.search(r"--bind=0\.0\.0\.0:(\d+)", web).group(1))
     assert bind_port in _listening_ports(services["web"])
     assert services["worker"]["command"] == ["python", "manage.py", "task_worker"]
@@ -229,7 +229,7 @@ def test_every_pinned_requirement_the_image_needs_is_present():
 
 
 def test_the_production_worker_turns_websocket_compression_off_and_caps_frames():
-    from marketplace.workers import MarketplaceUvicornWorker
+    from marketplace.common.workers import MarketplaceUvicornWorker
 
     assert MarketplaceUvicornWorker.CONFIG_KWARGS["ws_per_message_deflate"] is False
     assert MarketplaceUvicornWorker.CONFIG_KWARGS["ws_max_size"] == 262_144

@@ -18,11 +18,14 @@ from django.test import Client
 from django.utils import timezone
 
 from messaging import services as messaging_services
-from messaging.models import Message, Notification, NotificationKind, Participant
-from messaging.notifications import notify
-from messaging.tasks import email_unread_messages, send_notification_email
-from profiles.models import DataExport, DigestFrequency, EmailPreferences, User
-from profiles.privacy import data_export_request
+from messaging.models import Message, Participant
+from messaging.tasks import email_unread_messages
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
+from notifications.tasks import send_notification_email
+from privacy.models import DataExport
+from privacy.services import data_export_request
+from profiles.models import DigestFrequency, EmailPreferences, User
 from tests.factories import UserFactory
 from tests.marketplace.mail_backends import RecordingBackend
 from tests.messaging.factories import conversation_with_quote

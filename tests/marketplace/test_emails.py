@@ -17,9 +17,10 @@ from django.contrib.sites.models import Site
 from django.core import mail
 from django.utils import timezone
 
-from messaging.models import NotificationKind
-from messaging.notifications import notify
-from profiles import privacy
+from notifications.models import NotificationKind
+from notifications.services import notify
+from privacy import services as privacy_services
+from profiles import email_preferences
 from profiles.models import DigestFrequency, EmailPreferences
 from tests.factories import UserFactory
 
@@ -172,7 +173,7 @@ def test_the_daily_digest_is_in_the_member_s_language(django_capture_on_commit_c
     notify(recipient=member, kind=NotificationKind.QUOTE_RECEIVED, params={"title": "Logo", "name": "Julie"})
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert privacy.email_digests_send() == 1
+        assert email_preferences.email_digests_send() == 1
 
     [email] = mail.outbox
     text = _read_as(email, language)
@@ -207,7 +208,7 @@ def test_the_data_export_e_mail_is_in_the_member_s_language(django_capture_on_co
     member = UserFactory(language=language)
 
     with django_capture_on_commit_callbacks(execute=True):
-        privacy.data_export_request(user=member)
+        privacy_services.data_export_request(user=member)
 
     [email] = mail.outbox
     text = _read_as(email, language)

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from marketplace.templatetags.marketplace_tags import format_money
+from marketplace.common.templatetags.marketplace_tags import format_money
 
 # Also in the embedded pass: these hold on the `make run` settings too.
 pytestmark = pytest.mark.embedded
@@ -31,7 +31,7 @@ def test_dates_are_written_out_in_french():
 
 
 def test_a_four_and_a_half_rating_shows_four_stars_not_five():
-    from marketplace.templatetags.marketplace_tags import stars
+    from marketplace.common.templatetags.marketplace_tags import stars
 
     assert stars("4.5") == "★★★★☆"
     assert stars("4.8") == "★★★★★"

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from marketplace.json_input import MAX_DEPTH, JSONInputError, json_input_loads
+from marketplace.common.json_input import MAX_DEPTH, JSONInputError, json_input_loads
 from projects.models import Project
 from search.models import SavedSearch
 from tests.factories import ProjectFactory, UserFactory

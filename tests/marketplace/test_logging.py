@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django_tasks import task
 
-from marketplace.logging import JsonFormatter, RequestIdFilter, bind_request_id, current_request_id
+from marketplace.common.logging import JsonFormatter, RequestIdFilter, bind_request_id, current_request_id
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SEEN_IN_TASK = []

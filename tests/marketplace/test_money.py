@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from marketplace.money import format_money
+from marketplace.common.money import format_money
 
 pytestmark = pytest.mark.embedded
 

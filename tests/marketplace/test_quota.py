@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from marketplace.errors import ValidationFailed
-from marketplace.quota import storage_usage
+from marketplace.common.errors import ValidationFailed
+from marketplace.common.quota import storage_usage
 from profiles import services as profile_services
 from profiles.models import FreelancerProfile, PortfolioImage
 from projects import services as project_services

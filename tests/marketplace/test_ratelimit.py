@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from marketplace.errors import RateLimited
-from marketplace.ratelimit import Rate, RateLimitExceeded, ratelimit_hit, retry_message
+from marketplace.common.errors import RateLimited
+from marketplace.common.ratelimit import Rate, RateLimitExceeded, ratelimit_hit, retry_message
 from tests.factories import UserFactory
 
 # Also in the embedded pass: these hold on the `make run` settings too.

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.files.base import ContentFile
 
-from marketplace.storage import (
+from marketplace.common.storage import (
     RandomKey,
     clean_display_name,
     private_file_response,

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from marketplace.models import WorkerHeartbeat
-from marketplace.task_worker import tasks_requeue_abandoned
-from messaging.models import Notification, NotificationKind
-from messaging.notifications import notify
+from marketplace.common.models import WorkerHeartbeat
+from marketplace.common.task_worker import tasks_requeue_abandoned
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
 from tests.factories import UserFactory
 from tests.marketplace.processes import ManagePy, database_url_of_tests, wait_until
 from tests.marketplace.worker_tasks import write_line
@@ -66,7 +66,7 @@ def test_a_task_that_lost_three_workers_is_marked_failed_instead_of_looping(data
 
     result = DBTaskResult.objects.get(pk=poison)
     assert result.status == TaskResultStatus.FAILED
-    assert result.exception_class_path == "marketplace.task_worker.WorkerLost"
+    assert result.exception_class_path == "marketplace.common.task_worker.WorkerLost"
     assert "3 workers stopped while running this task" in result.traceback
 
 

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from messaging.models import Notification, NotificationKind
-from messaging.notifications import notify
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]

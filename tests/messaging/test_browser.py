@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from messaging import services
-from messaging.models import NotificationKind
-from messaging.notifications import notify
+from notifications.models import NotificationKind
+from notifications.services import notify
 from projects.models import Quote
 from tests.factories import FreelancerProfileFactory
 from tests.messaging.factories import conversation_with_quote

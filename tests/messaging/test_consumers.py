@@ -6,8 +6,9 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
-from messaging import events, services
+from messaging import services
 from messaging.models import Message
+from projects import events as project_events
 from tests.messaging.factories import conversation_with_quote
 from tests.messaging.helpers import communicator, drain, receive_until, session_cookie_for
 
@@ -178,15 +179,15 @@ async def test_typing_reaches_the_other_participant_only(chat):
 
 
 async def test_quote_and_notification_events_reach_the_members_sockets(chat):
-    from messaging.models import NotificationKind
-    from messaging.notifications import notify
+    from notifications.models import NotificationKind
+    from notifications.services import notify
     from projects.models import Quote
 
     client = await open_socket(chat["client_cookie"])
     freelancer = await open_socket(chat["freelancer_cookie"])
     quote = await database_sync_to_async(lambda: Quote.objects.select_related("project").get())()
 
-    await database_sync_to_async(events.quote_changed)(quote)
+    await database_sync_to_async(project_events.quote_changed)(quote)
     for comm in (client, freelancer):
         frame = await receive_until(comm, "quote")
         assert frame["project"] == quote.project_id

@@ -3,8 +3,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from messaging import privacy as messaging_privacy
 from messaging import services
-from messaging.privacy import messaging_erase_for_user
 
 from .factories import conversation_with_quote
 
@@ -20,7 +20,7 @@ def test_an_erased_members_messages_read_message_efface_and_the_other_side_keeps
         user=owner, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Merci, je vous appelle."
     )
 
-    messaging_erase_for_user(user=freelancer)
+    messaging_privacy.erase(user=freelancer)
 
     client.force_login(owner)
     html = client.get(reverse("conversation-detail", args=[conversation.pk])).content.decode()

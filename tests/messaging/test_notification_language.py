@@ -1,18 +1,20 @@
 """A notification stores a kind and its parameters; each reader sees its words in their own language."""
 
 import datetime
+import functools
 import importlib
 import json
 
 import pytest
 from channels.db import database_sync_to_async
-from django.apps import apps
 from django.core import mail
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import translation
 
-from messaging.models import Notification, NotificationKind
-from messaging.notifications import notification_text, notify
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
+from notifications.texts import notification_text
 from tests.factories import UserFactory
 from tests.messaging.helpers import communicator, receive_until, session_cookie_for
 
@@ -230,8 +232,8 @@ async def test_the_socket_frame_is_worded_in_the_recipient_s_language():
 
 @pytest.mark.django_db
 def test_the_daily_digest_lists_titles_in_the_member_s_language(django_capture_on_commit_callbacks):
+    from profiles.email_preferences import email_digests_send
     from profiles.models import DigestFrequency, EmailPreferences
-    from profiles.privacy import email_digests_send
 
     member = UserFactory(language="en")
     EmailPreferences.objects.create(user=member, frequency=DigestFrequency.DAILY)
@@ -247,6 +249,16 @@ def test_the_daily_digest_lists_titles_in_the_member_s_language(django_capture_o
 # --- Rows written before parameters: migration 0007 ---------------------------------------------
 
 _migration = importlib.import_module("messaging.migrations.0007_notification_params_from_text")
+
+
+@functools.cache
+def _apps_at_0007():
+    """The models as migration 0007 runs against them (notifications lived in messaging then)."""
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state(
+        ("messaging", "0007_notification_params_from_text")
+    )
+    return state.apps
+
 
 LEGACY = [
     (
@@ -310,7 +322,7 @@ def test_the_migration_turns_known_french_texts_into_kinds_an_english_reader_rea
     member = UserFactory()
     row = Notification.objects.create(recipient=member, kind=kind, title=title, body=body)
 
-    _migration.forwards(apps, None)
+    _migration.forwards(_apps_at_0007(), None)
 
     row.refresh_from_db()
     assert (row.title, row.body) == ("", "")
@@ -333,7 +345,7 @@ def test_the_migration_reads_the_reminder_s_french_date():
         "sans décision, le projet sera fermé le 3 décembre 2026.",
     )
 
-    _migration.forwards(apps, None)
+    _migration.forwards(_apps_at_0007(), None)
 
     row.refresh_from_db()
     assert row.params == {"title": "Logo", "close_on": datetime.date(2026, 12, 3).isoformat()}
@@ -354,7 +366,7 @@ def test_the_migration_reads_the_reminder_s_french_date():
 def test_an_unknown_legacy_text_stays_readable_as_it_was(kind, title, body):
     row = Notification.objects.create(recipient=UserFactory(), kind=kind, title=title, body=body)
 
-    _migration.forwards(apps, None)
+    _migration.forwards(_apps_at_0007(), None)
 
     row.refresh_from_db()
     assert (row.params, row.title, row.body) == ({}, title, body)
@@ -370,9 +382,9 @@ def test_the_migration_can_be_reversed_to_the_french_words():
         title="Soumission révisée pour « Logo »",
         body="Julie a révisé sa soumission.",
     )
-    _migration.forwards(apps, None)
+    _migration.forwards(_apps_at_0007(), None)
 
-    _migration.backwards(apps, None)
+    _migration.backwards(_apps_at_0007(), None)
 
     row.refresh_from_db()
     assert (row.title, row.body) == ("Soumission révisée pour « Logo »", "Julie a révisé sa soumission.")

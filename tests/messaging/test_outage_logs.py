@@ -107,7 +107,7 @@ def test_a_redis_outage_writes_one_line_when_the_layer_goes_and_one_with_the_cou
     gone = [line for line in lines if "Channel layer unreachable" in line]
     back = [line for line in lines if "Channel layer back" in line]
     assert len(gone) == 1, lines
-    assert "WARNING messaging.events" in gone[0]
+    assert "WARNING marketplace.common.live" in gone[0]
     assert "Connection refused" in gone[0]
     assert len(back) == 1, lines
     assert f"{4 * MESSAGES_EACH} live pushes were skipped" in back[0]

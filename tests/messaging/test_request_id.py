@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from marketplace.logging import bind_request_id
-from messaging.models import NotificationKind
-from messaging.notifications import notify
+from marketplace.common.logging import bind_request_id
+from notifications.models import NotificationKind
+from notifications.services import notify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,10 +27,10 @@ def test_the_worker_logs_the_email_under_the_request_id_of_the_notification(sett
         )
     assert mail.outbox == []
 
-    with caplog.at_level(logging.INFO, logger="messaging.tasks"):
+    with caplog.at_level(logging.INFO, logger="notifications.tasks"):
         call_command("db_worker", "--batch", "--no-startup-delay")
 
     assert [m.to for m in mail.outbox] == [["julie@exemple.qc.ca"]]
-    emailed = [r for r in caplog.records if r.name == "messaging.tasks" and "emailed" in r.getMessage()]
+    emailed = [r for r in caplog.records if r.name == "notifications.tasks" and "emailed" in r.getMessage()]
     assert len(emailed) == 1
     assert emailed[0].request_id == "req-4242-abcd"

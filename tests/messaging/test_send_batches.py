@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from messaging import selectors, services
 from messaging.models import Block, Message, Participant
 from messaging.services import OutgoingMessage

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
+from marketplace.common.errors import NotFound, PermissionDenied, ValidationFailed
 from messaging import selectors, services
 from messaging.models import Block, Conversation, Message, Participant
 from projects.models import Invitation, Visibility
@@ -239,9 +239,10 @@ def test_a_streak_that_starts_while_a_check_is_pending_gets_its_own_check_from_i
 def test_a_sent_message_pushes_its_recipients_unread_counts_as_the_database_reads_them(
     monkeypatch, django_capture_on_commit_callbacks
 ):
+    from marketplace.common import live
     from messaging import events
-    from messaging.models import NotificationKind
-    from messaging.notifications import notify
+    from notifications.models import NotificationKind
+    from notifications.services import notify
     from tests.factories import QuoteFactory
 
     conversation, client, freelancer = conversation_with_quote()
@@ -262,7 +263,7 @@ def test_a_sent_message_pushes_its_recipients_unread_counts_as_the_database_read
     send(client, conversation, "trois")
     notify(recipient=freelancer, kind=NotificationKind.INVITATION, params={"title": "Invitation"})
     pushes = []
-    monkeypatch.setattr(events, "_send_all", pushes.extend)
+    monkeypatch.setattr(live, "push_all", pushes.extend)
 
     with django_capture_on_commit_callbacks(execute=True):
         last = send(client, conversation, "quatre")
@@ -363,7 +364,7 @@ def test_a_message_with_attachments_is_saved_with_them_and_moves_the_conversatio
 
 @pytest.mark.embedded
 def test_resending_a_client_id_returns_the_saved_message_whatever_the_limits_say_now(pair):
-    from marketplace.errors import Conflict
+    from marketplace.common.errors import Conflict
 
     conversation, client, freelancer = pair
     client_id = str(uuid.uuid4())
@@ -386,7 +387,7 @@ def test_resending_a_client_id_returns_the_saved_message_whatever_the_limits_say
 
 @pytest.mark.embedded
 def test_a_client_id_already_used_in_another_conversation_is_refused(pair):
-    from marketplace.errors import Conflict
+    from marketplace.common.errors import Conflict
     from tests.factories import QuoteFactory
 
     conversation, client, freelancer = pair
@@ -433,7 +434,7 @@ def test_someone_outside_the_conversation_gets_the_same_not_found_as_for_a_missi
 
 @pytest.mark.embedded
 def test_the_21st_message_in_10_seconds_is_refused(pair):
-    from marketplace.errors import RateLimited
+    from marketplace.common.errors import RateLimited
 
     conversation, client, _freelancer = pair
     for i in range(20):

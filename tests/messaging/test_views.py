@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from messaging import services
-from messaging.models import Conversation, Notification, NotificationKind
-from messaging.notifications import notify
+from messaging.models import Conversation
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
 from tests.factories import FreelancerProfileFactory, ProjectFactory, UserFactory
 from tests.messaging.factories import conversation_with_quote
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from messaging import services as messaging_services
-from messaging.models import Conversation, Message, NotificationKind
-from messaging.notifications import notify
+from messaging.models import Conversation, Message
+from notifications.models import NotificationKind
+from notifications.services import notify
 from profiles import services as profile_services
 from profiles.models import FreelancerProfile, User
 from projects.models import Invitation, Project, ProjectStatus, Quote, Review

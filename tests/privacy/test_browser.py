@@ -4,7 +4,8 @@ delete the account, and change one's mind by logging in again."""
 import json
 import zipfile
 
-from profiles.models import AccountDeletion, DataExport, EmailPreferences
+from privacy.models import AccountDeletion, DataExport
+from profiles.models import EmailPreferences
 from tests.factories import FreelancerProfileFactory, UserFactory
 
 PASSWORD = "motdepasse-solide-123"

@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.errors import Conflict, ValidationFailed
-from messaging.models import Attachment, Message, Notification, NotificationKind
-from profiles import privacy
-from profiles.models import AccountDeletion, FreelancerProfile, PortfolioImage, User
+from marketplace.common.errors import Conflict, ValidationFailed
+from messaging.models import Attachment, Message
+from notifications.models import Notification, NotificationKind
+from privacy import services as privacy_services
+from privacy.models import AccountDeletion
+from profiles.models import FreelancerProfile, PortfolioImage, User
 from projects.models import ProjectStatus, Quote, QuoteStatus, Review
 from search.models import SearchOutboxEntry
 from tests.factories import UserFactory
@@ -30,7 +32,7 @@ def _after_grace():
 def test_deletion_needs_the_members_email_typed_exactly(db):
     user = UserFactory()
     with pytest.raises(ValidationFailed) as refused:
-        privacy.account_deletion_request(user=user, confirmation="quelquun@autre.ca")
+        privacy_services.account_deletion_request(user=user, confirmation="quelquun@autre.ca")
     assert str(refused.value.message) == "Tapez exactement votre adresse courriel pour confirmer la suppression."
     assert refused.value.errors.keys() == {"confirmation"}
     assert not AccountDeletion.objects.exists()
@@ -67,7 +69,7 @@ def test_a_confirmed_request_schedules_deletion_in_30_days_and_signs_out(client,
 
 def test_logging_in_during_the_grace_period_cancels_the_deletion(client, db):
     user = UserFactory(email="marie@exemple.qc.ca")
-    privacy.account_deletion_request(user=user, confirmation="marie@exemple.qc.ca")
+    privacy_services.account_deletion_request(user=user, confirmation="marie@exemple.qc.ca")
 
     response = client.post(
         reverse("account_login"), {"login": "marie@exemple.qc.ca", "password": PASSWORD}, follow=True
@@ -77,16 +79,16 @@ def test_logging_in_during_the_grace_period_cancels_the_deletion(client, db):
     deletion = AccountDeletion.objects.get(user=user)
     assert deletion.status == AccountDeletion.Status.CANCELLED and deletion.cancelled_at is not None
 
-    assert privacy.account_deletions_purge_due(now=_after_grace()) == 0
+    assert privacy_services.account_deletions_purge_due(now=_after_grace()) == 0
     user.refresh_from_db()
     assert user.erased_at is None and user.is_active and user.email == "marie@exemple.qc.ca"
 
 
 def test_requesting_deletion_twice_is_refused_and_changes_nothing(db):
     user = UserFactory(email="marie@exemple.qc.ca")
-    first = privacy.account_deletion_request(user=user, confirmation="marie@exemple.qc.ca")
+    first = privacy_services.account_deletion_request(user=user, confirmation="marie@exemple.qc.ca")
     with pytest.raises(Conflict) as refused:
-        privacy.account_deletion_request(user=user, confirmation="marie@exemple.qc.ca")
+        privacy_services.account_deletion_request(user=user, confirmation="marie@exemple.qc.ca")
     assert "La suppression de votre compte est déjà prévue le" in str(refused.value.message)
     assert list(AccountDeletion.objects.all()) == [first]
     assert AccountDeletion.objects.get().purge_after == first.purge_after
@@ -107,8 +109,8 @@ def test_posting_the_delete_form_twice_changes_nothing_the_second_time(client, d
 
 def test_nothing_is_erased_before_the_grace_period_ends(db):
     user = UserFactory()
-    privacy.account_deletion_request(user=user, confirmation=user.email)
-    assert privacy.account_deletions_purge_due(now=timezone.now() + datetime.timedelta(days=29)) == 0
+    privacy_services.account_deletion_request(user=user, confirmation=user.email)
+    assert privacy_services.account_deletions_purge_due(now=timezone.now() + datetime.timedelta(days=29)) == 0
     user.refresh_from_db()
     assert user.erased_at is None and user.is_active
 
@@ -124,9 +126,9 @@ def test_after_the_grace_period_personal_data_is_erased_and_what_others_need_sta
     files += [a.file for a in Attachment.objects.filter(message__sender=member)]
     assert len(files) == 5 and all(f.storage.exists(f.name) for f in files)
     outbox_before = SearchOutboxEntry.objects.filter(kind="profile", object_id=profile_id).count()
-    privacy.account_deletion_request(user=member, confirmation=member.email)
+    privacy_services.account_deletion_request(user=member, confirmation=member.email)
 
-    erased = run_on_commit(privacy.account_deletions_purge_due, now=_after_grace())
+    erased = run_on_commit(privacy_services.account_deletions_purge_due, now=_after_grace())
     assert erased == 1
 
     member.refresh_from_db()
@@ -169,23 +171,23 @@ def test_after_the_grace_period_personal_data_is_erased_and_what_others_need_sta
 
 def test_erasing_an_erased_account_again_is_refused_and_changes_nothing(db, run_on_commit):
     user = UserFactory()
-    run_on_commit(privacy.account_purge, user_id=user.pk)
+    run_on_commit(privacy_services.account_purge, user_id=user.pk)
     user.refresh_from_db()
     snapshot = (user.email, user.erased_at, user.password)
     with pytest.raises(Conflict) as refused:
-        privacy.account_purge(user_id=user.pk)
+        privacy_services.account_purge(user_id=user.pk)
     assert str(refused.value.message) == "Ce compte est déjà supprimé."
     user.refresh_from_db()
     assert (user.email, user.erased_at, user.password) == snapshot
     with pytest.raises(Conflict) as refused:
-        privacy.account_deletion_request(user=user, confirmation=user.email)
+        privacy_services.account_deletion_request(user=user, confirmation=user.email)
     assert str(refused.value.message) == "Ce compte est déjà supprimé."
     assert not AccountDeletion.objects.filter(user=user).exists()
 
 
 def test_the_purge_command_erases_due_accounts_and_expires_archives(db, capsys):
     user = UserFactory()
-    deletion = privacy.account_deletion_request(user=user, confirmation=user.email)
+    deletion = privacy_services.account_deletion_request(user=user, confirmation=user.email)
     AccountDeletion.objects.filter(pk=deletion.pk).update(purge_after=timezone.now() - datetime.timedelta(minutes=1))
     call_command("privacy_purge")
     assert capsys.readouterr().out == "1 compte effacé.\n0 archives de données expirées.\n"

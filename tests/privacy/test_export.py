@@ -8,10 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.errors import Conflict
-from marketplace.storage import private_storage
-from profiles import privacy
-from profiles.models import DataExport
+from marketplace.common.errors import Conflict
+from marketplace.common.storage import private_storage
+from privacy import services as privacy_services
+from privacy.models import DataExport
 from tests.factories import UserFactory
 from tests.privacy.factories import PDF_BYTES, member_with_everything, zip_bytes
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.embedded
 
 
 def _ready_export(run_on_commit, user) -> DataExport:
-    export = run_on_commit(privacy.data_export_request, user=user)
+    export = run_on_commit(privacy_services.data_export_request, user=user)
     export.refresh_from_db()
     assert export.status == DataExport.Status.READY
     return export
@@ -128,9 +128,12 @@ def test_an_expired_link_says_so_with_410_and_the_archive_is_deleted(client, db,
     response = client.get(reverse("data-export-download", args=[export.token]))
     assert response.status_code == 410
     assert "Ce lien a expiré" in response.content.decode()
+    assert f'<a class="button" href="{reverse("privacy-settings")}">Demander une nouvelle archive</a>' in (
+        response.content.decode()
+    )
 
     assert private_storage.exists(key)
-    assert run_on_commit(privacy.data_exports_expire) == 1
+    assert run_on_commit(privacy_services.data_exports_expire) == 1
     assert not private_storage.exists(key)
     export.refresh_from_db()
     assert export.status == DataExport.Status.EXPIRED and export.file_key == ""
@@ -140,9 +143,9 @@ def test_an_expired_link_says_so_with_410_and_the_archive_is_deleted(client, db,
 
 def test_a_second_request_while_one_is_being_prepared_is_refused(client, db):
     user = UserFactory()
-    first = privacy.data_export_request(user=user)  # After-commit work not run: still pending.
+    first = privacy_services.data_export_request(user=user)  # After-commit work not run: still pending.
     with pytest.raises(Conflict) as refused:
-        privacy.data_export_request(user=user)
+        privacy_services.data_export_request(user=user)
     assert "déjà en préparation" in str(refused.value.message)
     assert list(DataExport.objects.filter(user=user)) == [first]
 
@@ -156,6 +159,6 @@ def test_building_an_archive_twice_keeps_the_first(db, run_on_commit):
     user = UserFactory()
     export = _ready_export(run_on_commit, user)
     key = export.file_key
-    privacy.data_export_build(export_id=export.pk)
+    privacy_services.data_export_build(export_id=export.pk)
     export.refresh_from_db()
     assert export.file_key == key and export.status == DataExport.Status.READY

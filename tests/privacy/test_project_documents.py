@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from marketplace.storage import private_storage
-from profiles import privacy
-from profiles.models import DataExport
+from marketplace.common.storage import private_storage
+from privacy import services as privacy_services
+from privacy.models import DataExport
 from projects import services as project_services
 from projects.models import ProjectAttachment, ProjectStatus
 from tests.factories import ProjectFactory, UserFactory
@@ -27,7 +27,7 @@ def test_the_archive_holds_the_documents_the_member_attached_to_their_projects(d
         user=someone_else.owner, project_id=someone_else.pk, uploads=[pdf_upload("Pas à moi.pdf")]
     )
 
-    export = run_on_commit(privacy.data_export_request, user=member)
+    export = run_on_commit(privacy_services.data_export_request, user=member)
     export.refresh_from_db()
     assert export.status == DataExport.Status.READY
     with private_storage.open(export.file_key, "rb") as handle:
@@ -51,7 +51,7 @@ def test_erasing_an_account_deletes_its_project_documents_including_those_of_dra
     files = [document.file.name for document in documents]
     assert all(private_storage.exists(name) for name in files)
 
-    run_on_commit(privacy.account_purge, user_id=member.pk)
+    run_on_commit(privacy_services.account_purge, user_id=member.pk)
 
     assert not ProjectAttachment.objects.exists()
     assert not any(private_storage.exists(name) for name in files)

@@ -4,10 +4,11 @@ import json
 
 from django.urls import reverse
 
-from marketplace.storage import private_storage, storage_is_s3
+from marketplace.common.storage import private_storage, storage_is_s3
 from messaging.models import Attachment
-from profiles import privacy
-from profiles.models import DataExport, PortfolioImage
+from privacy import services as privacy_services
+from privacy.models import DataExport
+from profiles.models import PortfolioImage
 from tests.factories import UserFactory
 from tests.privacy.factories import PDF_BYTES, member_with_everything, pdf_upload, send, zip_bytes
 
@@ -19,7 +20,7 @@ def test_on_s3_the_archive_is_built_from_s3_files_and_served_by_a_short_signed_l
     assert storage_is_s3(private_storage)
     scene = member_with_everything()
 
-    export = run_on_commit(privacy.data_export_request, user=scene.member)
+    export = run_on_commit(privacy_services.data_export_request, user=scene.member)
     export.refresh_from_db()
     assert export.status == DataExport.Status.READY
     # Stored under the private prefix, with a random key, never publicly listed.
@@ -54,7 +55,7 @@ def test_on_s3_erasing_an_account_removes_its_files_and_keeps_the_other_sides(db
     member_files += [a.file for a in Attachment.objects.filter(message__sender=scene.member)]
     assert len(member_files) == 8 and all(f.storage.exists(f.name) for f in member_files)
 
-    run_on_commit(privacy.account_purge, user_id=scene.member.pk)
+    run_on_commit(privacy_services.account_purge, user_id=scene.member.pk)
 
     assert not any(f.storage.exists(f.name) for f in member_files)
     assert client_file.storage.exists(client_file.name)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from profiles import privacy
-from profiles.models import AccountDeletion
+from privacy import services as privacy_services
+from privacy.models import AccountDeletion
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -256,14 +256,14 @@ def test_asking_to_delete_the_account_revokes_its_token():
     member = confirmed_member()
     key = Token.objects.create(user=member).key
 
-    privacy.account_deletion_request(user=member, confirmation=member.email)
+    privacy_services.account_deletion_request(user=member, confirmation=member.email)
 
     assert with_token(key).get("/api/v1/notifications/").status_code == 401
 
 
 def test_obtaining_a_token_during_the_grace_period_keeps_the_account_as_signing_in_does():
     member = confirmed_member()
-    privacy.account_deletion_request(user=member, confirmation=member.email)
+    privacy_services.account_deletion_request(user=member, confirmation=member.email)
 
     response = APIClient().post(TOKEN_URL, {"email": member.email, "password": PASSWORD}, format="json")
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from marketplace.errors import ValidationFailed
-from marketplace.images import image_process, image_store
+from marketplace.common.errors import ValidationFailed
+from marketplace.common.images import image_process, image_store
 from tests.profiles.factories import SVG, image_bytes, jpeg_with_gps_and_orientation, png_declaring, upload
 
 # Also in the embedded pass: these hold on the `make run` settings too.

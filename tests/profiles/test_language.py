@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from marketplace.errors import ValidationFailed
+from marketplace.common.errors import ValidationFailed
 from profiles.services import account_language_set
 from tests.factories import UserFactory
 

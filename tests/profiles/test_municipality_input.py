@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from marketplace.errors import ValidationFailed
+from marketplace.common.errors import ValidationFailed
 from profiles.models import FreelancerProfile, Region
 from profiles.selectors import municipality_resolve, municipality_search
 from profiles.services import search_key

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from profiles import services
 from profiles.models import FreelancerProfile, PortfolioImage, PortfolioItem, Report, Skill
 from projects.models import Project, Review
@@ -87,6 +87,7 @@ def test_saving_again_updates_only_the_given_fields(db):
         ({"hourly_rate": "1000000"}, "hourly_rate", "Le taux horaire ne peut pas dépasser 1 000 $ de l'heure."),
         ({"hourly_rate": "NaN"}, "hourly_rate", "Entrez un montant, par exemple 65 ou 72,50."),
         ({"hourly_rate": "soixante"}, "hourly_rate", "Entrez un montant, par exemple 65 ou 72,50."),
+        ({"hourly_rate": "72,505"}, "hourly_rate", "Deux décimales au maximum."),
         ({"municipality": 987654}, "municipality", "Cette municipalité n'existe pas. Choisissez-la dans la liste."),
         ({"municipality": "abc"}, "municipality", "Cette municipalité n'existe pas. Choisissez-la dans la liste."),
         ({"headline": "x" * 10_000}, "headline", "140 caractères au maximum (vous en avez 10000)."),
@@ -94,6 +95,13 @@ def test_saving_again_updates_only_the_given_fields(db):
         ({"display_name": "   "}, "display_name", "Ce champ est obligatoire."),
         ({"travel_radius_km": "-1"}, "travel_radius_km", "Entre 0 et 1500 km."),
         ({"travel_radius_km": "99999"}, "travel_radius_km", "Entre 0 et 1500 km."),
+        ({"travel_radius_km": "loin"}, "travel_radius_km", "Entrez un nombre de kilomètres."),
+        ({"travel_radius_km": "12,5"}, "travel_radius_km", "Entrez un nombre de kilomètres."),
+        (
+            {"availability": "from_date", "available_from": "demain"},
+            "available_from",
+            "Entrez une date valide (AAAA-MM-JJ).",
+        ),
         ({"languages": ["fr", "klingon"]}, "languages", "Langue inconnue : klingon."),
         ({"skills": ["!!!"]}, "skills", "« !!! » n'est pas une compétence valide."),
         ({"skills": [f"skill {n}" for n in range(21)]}, "skills", "20 compétences au maximum."),

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from marketplace.errors import ValidationFailed
+from marketplace.common.errors import ValidationFailed
 from profiles.services import account_name_set
 from tests.emails import confirmation_path
 from tests.factories import UserFactory

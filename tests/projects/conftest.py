@@ -73,8 +73,8 @@ def quote_data():
 
 @pytest.fixture
 def pushed_quotes(monkeypatch):
-    """The quotes `messaging.events.quote_changed` was called with (after commit)."""
-    from messaging import events
+    """The quotes `projects.events.quote_changed` was called with (after commit)."""
+    from projects import events
 
     calls = []
     monkeypatch.setattr(events, "quote_changed", lambda quote: calls.append((quote.pk, quote.status)))

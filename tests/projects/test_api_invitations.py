@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from messaging.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind
 from projects.models import Invitation, InvitationStatus, ProjectStatus, Visibility
 from projects.services import invitation_send
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, UserFactory

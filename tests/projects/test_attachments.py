@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
+from marketplace.common.errors import Conflict, PermissionDenied, ValidationFailed
 from projects import services
 from projects.models import ProjectAttachment, ProjectStatus
 from tests.factories import ProjectFactory, QuoteFactory, UserFactory

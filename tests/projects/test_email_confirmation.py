@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from marketplace.errors import NotFound
-from profiles.selectors import client_get
+from marketplace.common.errors import NotFound
 from projects import selectors, services
 from projects.models import Project, ProjectStatus
 from projects.privacy import projects_release_for_user
+from projects.selectors import client_get
 from search.models import SearchOutboxEntry
 from search.querysets import searchable_projects
 from tests.emails import confirmation_path, sent_to

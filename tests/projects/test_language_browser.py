@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from messaging.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind
 from projects.models import ProjectStatus, QuoteStatus, SystemDeclineReason
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory
 

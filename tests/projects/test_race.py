@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from marketplace.errors import Conflict
-from messaging.models import Notification, NotificationKind
+from marketplace.common.errors import Conflict
+from notifications.models import Notification, NotificationKind
 from projects import services
 from projects.models import Project, ProjectStatus, Quote, QuoteStatus
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory

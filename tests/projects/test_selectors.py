@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.errors import NotFound
+from marketplace.common.errors import NotFound
 from projects import selectors
 from projects.models import ProjectStatus, QuoteStatus, Visibility
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory, ReviewFactory, UserFactory

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from messaging.models import Notification, NotificationKind
-from messaging.notifications import notification_text
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from notifications.models import Notification, NotificationKind
+from notifications.texts import notification_text
 from profiles.models import FreelancerProfile
 from projects import services
 from projects.models import Project, ProjectStatus, Quote, QuoteStatus, Review, Visibility
@@ -84,6 +84,9 @@ def test_same_skill_typed_differently_is_one_skill(owner, project_data):
         ),
         ({"municipality": "abc"}, "municipality", "Entrez un nombre entier."),
         ({"category": "astrology"}, "category", "Choisissez une catégorie de la liste."),
+        ({"skills": 42}, "skills", "Donnez une liste de compétences."),
+        ({"budget_min": "beaucoup"}, "budget_min", "Entrez un nombre valide."),
+        ({"deadline": "demain"}, "deadline", "Entrez une date valide (AAAA-MM-JJ)."),
         (
             {"municipality": None, "remote": False},
             "municipality",
@@ -620,7 +623,7 @@ def test_both_sides_review_each_other_and_ratings_follow(completed, owner, freel
     assert (profile.rating_average, profile.rating_count) == (Decimal("4.00"), 1)
     assert kinds_for(freelancer).count(NotificationKind.REVIEW_RECEIVED) == 1
     assert kinds_for(owner).count(NotificationKind.REVIEW_RECEIVED) == 1
-    from profiles.selectors import PaidSummary, client_paid_summary
+    from projects.selectors import PaidSummary, client_paid_summary
 
     assert client_paid_summary(user_id=owner.pk) == PaidSummary(answers=1, yes=1, late=0)
 

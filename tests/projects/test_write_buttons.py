@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from marketplace.errors import DomainError
+from marketplace.common.errors import DomainError
 from messaging import services as messaging_services
 from messaging.models import Block, Conversation
 from projects.models import ProjectStatus, QuoteStatus, Visibility

@@ -23,7 +23,7 @@ def _allowed_per_minute() -> int:
 def fresh_window():
     """Start at the beginning of a one-minute counting window.
 
-    Windows are fixed (see marketplace/ratelimit.py): a run of requests that crosses a boundary is
+    Windows are fixed (see marketplace/common/ratelimit.py): a run of requests that crosses a boundary is
     counted in two windows, which on a loaded machine would let the request past the limit through.
     """
     left = 60 - time.time() % 60

@@ -6,8 +6,8 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from messaging.models import Notification
-from messaging.notifications import notification_text
+from notifications.models import Notification
+from notifications.texts import notification_text
 from projects.models import Invitation, Visibility
 from search.models import SavedSearch, SavedSearchMatch
 from search.params import project_search_params

@@ -1,6 +1,6 @@
 """Run the background tasks: django-tasks-db's `db_worker`, through database outages and dead workers.
 
-Same options as `db_worker`; the loop is marketplace.task_worker.TaskWorker.
+Same options as `db_worker`; the loop is marketplace.common.task_worker.TaskWorker.
 """
 
 import datetime
@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
-from marketplace.task_worker import TaskWorker
+from marketplace.common.task_worker import TaskWorker
 
 
 class Command(db_worker.Command):

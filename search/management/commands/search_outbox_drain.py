@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from marketplace.db_outage import DATABASE_ERRORS, database_wait
+from marketplace.common.db_outage import DATABASE_ERRORS, database_wait
 from search.outbox import outbox_drain
 
 logger = logging.getLogger(__name__)

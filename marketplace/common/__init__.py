@@ -1,0 +1,1 @@
+"""Shared infrastructure every app may import: the floor of the house; it imports no app."""

@@ -1,2 +1,0 @@
-# Plain "fr" (a browser asking for French without a region) gets the Quebec formats too.
-from marketplace.formats.fr_CA.formats import *  # noqa: F403

@@ -1,0 +1,46 @@
+"""Notifications: what a member should know, from any app (projects, search, …)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.common.models import TimeStampedModel
+
+
+class NotificationKind(models.TextChoices):
+    QUOTE_RECEIVED = "quote_received", _("Nouvelle soumission")
+    QUOTE_ACCEPTED = "quote_accepted", _("Soumission acceptée")
+    QUOTE_DECLINED = "quote_declined", _("Soumission refusée")
+    REVISION_REQUESTED = "revision_requested", _("Révision demandée")
+    INVITATION = "invitation", _("Demande de soumission")
+    PROJECT_AWARDED_ELSEWHERE = "awarded_elsewhere", _("Projet attribué à quelqu'un d'autre")
+    PROJECT_CLOSED = "project_closed", _("Projet fermé")
+    DECISION_REMINDER = "decision_reminder", _("Rappel : décision attendue")
+    REVIEW_RECEIVED = "review_received", _("Nouvelle évaluation")
+    SAVED_SEARCH_MATCH = "saved_search_match", _("Nouveau projet pour une recherche sauvegardée")
+
+
+class Notification(TimeStampedModel):
+    """Something a member should know; shown in the site and sent by email by a background task."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    # What fills the kind's text (a project's title, a name, the client's own words): the words are
+    # written in the reader's language when shown, by notifications.texts.notification_text.
+    params = models.JSONField(default=dict, blank=True)
+    # Only the rows written before `params` whose French text migration messaging 0007 could not
+    # recognise: they are shown with these words. New notifications leave them empty.
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table messaging created when notifications lived there (migration 0001 moved the model).
+        db_table = "messaging_notification"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

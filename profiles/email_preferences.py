@@ -1,0 +1,136 @@
+"""Each member's e-mail preferences: which kinds of e-mail, how often; and the daily digest.
+
+`email_allowed` is what every e-mail about a notification asks first (registered with notifications in
+profiles/apps.py; messaging asks it for its unread-messages e-mail). The page is the privacy app's.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.common.emails import email_signature
+from marketplace.common.errors import ValidationFailed
+from marketplace.common.mailer import email_send_after_commit
+from notifications.models import Notification, NotificationKind
+from notifications.texts import notification_text
+from profiles.models import DigestFrequency, EmailPreferences
+
+# The offline "unread messages" email of messaging is not a Notification, but members turn it off too.
+UNREAD_MESSAGES = "unread_messages"
+
+
+def email_kind_choices() -> list[tuple[str, str]]:
+    """Every kind of email a member can turn on or off, labelled in the current language."""
+    return [*NotificationKind.choices, (UNREAD_MESSAGES, _("Messages non lus dans une conversation"))]
+
+
+def email_preferences_get(*, user) -> EmailPreferences:
+    """The member's preferences; an unsaved default (everything on, right away) when they never chose."""
+    prefs = EmailPreferences.objects.filter(user_id=user.pk).first()
+    return prefs or EmailPreferences(user_id=user.pk)
+
+
+def email_allowed(*, user, kind) -> bool:
+    """Whether to email `user` about `kind` now (a NotificationKind value or UNREAD_MESSAGES).
+
+    False for erased or inactive accounts, for kinds turned off, and when the member wants a daily
+    digest (`email_digests_send` covers those) or no email at all.
+    """
+    if getattr(user, "erased_at", None) is not None or not user.is_active:
+        return False
+    prefs = EmailPreferences.objects.filter(user_id=user.pk).only("frequency", "disabled_kinds").first()
+    if prefs is None:
+        return True
+    if prefs.frequency != DigestFrequency.IMMEDIATE:
+        return False
+    return str(kind) not in prefs.disabled_kinds
+
+
+@transaction.atomic
+def email_preferences_save(*, user, enabled_kinds, frequency: str) -> EmailPreferences:
+    """Record which kinds of email the member wants and how often."""
+    known = [value for value, _label in email_kind_choices()]
+    enabled = {str(kind) for kind in enabled_kinds}
+    unknown = enabled - set(known)
+    if unknown:
+        raise ValidationFailed(_("Type de courriel inconnu."), field="kinds")
+    if frequency not in DigestFrequency.values:
+        raise ValidationFailed(_("Choisissez une fréquence dans la liste."), field="frequency")
+    prefs, _created = EmailPreferences.objects.select_for_update().get_or_create(user_id=user.pk)
+    prefs.disabled_kinds = [kind for kind in known if kind not in enabled]
+    prefs.frequency = frequency
+    prefs.save()
+    return prefs
+
+
+def email_digests_send(*, now: datetime.datetime | None = None) -> int:
+    """Send each daily-digest member one email listing the notifications not emailed yet; returns how many.
+
+    At most once, never twice: the notifications are marked emailed under their locks and each email
+    leaves after that commit (marketplace/common/mailer.py), so a run repeated after a crash skips them.
+    """
+    now = now or timezone.now()
+    due = EmailPreferences.objects.filter(
+        frequency=DigestFrequency.DAILY, user__is_active=True, user__erased_at__isnull=True
+    ).filter(
+        # At most one digest a day per member.
+        _last_digest_before(now - datetime.timedelta(hours=23))
+    )
+    sent = 0
+    for prefs_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            prefs = EmailPreferences.objects.select_for_update().select_related("user").get(pk=prefs_id)
+            if prefs.last_digest_at and prefs.last_digest_at > now - datetime.timedelta(hours=23):
+                continue  # Another worker sent it meanwhile.
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(recipient_id=prefs.user_id, emailed_at__isnull=True)
+                .exclude(kind__in=prefs.disabled_kinds)
+                .order_by("created_at", "id")[:50]
+            )
+            last_digest_at = prefs.last_digest_at
+            prefs.last_digest_at = now
+            prefs.save(update_fields=["last_digest_at", "updated_at"])
+            if not pending:
+                continue
+            user = prefs.user
+            with translation.override(user.language or "fr-ca"):
+                lines = [
+                    f"• {notification_text(n).title}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "")
+                    for n in pending
+                ]
+                body = "\n".join(
+                    [
+                        gettext("Voici vos avis des dernières 24 heures :"),
+                        "",
+                        *lines,
+                        "",
+                        gettext("Pour changer la fréquence de ces courriels : %(url)s")
+                        % {"url": settings.SITE_URL + reverse("email-preferences")},
+                        "",
+                        email_signature(),
+                    ]
+                )
+                subject = gettext("Votre résumé quotidien %(name)s") % {"name": settings.SITE_NAME}
+            ids = [n.pk for n in pending]
+            Notification.objects.filter(pk__in=ids).update(emailed_at=now)
+
+            def give_back(ids=ids, prefs_id=prefs.pk, last_digest_at=last_digest_at):
+                Notification.objects.filter(pk__in=ids, emailed_at=now).update(emailed_at=None)
+                EmailPreferences.objects.filter(pk=prefs_id, last_digest_at=now).update(last_digest_at=last_digest_at)
+
+            email_send_after_commit(to=user.email, subject=subject, body=body, give_back=give_back)
+            sent += 1
+    return sent
+
+
+def _last_digest_before(moment: datetime.datetime) -> Q:
+    return Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=moment)

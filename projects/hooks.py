@@ -1,0 +1,42 @@
+"""What the apps above projects tell it, registered in their AppConfig.ready(): projects can't import them.
+
+- messaging says who may write to whom, for the "Écrire" buttons of the project pages and the
+  dashboard, by its own rules (messaging.services.conversation_open): `writing_rules_set(...)`.
+  Without it nobody is blocked and no conversation exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Expression, Value
+
+
+@dataclass(frozen=True)
+class WritingRules:
+    """Messaging's answers for this app's pages; each is one query, or a subquery of the page's own query."""
+
+    # `(user=, among=)`: who among `among` (user ids) blocked `user` or was blocked by them.
+    blocked_user_ids: Callable[..., set[int]]
+    # `(user_id=, other_id=)`: a boolean subquery, a block stands between the two (ids or OuterRef()s).
+    blocked_between: Callable[..., Expression]
+    # `(user=)`: a boolean subquery on projects, `user` already talks with the project's owner about it.
+    conversation_with_owner: Callable[..., Expression]
+
+
+_NOBODY = WritingRules(
+    blocked_user_ids=lambda *, user, among: set(),
+    blocked_between=lambda *, user_id, other_id: Value(False),
+    conversation_with_owner=lambda *, user: Value(False),
+)
+_writing_rules = _NOBODY
+
+
+def writing_rules_set(rules: WritingRules) -> None:
+    global _writing_rules
+    _writing_rules = rules
+
+
+def writing_rules() -> WritingRules:
+    return _writing_rules
