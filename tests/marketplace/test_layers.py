@@ -24,10 +24,11 @@ def _layers() -> list[list[str]]:
 
 
 def _our_apps() -> set[str]:
+    # A top-level folder of the checkout, not merely under it: a virtualenv may live inside the checkout.
     return {
         config.name.split(".")[0]
         for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(BASE_DIR)
+        if Path(config.path).resolve().is_relative_to(BASE_DIR / config.name.split(".")[0])
     }
 
 
