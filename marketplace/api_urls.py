@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("messaging.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("search.api_urls")),
+    path("", include("privacy.api_urls")),
 ]

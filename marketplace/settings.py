@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectInputStatusEnum": ["draft", "open"],  # what a client may ask for when creating a project
         "InvitationStatusEnum": "projects.models.InvitationStatus",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "EmailFrequencyEnum": ["immediate", "daily", "never"],  # profiles.models.DigestFrequency
     },
 }
 

@@ -172,7 +172,7 @@ class EmailPreferencesView(LoginRequiredMixin, View):
 
     def get(self, request):
         prefs = email_preferences.email_preferences_get(user=request.user)
-        enabled = [kind for kind, _label in email_preferences.email_kind_choices() if kind not in prefs.disabled_kinds]
+        enabled = email_preferences.email_kinds_enabled(prefs=prefs)
         return self._render(request, EmailPreferencesForm(initial={"kinds": enabled, "frequency": prefs.frequency}))
 
     def post(self, request):

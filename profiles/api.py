@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.common.api import error_responses
+from marketplace.common.api import JSONParser, error_responses
 from marketplace.common.api_input import AmountField, JSONInputSerializer
 from marketplace.common.api_schema import DECIMAL, NOT_BLANK, documented
 from marketplace.common.errors import NotFound
-from profiles import api_tokens, selectors, services
-from profiles.models import Availability, FreelancerProfile, Municipality
+from marketplace.common.ratelimit import ratelimit
+from profiles import api_tokens, email_preferences, selectors, services
+from profiles.models import Availability, DigestFrequency, FreelancerProfile, Municipality, Report
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -26,6 +29,37 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "region", "region_name", "latitude", "longitude", "population"]
 
 
+def _absolute_url(request, field_file) -> str | None:
+    """A stored file's address, absolute when the storage gives a path (local media)."""
+    if not field_file:
+        return None
+    url = field_file.url
+    return request.build_absolute_uri(url) if request else url
+
+
+class PortfolioImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+    def get_url(self, image) -> str:
+        return _absolute_url(self.context.get("request"), image.image)
+
+    def get_thumbnail_url(self, image) -> str:
+        return _absolute_url(self.context.get("request"), image.thumbnail)
+
+
+class PortfolioItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    images = PortfolioImageSerializer(many=True, source="images.all")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
 class ProfileSerializer(serializers.ModelSerializer):
     """Output shape of a freelancer profile."""
 
@@ -33,6 +67,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     municipality = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     municipality_detail = MunicipalitySerializer(source="municipality", read_only=True, allow_null=True)
     avatar_url = serializers.SerializerMethodField()
+    portfolio = PortfolioItemSerializer(many=True, source="portfolio_items.all", read_only=True)
 
     class Meta:
         model = FreelancerProfile
@@ -44,6 +79,7 @@ class ProfileSerializer(serializers.ModelSerializer):
             "rating_average",
             "rating_count",
             "completed_projects_count",
+            "portfolio",
         ]
         read_only_fields = fields
 
@@ -219,3 +255,343 @@ class ApiTokenApi(APIView):
     def delete(self, request):
         api_tokens.api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Avatar and portfolio (the "Mon profil" and "Mon portfolio" pages) --------------------------------
+
+# Ids are 64-bit: a larger number is a bad input (400), not a lookup.
+MAX_ID = 2**63 - 1
+_IMAGE_FILE = {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP; judged by its content."}
+
+
+class AvatarInput(JSONInputSerializer):
+    # An empty file too: the image pipeline says what is wrong with it, as on the page.
+    avatar = serializers.FileField(allow_empty_file=True)
+
+
+class AvatarApi(APIView):
+    """PUT (multipart `avatar`): replace my profile photo. DELETE: remove it."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"avatar": _IMAGE_FILE}, "required": ["avatar"]}
+        },
+        responses={200: ProfileSerializer, **error_responses(404)},
+        summary="Changer ma photo de profil",
+        description=(
+            "The image goes through the same pipeline as on the profile page (format from its content, size "
+            "and pixel limits, metadata removed) and counts in the storage quota. 404 until the profile is created."
+        ),
+    )
+    def put(self, request):
+        data = AvatarInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.profile_update(user=request.user, data={}, avatar=data.validated_data["avatar"])
+        return _profile_response(profile.pk, request)
+
+    @extend_schema(
+        responses={200: ProfileSerializer, **error_responses(404)},
+        summary="Retirer ma photo de profil",
+        description="404 until the profile is created.",
+    )
+    def delete(self, request):
+        profile = services.profile_avatar_remove(user=request.user)
+        return _profile_response(profile.pk, request)
+
+
+class PortfolioItemInput(JSONInputSerializer):
+    """Types only: the portfolio service checks lengths, limits and images, as for the page's form."""
+
+    # Blank is let through to the service, which refuses it: a form would otherwise read "" as "not sent".
+    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    images = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False)
+    remove_images = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
+
+
+_ITEM_TEXT = {
+    "title": {"type": "string", "maxLength": 120, "pattern": NOT_BLANK},
+    "description": {"type": "string", "maxLength": 3000},
+}
+_IMAGES = {"type": "array", "items": _IMAGE_FILE, "maxItems": services.MAX_IMAGES_PER_ITEM}
+# A new item: JSON for its text alone, multipart to send its images with it.
+_ITEM_CREATE = {
+    "application/json": {"type": "object", "properties": _ITEM_TEXT, "required": ["title"]},
+    "multipart/form-data": {"type": "object", "properties": {**_ITEM_TEXT, "images": _IMAGES}, "required": ["title"]},
+}
+# A change of an item's text and removal of some of its images. JSON only: an empty multipart form can't be
+# told from a malformed body, so images are added by their own upload (…/images/).
+_ITEM_UPDATE = {
+    "application/json": {
+        "type": "object",
+        "properties": {
+            **_ITEM_TEXT,
+            "remove_images": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                "description": "Ids of the item's images to remove (others are ignored, as on the page).",
+            },
+        },
+    }
+}
+_IMAGES_ADD = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"images": {**_IMAGES, "minItems": 1}},
+        "required": ["images"],
+    }
+}
+
+
+def _portfolio_input(request) -> dict:
+    serializer = PortfolioItemInput(data=request.data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    # Only keys the client sent: on an update the others keep their value.
+    return {key: value for key, value in serializer.validated_data.items() if key in request.data}
+
+
+def _item_response(request, item_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+    item = selectors.portfolio_item_get_own(user=request.user, item_id=item_id)
+    return Response(PortfolioItemSerializer(item, context={"request": request}).data, status=status_code)
+
+
+class MyPortfolioApi(APIView):
+    """GET: my portfolio. POST: add an item (title, description, images), as "Mon portfolio" does."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(responses=PortfolioItemSerializer(many=True), summary="Mon portfolio")
+    def get(self, request):
+        profile = selectors.profile_for_user(user=request.user)
+        items = profile.portfolio_items.all() if profile else []
+        return Response(PortfolioItemSerializer(items, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        request=_ITEM_CREATE,
+        responses={201: PortfolioItemSerializer},
+        summary="Ajouter une réalisation",
+        description=(
+            f"At most {services.MAX_PORTFOLIO_ITEMS} items and {services.MAX_IMAGES_PER_ITEM} images per item; "
+            "images go through the image pipeline and count in the storage quota. 400 until the profile exists."
+        ),
+    )
+    def post(self, request):
+        data = _portfolio_input(request)
+        images = data.pop("images", [])
+        data.pop("remove_images", None)
+        item = services.portfolio_item_create(user=request.user, data=data, images=images)
+        return _item_response(request, item.pk, status_code=status.HTTP_201_CREATED)
+
+
+class MyPortfolioItemApi(APIView):
+    """One of my portfolio items: read, change (text, images removed), delete. Anyone else's is a 404."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PortfolioItemSerializer, summary="Une réalisation de mon portfolio")
+    def get(self, request, pk: int):
+        return _item_response(request, pk)
+
+    @extend_schema(
+        request=_ITEM_UPDATE,
+        responses={200: PortfolioItemSerializer},
+        summary="Modifier une réalisation",
+        description="Changes the fields sent and removes `remove_images`, all at once or not at all.",
+    )
+    def patch(self, request, pk: int):
+        # Someone else's item is "not found" before anything is read, as on the page.
+        selectors.portfolio_item_get_own(user=request.user, item_id=pk)
+        data = _portfolio_input(request)
+        data.pop("images", None)
+        remove = data.pop("remove_images", [])
+        services.portfolio_item_update(user=request.user, item_id=pk, data=data, remove_image_ids=remove)
+        return _item_response(request, pk)
+
+    @extend_schema(responses={204: None}, summary="Supprimer une réalisation")
+    def delete(self, request, pk: int):
+        services.portfolio_item_delete(user=request.user, item_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PortfolioImagesInput(JSONInputSerializer):
+    images = serializers.ListField(child=serializers.FileField(allow_empty_file=True), allow_empty=False)
+
+
+class MyPortfolioItemImagesApi(APIView):
+    """POST (multipart `images`): add images to one of my portfolio items, as its edit page does."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request=_IMAGES_ADD,
+        responses={201: PortfolioItemSerializer},
+        summary="Ajouter des images à une réalisation",
+        description=(
+            f"{services.MAX_IMAGES_PER_ITEM} images per item at most; each goes through the image pipeline and "
+            "counts in the storage quota. Answers the item with all its images."
+        ),
+    )
+    def post(self, request, pk: int):
+        selectors.portfolio_item_get_own(user=request.user, item_id=pk)
+        data = PortfolioImagesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.portfolio_item_update(user=request.user, item_id=pk, data={}, add_images=data.validated_data["images"])
+        return _item_response(request, pk, status_code=status.HTTP_201_CREATED)
+
+
+# --- Reports ("Signaler") -------------------------------------------------------------------------
+
+
+class ReportInput(JSONInputSerializer):
+    kind = documented(
+        serializers.ChoiceField(choices=services.REPORT_KINDS), {"type": "string", "enum": list(services.REPORT_KINDS)}
+    )
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The project, profile or review id.")
+    reason = documented(serializers.CharField(), {"type": "string", "enum": list(Report.Reason.values)})
+    details = documented(
+        serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False),
+        {"type": "string", "maxLength": 2000},
+    )
+
+
+class ReportOut(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    details = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReportCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReportInput,
+        responses={201: ReportOut, **error_responses(403, 404, 409)},
+        summary="Signaler un projet, un profil ou une évaluation",
+        description=(
+            "As the « Signaler » links do: 403 for one's own content, 404 for what doesn't exist or is hidden "
+            "already, 409 while the same member's report of it is open; rate limited with the page."
+        ),
+    )
+    @ratelimit(scope="report-create")
+    def post(self, request):
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        report = services.report_create(
+            reporter=request.user,
+            kind=values["kind"],
+            object_id=values["id"],
+            reason=values["reason"],
+            details=values["details"],
+        )
+        body = {
+            "kind": values["kind"],
+            "id": report.object_id,
+            "reason": report.reason,
+            "details": report.details,
+            "created_at": report.created_at,
+        }
+        return Response(ReportOut(body).data, status=status.HTTP_201_CREATED)
+
+
+# --- The account's language ----------------------------------------------------------------------
+
+# What the language switch accepts: a site language, or a variant of one ("fr", "fr-CA", "en-US").
+_LANGUAGE_INPUT = {
+    "type": "string",
+    "pattern": r"^([Ff][Rr]|[Ee][Nn])(-[A-Za-z0-9]{1,8})*$",
+    "description": "fr-ca or en; a variant (fr, fr-CA, en-US) is read as its site language.",
+}
+
+
+class LanguageInput(JSONInputSerializer):
+    language = documented(serializers.CharField(trim_whitespace=False), _LANGUAGE_INPUT)
+
+
+class LanguageOut(serializers.Serializer):
+    language = documented(
+        serializers.CharField(help_text="E-mails and notifications are written in it."),
+        {"type": "string", "enum": [code for code, _name in settings.LANGUAGES]},
+    )
+
+
+class MyLanguageApi(APIView):
+    """GET: the language my e-mails and notifications are written in. PUT: change it (the language switch)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=LanguageOut, summary="Ma langue")
+    def get(self, request):
+        return Response({"language": request.user.language})
+
+    @extend_schema(request=LanguageInput, responses=LanguageOut, summary="Changer ma langue")
+    def put(self, request):
+        data = LanguageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.account_language_set(user=request.user, language=data.validated_data["language"])
+        return Response({"language": user.language})
+
+
+# --- E-mail preferences ---------------------------------------------------------------------------
+
+_KINDS = [kind for kind, _label in email_preferences.email_kind_choices()]
+_FREQUENCY = {"type": "string", "enum": list(DigestFrequency.values)}
+
+
+class EmailKindOut(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField(help_text="In the request's language.")
+
+
+class EmailPreferencesInput(JSONInputSerializer):
+    kinds = documented(
+        serializers.ListField(child=serializers.CharField(allow_blank=True)),
+        {"type": "array", "items": {"type": "string", "enum": _KINDS}},
+    )
+    frequency = documented(serializers.CharField(allow_blank=True), _FREQUENCY)
+
+
+class EmailPreferencesOut(serializers.Serializer):
+    kinds = documented(
+        serializers.ListField(child=serializers.CharField(), help_text="The kinds of e-mail wanted; the rest are off."),
+        {"type": "array", "items": {"type": "string", "enum": _KINDS}},
+    )
+    frequency = documented(serializers.CharField(), _FREQUENCY)
+    available_kinds = EmailKindOut(many=True)
+
+
+def _preferences_response(prefs) -> Response:
+    body = {
+        "kinds": email_preferences.email_kinds_enabled(prefs=prefs),
+        "frequency": prefs.frequency,
+        "available_kinds": [
+            {"kind": kind, "label": str(label)} for kind, label in email_preferences.email_kind_choices()
+        ],
+    }
+    return Response(EmailPreferencesOut(body).data)
+
+
+class EmailPreferencesApi(APIView):
+    """GET: which e-mails I get and how often. PUT: change both, as « Mes courriels » does."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EmailPreferencesOut, summary="Mes courriels")
+    def get(self, request):
+        return _preferences_response(email_preferences.email_preferences_get(user=request.user))
+
+    @extend_schema(request=EmailPreferencesInput, responses=EmailPreferencesOut, summary="Changer mes courriels")
+    def put(self, request):
+        data = EmailPreferencesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        prefs = email_preferences.email_preferences_save(
+            user=request.user, enabled_kinds=data.validated_data["kinds"], frequency=data.validated_data["frequency"]
+        )
+        return _preferences_response(prefs)

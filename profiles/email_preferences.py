@@ -38,6 +38,11 @@ def email_preferences_get(*, user) -> EmailPreferences:
     return prefs or EmailPreferences(user_id=user.pk)
 
 
+def email_kinds_enabled(*, prefs: EmailPreferences) -> list[str]:
+    """The kinds of e-mail the member gets, in the order the page lists them."""
+    return [kind for kind, _label in email_kind_choices() if kind not in prefs.disabled_kinds]
+
+
 def email_allowed(*, user, kind) -> bool:
     """Whether to email `user` about `kind` now (a NotificationKind value or UNREAD_MESSAGES).
 

@@ -737,3 +737,64 @@ class InvitationDeclineApi(_InvitationAnswerApi):
     @extend_schema(request=None, responses={200: InvitationSerializer, **error_responses(401, 403, 404, 409)})
     def post(self, request, pk):
         return super().post(request, pk)
+
+
+# --- The public client page ----------------------------------------------------------------------
+
+
+class ClientReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    project_title = serializers.CharField(source="project.title")
+    author = serializers.CharField(source="author.public_name")
+    author_profile = serializers.SerializerMethodField(help_text="The author's public freelancer profile id, if any.")
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    paid_as_agreed = serializers.CharField(help_text="yes, late, no, or empty when not answered.")
+    created_at = serializers.DateTimeField()
+
+    def get_author_profile(self, review) -> int | None:
+        profile = getattr(review.author, "freelancer_profile", None)
+        return profile.pk if profile is not None and not profile.is_hidden else None
+
+
+class ClientPaidSerializer(serializers.Serializer):
+    answers = serializers.IntegerField(help_text="Freelancers who said whether they were paid as agreed.")
+    as_agreed = serializers.IntegerField()
+    late = serializers.IntegerField()
+
+
+class ClientSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.pk")
+    name = serializers.CharField(source="user.public_name")
+    member_since = serializers.DateTimeField(source="user.date_joined")
+    projects_published = serializers.IntegerField()
+    freelancer_profile = serializers.SerializerMethodField(help_text="Their public freelancer profile id, if any.")
+    rating_average = serializers.DecimalField(
+        source="reviews.average", max_digits=2, decimal_places=1, allow_null=True, help_text="Out of 5."
+    )
+    review_count = serializers.IntegerField(source="reviews.count")
+    reviews = ClientReviewSerializer(
+        source="reviews.reviews", many=True, help_text="The latest reviews by freelancers."
+    )
+    paid = serializers.SerializerMethodField()
+
+    def get_freelancer_profile(self, client) -> int | None:
+        profile = getattr(client.user, "freelancer_profile", None)
+        return profile.pk if profile is not None and not profile.is_hidden else None
+
+    @extend_schema_field(ClientPaidSerializer)
+    def get_paid(self, client) -> dict:
+        return {"answers": client.paid_answers, "as_agreed": client.paid_as_agreed, "late": client.paid_late}
+
+
+class ClientDetailApi(GenericAPIView):
+    """A client's public page: their reviews by freelancers, whether they paid as agreed, projects published."""
+
+    serializer_class = ClientSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+    @extend_schema(responses=ClientSerializer, summary="Page publique d'un client")
+    def get(self, request, pk: int):
+        return Response(ClientSerializer(selectors.client_get(user_id=pk)).data)

@@ -28,4 +28,5 @@ urlpatterns = [
     path("quotes/<int:pk>/withdraw/", api.QuoteWithdrawApi.as_view(), name="api-quote-withdraw"),
     path("quotes/<int:pk>/shortlist/", api.QuoteShortlistApi.as_view(), name="api-quote-shortlist"),
     path("quotes/<int:pk>/request-revision/", api.QuoteRequestRevisionApi.as_view(), name="api-quote-request-revision"),
+    path("clients/<int:pk>/", api.ClientDetailApi.as_view(), name="api-client-detail"),
 ]

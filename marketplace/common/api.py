@@ -56,6 +56,7 @@ _ERROR_DESCRIPTIONS = {
     403: "Signed in, but not allowed to do this.",
     404: "Not found, or not visible to the caller.",
     409: "Not possible in the object's current state.",
+    410: "No longer available (e.g. an expired download link).",
     415: "The body's media type is not one this operation reads.",
     429: "Too many attempts; `Retry-After` says when to try again.",
 }

@@ -1,5 +1,7 @@
 """Writes on the account itself (not the freelancer profile)."""
 
+import re
+
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,9 @@ from marketplace.common.errors import ValidationFailed
 from profiles.models import User
 
 NAME_MAX_LENGTH = 120
+# A language code as browsers and Django write them ("fr", "fr-ca", "en-us"). Checked before Django looks for
+# a variant: it reads anything that starts with "fr-" as French, "fr-ca*" and "fr-!!" included.
+_LANGUAGE_CODE = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*", re.ASCII | re.IGNORECASE)
 
 
 def account_name_set(*, user: User, name: str) -> User:
@@ -23,9 +28,12 @@ def account_name_set(*, user: User, name: str) -> User:
 
 def account_language_set(*, user: User, language: str) -> User:
     """Remember the language the member reads the site in: their e-mails and notifications are written in it."""
+    requested = str(language or "")
     try:
+        if not _LANGUAGE_CODE.fullmatch(requested):
+            raise LookupError(requested)
         # One of settings.LANGUAGES: "fr", "fr-CA" and "fr-ca" are our Quebec French; "en-us" is English.
-        code = get_supported_language_variant(str(language or "").lower())
+        code = get_supported_language_variant(requested.lower())
     except LookupError:
         raise ValidationFailed(
             _("Langue inconnue : %(code)s.") % {"code": str(language)[:20]}, field="language"

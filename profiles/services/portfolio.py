@@ -50,12 +50,16 @@ def _store_images(uploads) -> list[StoredImage]:
     return stored
 
 
-def _clean_item(data: Mapping[str, Any]) -> dict:
+def _clean_item(data: Mapping[str, Any], *, partial: bool = False) -> dict:
+    """The item's text; with `partial`, only the keys given (the others keep their value)."""
     errors = FieldErrors()
-    cleaned = {
-        "title": clean_text(data.get("title"), field="title", errors=errors, max_length=120, required=True),
-        "description": clean_text(data.get("description"), field="description", errors=errors, max_length=3000),
-    }
+    cleaned = {}
+    if not partial or "title" in data:
+        cleaned["title"] = clean_text(data.get("title"), field="title", errors=errors, max_length=120, required=True)
+    if not partial or "description" in data:
+        cleaned["description"] = clean_text(
+            data.get("description"), field="description", errors=errors, max_length=3000
+        )
     errors.raise_if_any()
     return cleaned
 
@@ -108,8 +112,8 @@ def _attach_images(item: PortfolioItem, stored: list[StoredImage], *, start: int
 def portfolio_item_update(
     *, user: User, item_id: int, data: Mapping[str, Any], add_images=(), remove_image_ids=()
 ) -> PortfolioItem:
-    """Change a portfolio item's text, add images and remove some, all at once or not at all."""
-    cleaned = _clean_item(data)
+    """Change a portfolio item's text (the keys given), add images and remove some, all at once or not at all."""
+    cleaned = _clean_item(data, partial=True)
     add_images = list(add_images)
     stored = _store_images(add_images)
     removed_files: list[str] = []

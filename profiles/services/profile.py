@@ -235,11 +235,11 @@ def profile_create(*, user: User, data: Mapping[str, Any]) -> FreelancerProfile:
         raise Conflict(already) from None
 
 
-def profile_update(*, user: User, data: Mapping[str, Any]) -> FreelancerProfile:
-    """Change the given fields of the user's freelancer profile; NotFound when they have none yet."""
+def profile_update(*, user: User, data: Mapping[str, Any], avatar=None) -> FreelancerProfile:
+    """Change the given fields (and the avatar, when given) of the user's profile; NotFound when they have none yet."""
     if not FreelancerProfile.objects.filter(user=user).exists():
         raise NotFound(_("Vous n'avez pas encore de profil de pigiste."))
-    return profile_save(user=user, data=data)
+    return profile_save(user=user, data=data, avatar=avatar)
 
 
 def profile_avatar_remove(*, user: User) -> FreelancerProfile:

@@ -85,6 +85,16 @@ RULES_BEYOND_THE_SCHEMA = [
     "Seules les images (JPEG, PNG, WebP) et les PDF sont acceptés.",
     "Une pièce jointe est vide.",
     "Une pièce jointe dépasse 10 Mo.",
+    "Ce fichier n'est pas une image valide.",
+    "Le fichier est vide.",
+    "Ce fichier est trop volumineux",
+    "Cette image est trop grande",
+    # Against what the member already has, or who they are (their profile, their e-mail, their quota)
+    "images au maximum par réalisation.",
+    "réalisations au maximum dans un portfolio.",
+    "Créez d'abord votre profil de pigiste.",
+    "Votre espace de stockage est plein",
+    "Tapez exactement votre adresse courriel pour confirmer la suppression.",
 ]
 
 

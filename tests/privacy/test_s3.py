@@ -3,6 +3,8 @@
 import json
 
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from marketplace.common.storage import private_storage, storage_is_s3
 from messaging.models import Attachment
@@ -60,3 +62,18 @@ def test_on_s3_erasing_an_account_removes_its_files_and_keeps_the_other_sides(db
     assert not any(f.storage.exists(f.name) for f in member_files)
     assert client_file.storage.exists(client_file.name)
     assert Attachment.objects.filter(message=client_message).exists()
+
+
+def test_on_s3_the_api_download_sends_to_the_same_short_signed_link_as_the_page(db, s3_bucket, run_on_commit):
+    s3, _bucket = s3_bucket
+    member = UserFactory()
+    export = run_on_commit(privacy_services.data_export_request, user=member)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member).key}")
+
+    response = api.get(f"/api/v1/me/data-export/{export.token}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(s3.meta.endpoint_url) and "X-Amz-Signature=" in response["Location"]
+    assert "X-Amz-Expires=300" in response["Location"]
+    assert response["Cache-Control"] == "private, no-store"
