@@ -18,6 +18,9 @@ class NotificationKind(models.TextChoices):
     DECISION_REMINDER = "decision_reminder", _("Rappel : décision attendue")
     REVIEW_RECEIVED = "review_received", _("Nouvelle évaluation")
     SAVED_SEARCH_MATCH = "saved_search_match", _("Nouveau projet pour une recherche sauvegardée")
+    PROJECT_MATCH = "project_match", _("Nouveau projet près de chez vous")
+    INVITATION_ANSWERED = "invitation_answered", _("Réponse à une demande de soumission")
+    RECOMMENDED = "recommended", _("Un·e collègue vous recommande")
 
 
 class Notification(TimeStampedModel):

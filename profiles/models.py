@@ -100,13 +100,38 @@ class Region(models.TextChoices):
     CENTRE_DU_QUEBEC = "17", "Centre-du-Québec"
 
 
-class Municipality(models.Model):
-    """A Quebec place with coordinates (from GeoNames, loaded by `load_municipalities`)."""
+class Mrc(models.Model):
+    """A regional county municipality (MRC) or a territory with MRC powers, e.g. Kamouraska."""
 
-    geonames_id = models.PositiveIntegerField(unique=True)
+    # The census division number the Répertoire des municipalités gives it ("14" for Kamouraska).
+    code = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    region = models.CharField(max_length=2, choices=Region.choices, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("MRC")
+        verbose_name_plural = _("MRC")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    """A Quebec place with coordinates, its MRC and region (loaded by `load_municipalities`)."""
+
+    # The Répertoire des municipalités code (census subdivision, e.g. "14045"); rows kept from the former
+    # GeoNames list and not found in the Répertoire have none.
+    code = models.CharField(max_length=7, unique=True, null=True, blank=True)
+    # Former GeoNames rows keep theirs so that they are matched (and keep their ids) on reload.
+    geonames_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     name = models.CharField(max_length=120, db_index=True)
+    # "Municipalité", "Ville", "Paroisse", "Territoire non organisé"…, as the Répertoire gives it.
+    designation = models.CharField(max_length=60, blank=True)
     # Lower case, no accents, words separated by spaces: for accent-insensitive prefix search.
     search_name = models.CharField(max_length=120, db_index=True, blank=True, default="")
+    mrc = models.ForeignKey(Mrc, on_delete=models.PROTECT, null=True, blank=True, related_name="municipalities")
     region = models.CharField(max_length=2, choices=Region.choices, db_index=True)
     latitude = models.FloatField()
     longitude = models.FloatField()
@@ -119,6 +144,27 @@ class Municipality(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_region_display()})"
+
+    @property
+    def full_label(self) -> str:
+        """How every page and the autocomplete name a place: "Saint-Pascal — Kamouraska, Bas-Saint-Laurent"."""
+        if self.mrc_id and self.mrc.name != self.name:
+            return f"{self.name} — {self.mrc.name}, {self.get_region_display()}"
+        return f"{self.name} — {self.get_region_display()}"
+
+
+class MunicipalityAlias(models.Model):
+    """A former or everyday name of a place ("Saint-Germain" for Saint-Germain-de-Kamouraska)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=120)
+    search_name = models.CharField(max_length=120, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "search_name"], name="one_alias_per_spelling")]
+
+    def __str__(self):
+        return f"{self.name} → {self.municipality.name}"
 
 
 def skill_key(name: str) -> str:
@@ -182,6 +228,8 @@ class FreelancerProfile(TimeStampedModel):
     rating_count = models.PositiveIntegerField(default=0)
     completed_projects_count = models.PositiveIntegerField(default=0)
     is_hidden = models.BooleanField(default=False, help_text=_("Masqué par la modération."))
+    # The freelancer's choice: when off, pages say "noindex" and the profile leaves the sitemap.
+    indexable_by_search_engines = models.BooleanField(_("visible dans les moteurs de recherche"), default=True)
 
     class Meta:
         verbose_name = _("profil de pigiste")
@@ -195,6 +243,20 @@ class FreelancerProfile(TimeStampedModel):
 
     def __str__(self):
         return self.display_name
+
+
+class BookedWeek(models.Model):
+    """A week (Monday to Sunday) the freelancer is already booked."""
+
+    profile = models.ForeignKey(FreelancerProfile, on_delete=models.CASCADE, related_name="booked_weeks")
+    week_start = models.DateField()  # always a Monday
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [models.UniqueConstraint(fields=["profile", "week_start"], name="one_booking_per_week")]
+
+    def __str__(self):
+        return f"{self.profile_id} {self.week_start}"
 
 
 class PortfolioItem(TimeStampedModel):
@@ -280,6 +342,10 @@ class EmailPreferences(models.Model):
     disabled_kinds = models.JSONField(default=list, blank=True)
     frequency = models.CharField(
         _("fréquence"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.IMMEDIATE
+    )
+    # New projects that fit a freelancer come often: a daily digest unless they choose otherwise.
+    new_projects = models.CharField(
+        _("nouveaux projets pour moi"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.DAILY
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

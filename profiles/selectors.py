@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from allauth.account.models import EmailAddress
@@ -9,7 +10,15 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.errors import NotFound, ValidationFailed
-from profiles.models import FreelancerProfile, Municipality, PortfolioImage, PortfolioItem, Region
+from profiles.models import (
+    Availability,
+    BookedWeek,
+    FreelancerProfile,
+    Municipality,
+    PortfolioImage,
+    PortfolioItem,
+    Region,
+)
 from profiles.services import LANGUAGE_CHOICES, search_key
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -18,6 +27,30 @@ LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 def language_names(codes: list[str]) -> list[str]:
     """Display names of language codes, in the page's language."""
     return [str(LANGUAGE_NAMES.get(code, code)) for code in codes or []]
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday that starts the week holding `day` (booked weeks are stored by their Monday)."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weeks_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The Mondays of every week from the one holding `start` to the one holding `end`."""
+    first, last = week_of(start), week_of(end)
+    return [first + datetime.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+
+def free_during(queryset, *, start: datetime.date, end: datetime.date | None = None):
+    """The profiles free for the whole period: not "non disponible", available by `start`, no booked week in it.
+
+    The one availability rule: search's "disponible entre … et …" and the matching of new projects both
+    use it (the Elasticsearch backends mirror it on the indexed fields).
+    """
+    end = max(end or start, start)
+    return queryset.exclude(availability=Availability.UNAVAILABLE).exclude(
+        Q(availability=Availability.FROM_DATE, available_from__gt=start)
+        | Q(pk__in=BookedWeek.objects.filter(week_start__in=weeks_between(start, end)).values("profile_id"))
+    )
 
 
 def account_email_confirmed(*, user) -> bool:

@@ -71,6 +71,8 @@ class Project(TimeStampedModel):
     )
     budget_min = models.DecimalField(_("budget minimum ($ CA)"), max_digits=10, decimal_places=2, null=True, blank=True)
     budget_max = models.DecimalField(_("budget maximum ($ CA)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # When the work should start: matching leaves out freelancers booked that week.
+    starts_on = models.DateField(_("début souhaité"), null=True, blank=True)
     deadline = models.DateField(_("échéance souhaitée"), null=True, blank=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     remote = models.BooleanField(_("peut se faire à distance"), default=False)
@@ -138,6 +140,7 @@ class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("En attente de réponse")
     ACCEPTED = "accepted", _("Acceptée")
     DECLINED = "declined", _("Déclinée")
+    UNAVAILABLE = "unavailable", _("Pas disponible")
 
 
 class Invitation(TimeStampedModel):
@@ -147,11 +150,36 @@ class Invitation(TimeStampedModel):
     freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     message = models.TextField(max_length=2000, blank=True)
     # The freelancer's answer, so that the client is not left guessing; a quote counts as "accepted".
-    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    status = models.CharField(max_length=12, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # "Non merci" may say why; the client reads it.
+    decline_reason = models.TextField(_("raison"), max_length=1000, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "freelancer"], name="one_invitation_per_freelancer")]
+
+
+class Recommendation(TimeStampedModel):
+    """A freelancer passing a project on to a colleague, with a note ("pas disponible — je recommande…")."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="recommendations")
+    recommender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_made"
+    )
+    colleague = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_received"
+    )
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    # Set when the client invites the colleague from the recommendation.
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "recommender", "colleague"], name="one_recommendation_per_colleague"
+            )
+        ]
 
 
 class ProjectAttachment(TimeStampedModel):

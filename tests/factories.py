@@ -6,8 +6,9 @@ from decimal import Decimal
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django.utils.text import slugify
 
-from profiles.models import FreelancerProfile, Municipality, Region, Skill, User, skill_key
+from profiles.models import FreelancerProfile, Mrc, Municipality, Region, Skill, User, skill_key
 from profiles.services import search_key
 from projects.models import BudgetType, Category, Project, ProjectStatus, Quote, QuoteStatus, Review, Visibility
 
@@ -36,6 +37,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(
                 user=self, email=self.email.lower(), defaults={"verified": True, "primary": True}
             )
+
+
+class MrcFactory(factory.django.DjangoModelFactory):
+    """Kamouraska by default, as the Répertoire des municipalités names it."""
+
+    class Meta:
+        model = Mrc
+        django_get_or_create = ("code",)
+
+    code = "14"
+    name = "Kamouraska"
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    region = Region.BAS_SAINT_LAURENT
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
