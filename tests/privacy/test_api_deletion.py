@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from privacy import services as privacy_services
 from privacy.models import AccountDeletion
+from tests.api import api_as, api_token
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
@@ -18,17 +19,9 @@ URL = "/api/v1/me/account/deletion/"
 PASSWORD = "motdepasse-solide-123"  # UserFactory's
 
 
-def api_as(user) -> tuple[APIClient, str]:
-    api = APIClient()
-    api.default_format = "json"
-    key = Token.objects.get_or_create(user=user)[0].key
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return api, key
-
-
 def test_a_confirmed_request_schedules_the_deletion_and_revokes_the_token():
     member = UserFactory(email="marie@exemple.qc.ca")
-    api, _key = api_as(member)
+    api = api_as(member)
 
     response = api.post(URL, {"confirmation": " Marie@Exemple.qc.ca "})
 
@@ -45,7 +38,7 @@ def test_a_confirmed_request_schedules_the_deletion_and_revokes_the_token():
 
 def test_signing_in_on_the_site_cancels_a_deletion_asked_through_the_api(client):
     member = UserFactory(email="marie@exemple.qc.ca")
-    api_as(member)[0].post(URL, {"confirmation": "marie@exemple.qc.ca"})
+    api_as(member).post(URL, {"confirmation": "marie@exemple.qc.ca"})
 
     response = client.post(
         reverse("account_login"), {"login": "marie@exemple.qc.ca", "password": PASSWORD}, follow=True
@@ -57,7 +50,7 @@ def test_signing_in_on_the_site_cancels_a_deletion_asked_through_the_api(client)
 
 def test_obtaining_a_token_again_cancels_it_too():
     member = UserFactory(email="marie@exemple.qc.ca")
-    api_as(member)[0].post(URL, {"confirmation": "marie@exemple.qc.ca"})
+    api_as(member).post(URL, {"confirmation": "marie@exemple.qc.ca"})
 
     response = APIClient().post(
         "/api/v1/auth/token/", {"email": "marie@exemple.qc.ca", "password": PASSWORD}, format="json"
@@ -93,7 +86,7 @@ def test_a_session_caller_is_signed_out_as_on_the_page(client):
 )
 def test_a_wrong_or_missing_confirmation_schedules_nothing_and_keeps_the_token(body, message):
     member = UserFactory(email="marie@exemple.qc.ca")
-    api, key = api_as(member)
+    api, key = api_as(member), api_token(member)
 
     response = api.post(URL, body)
 

@@ -4,25 +4,18 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from notifications.models import NotificationKind
 from profiles import email_preferences
 from profiles.models import EmailPreferences
+from tests.api import api_as
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 URL = "/api/v1/me/email-preferences/"
 ALL_KINDS = [kind for kind, _label in email_preferences.email_kind_choices()]
-
-
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.default_format = "json"
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return api
 
 
 def test_by_default_every_kind_is_on_right_away():

@@ -6,24 +6,17 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from privacy import services as privacy_services
 from privacy.models import DataExport
+from tests.api import api_as
 from tests.factories import UserFactory
 from tests.privacy.factories import zip_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 URL = "/api/v1/me/data-export/"
-
-
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.default_format = "json"
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return api
 
 
 def _download_url(export) -> str:

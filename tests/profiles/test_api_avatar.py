@@ -3,11 +3,11 @@
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from marketplace.common.quota import storage_usage
 from profiles import services
+from tests.api import api_as
 from tests.factories import FreelancerProfileFactory, UserFactory
 from tests.profiles.factories import SVG, image_bytes, upload
 
@@ -15,12 +15,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 URL = "/api/v1/me/profile/avatar/"
 NOT_AN_IMAGE = "Ce fichier n'est pas une image valide. Formats acceptés : JPEG, PNG ou WebP."
-
-
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return api
 
 
 def _page(client, profile) -> str:

@@ -3,23 +3,16 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from notifications.models import NotificationKind
 from notifications.services import notify
+from tests.api import api_as
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 URL = "/api/v1/me/language/"
-
-
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.default_format = "json"
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return api
 
 
 def test_a_language_chosen_through_the_api_writes_the_member_s_e_mails(django_capture_on_commit_callbacks):

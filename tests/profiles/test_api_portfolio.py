@@ -3,12 +3,12 @@
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from marketplace.common.quota import storage_usage
 from profiles import services
 from profiles.models import PortfolioImage, PortfolioItem
+from tests.api import api_as
 from tests.factories import FreelancerProfileFactory, UserFactory
 from tests.profiles.factories import image_bytes, upload
 
@@ -16,13 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 URL = "/api/v1/me/portfolio/"
 NOT_AN_IMAGE = "Ce fichier n'est pas une image valide. Formats acceptés : JPEG, PNG ou WebP."
-
-
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.default_format = "json"
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return api
 
 
 def item_url(item_id: int) -> str:

@@ -2,22 +2,15 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from profiles.models import Report
+from tests.api import api_as
 from tests.factories import FreelancerProfileFactory, ProjectFactory, ReviewFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 URL = "/api/v1/reports/"
-
-
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.default_format = "json"
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return api
 
 
 def test_a_project_reported_through_the_api_is_one_the_page_won_t_take_again(client):
