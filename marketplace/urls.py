@@ -1,18 +1,32 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from marketplace import views
 from marketplace.common import health
+from marketplace.common.seo import StaticSitemap
+from profiles.seo import MrcSitemap, ProfileSitemap
+from projects.seo import ProjectSitemap
 
 admin.site.login = views.admin_login
 handler404 = views.page_not_found
 
+SITEMAPS = {"pages": StaticSitemap, "mrc": MrcSitemap, "pigistes": ProfileSitemap, "projets": ProjectSitemap}
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("readyz", health.readyz, name="readyz"),
     path("a-propos/", views.AboutView.as_view(), name="about"),
     path("i18n/setlang/", views.language_set, name="set_language"),

@@ -1,12 +1,14 @@
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views import defaults, i18n
 from django.views.generic import TemplateView
 from rest_framework.exceptions import NotFound
 
+from marketplace.common import seo
 from marketplace.common.web_errors import catch_refusal
 from profiles.models import Region
 from profiles.services import account_language_set
@@ -44,6 +46,9 @@ def admin_login(request, extra_context=None):
 def language_set(request):
     """Django's language switch; a signed-in member's e-mails and notifications follow their choice."""
     response = i18n.set_language(request)
+    if isinstance(response, HttpResponseRedirect):
+        # Back to the page without its `?lang=`, which would otherwise outweigh the language just chosen.
+        response["Location"] = _without_language_param(response["Location"])
     if request.method == "POST" and request.user.is_authenticated and request.POST.get("language"):
         # A language we don't offer: Django's view ignored it too, and the member keeps theirs.
         with catch_refusal():
@@ -56,3 +61,47 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def _without_language_param(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != seo.LANGUAGE_PARAM]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# Where crawlers have nothing to read: sign-in and account pages, messages, the API, admin, forms.
+ROBOTS_PRIVATE_URL_NAMES = (
+    "admin:index",
+    "account_login",  # /comptes/…
+    "privacy-settings",  # /compte/…
+    "conversation-list",
+    "notification-list",
+    "profile-edit",
+    "dashboard",
+    "set_language",
+    "api-schema",  # /api/…
+    "report-create",  # /signaler/…
+)
+ROBOTS_PRIVATE_PATHS = ("project-create", "saved-search-create")
+
+
+_EXAMPLE_ARGS = {"report-create": ["profile", 1]}
+
+
+def _first_segment(url_name: str) -> str:
+    return "/" + reverse(url_name, args=_EXAMPLE_ARGS.get(url_name)).strip("/").split("/")[0] + "/"
+
+
+def robots_txt(request):
+    """robots.txt: public pages open, private areas closed, and where the sitemap is."""
+    disallowed = dict.fromkeys(
+        [*(_first_segment(name) for name in ROBOTS_PRIVATE_URL_NAMES), *(reverse(n) for n in ROBOTS_PRIVATE_PATHS)]
+    )
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        *(f"Disallow: {path}" for path in disallowed),
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

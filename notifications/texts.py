@@ -158,6 +158,51 @@ def _saved_search_match(p: _Params) -> NotificationText:
     )
 
 
+def _invitation_answered(p: _Params) -> NotificationText:
+    answer, name, title = p.text("answer"), p.text("name"), p.text("title")
+    if answer == "accepted":
+        return NotificationText(
+            _("{name} va soumissionner : « {title} »").format(name=name, title=title),
+            _("{name} a accepté votre demande de soumission.").format(name=name),
+        )
+    if answer == "unavailable":
+        colleagues = p.texts("colleagues")
+        return NotificationText(
+            _("{name} n'est pas disponible : « {title} »").format(name=name, title=title),
+            ngettext(
+                "{name} vous recommande un·e collègue : {colleagues}. Vous pouvez l'inviter en un clic depuis votre projet.",
+                "{name} vous recommande des collègues : {colleagues}. Vous pouvez les inviter en un clic depuis votre projet.",
+                len(colleagues),
+            ).format(name=name, colleagues=", ".join(colleagues)),
+        )
+    reason = p.text("reason", required=False)
+    return NotificationText(
+        _("{name} décline : « {title} »").format(name=name, title=title),
+        _("Raison donnée : {reason}").format(reason=reason) if reason else _("Aucune raison donnée."),
+    )
+
+
+def _recommended(p: _Params) -> NotificationText:
+    name, note = p.text("name"), p.text("note", required=False)
+    body = _("{name} vous recommande pour ce projet.").format(name=name)
+    if note:
+        body = _("{name} vous recommande pour ce projet : « {note} »").format(name=name, note=note)
+    if p.flag("invite_only"):
+        body += " " + _("Le projet est sur invitation : vous pourrez soumissionner quand le client vous invitera.")
+    return NotificationText(_("Un·e collègue vous recommande : « {title} »").format(title=p.text("title")), body)
+
+
+def _project_match(p: _Params) -> NotificationText:
+    place = p.text("place", required=False)
+    if place:
+        title = _("Nouveau projet près de chez vous : « {title} » ({place})").format(title=p.text("title"), place=place)
+    else:
+        title = _("Nouveau projet pour vous : « {title} »").format(title=p.text("title"))
+    return NotificationText(
+        title, _("Ce projet correspond à vos compétences, à votre région et à vos disponibilités. Soumissionnez !")
+    )
+
+
 _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
     NotificationKind.QUOTE_RECEIVED: _quote_received,
     NotificationKind.QUOTE_DECLINED: _quote_declined,
@@ -169,6 +214,9 @@ _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
     NotificationKind.DECISION_REMINDER: _decision_reminder,
     NotificationKind.REVIEW_RECEIVED: _review_received,
     NotificationKind.SAVED_SEARCH_MATCH: _saved_search_match,
+    NotificationKind.PROJECT_MATCH: _project_match,
+    NotificationKind.INVITATION_ANSWERED: _invitation_answered,
+    NotificationKind.RECOMMENDED: _recommended,
 }
 
 

@@ -44,6 +44,13 @@ class EmailPreferencesForm(forms.Form):
         choices=DigestFrequency.choices,
         widget=forms.RadioSelect,
     )
+    # Optional: a form posted without it (an older page) keeps the current choice.
+    new_projects = forms.ChoiceField(
+        label=gettext_lazy("Nouveaux projets qui me correspondent"),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +180,12 @@ class EmailPreferencesView(LoginRequiredMixin, View):
     def get(self, request):
         prefs = email_preferences.email_preferences_get(user=request.user)
         enabled = email_preferences.email_kinds_enabled(prefs=prefs)
-        return self._render(request, EmailPreferencesForm(initial={"kinds": enabled, "frequency": prefs.frequency}))
+        return self._render(
+            request,
+            EmailPreferencesForm(
+                initial={"kinds": enabled, "frequency": prefs.frequency, "new_projects": prefs.new_projects}
+            ),
+        )
 
     def post(self, request):
         form = EmailPreferencesForm(request.POST)
@@ -183,6 +195,7 @@ class EmailPreferencesView(LoginRequiredMixin, View):
                     user=request.user,
                     enabled_kinds=form.cleaned_data["kinds"],
                     frequency=form.cleaned_data["frequency"],
+                    new_projects=form.cleaned_data["new_projects"] or None,
                 )
                 messages.success(request, _("Vos préférences de courriel sont enregistrées."))
                 return HttpResponseRedirect(reverse("email-preferences"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,12 +23,24 @@ from profiles import api_tokens, email_preferences, selectors, services
 from profiles.models import Availability, DigestFrequency, FreelancerProfile, Municipality, Report
 
 
+class MrcRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='Census division number ("14"), or the Répertoire\'s MRC code.')
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
 class MunicipalitySerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="get_region_display", read_only=True)
+    mrc = MrcRefSerializer(read_only=True, allow_null=True, help_text="The MRC or equivalent territory.")
+    label = serializers.CharField(
+        source="full_label",
+        read_only=True,
+        help_text="How pages name the place: « Saint-Pascal — Kamouraska, Bas-Saint-Laurent ».",
+    )
 
     class Meta:
         model = Municipality
-        fields = ["id", "name", "region", "region_name", "latitude", "longitude", "population"]
+        fields = ["id", "name", "label", "mrc", "region", "region_name", "latitude", "longitude", "population"]
 
 
 def _absolute_url(request, field_file) -> str | None:
@@ -68,6 +82,9 @@ class ProfileSerializer(serializers.ModelSerializer):
     municipality_detail = MunicipalitySerializer(source="municipality", read_only=True, allow_null=True)
     avatar_url = serializers.SerializerMethodField()
     portfolio = PortfolioItemSerializer(many=True, source="portfolio_items.all", read_only=True)
+    next_free_week = serializers.SerializerMethodField(
+        help_text="Monday of the first week the freelancer is free (null: not available)."
+    )
 
     class Meta:
         model = FreelancerProfile
@@ -80,11 +97,15 @@ class ProfileSerializer(serializers.ModelSerializer):
             "rating_count",
             "completed_projects_count",
             "portfolio",
+            "next_free_week",
         ]
         read_only_fields = fields
 
     def get_skills(self, profile) -> list[str]:
         return [skill.name for skill in profile.skills.all()]
+
+    def get_next_free_week(self, profile) -> datetime.date | None:
+        return selectors.profile_next_free_week(profile)
 
     def get_avatar_url(self, profile) -> str | None:
         if not profile.avatar_thumbnail:
@@ -124,6 +145,9 @@ class ProfileInputSerializer(JSONInputSerializer):
     availability = serializers.ChoiceField(choices=Availability.choices, required=False)
     available_from = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     remote = serializers.BooleanField(required=False)
+    indexable_by_search_engines = serializers.BooleanField(
+        required=False, help_text="False: pages say noindex and the profile leaves the sitemap."
+    )
     municipality = serializers.IntegerField(required=False, allow_null=True)
     travel_radius_km = documented(
         serializers.IntegerField(required=False),
@@ -556,6 +580,13 @@ class EmailPreferencesInput(JSONInputSerializer):
         {"type": "array", "items": {"type": "string", "enum": _KINDS}},
     )
     frequency = documented(serializers.CharField(allow_blank=True), _FREQUENCY)
+    # Left out, the current choice stays.
+    new_projects = documented(
+        serializers.CharField(
+            required=False, allow_blank=True, help_text="New projects that fit me: e-mailed at once, daily, never."
+        ),
+        _FREQUENCY,
+    )
 
 
 class EmailPreferencesOut(serializers.Serializer):
@@ -564,6 +595,7 @@ class EmailPreferencesOut(serializers.Serializer):
         {"type": "array", "items": {"type": "string", "enum": _KINDS}},
     )
     frequency = documented(serializers.CharField(), _FREQUENCY)
+    new_projects = documented(serializers.CharField(), _FREQUENCY)
     available_kinds = EmailKindOut(many=True)
 
 
@@ -571,6 +603,7 @@ def _preferences_response(prefs) -> Response:
     body = {
         "kinds": email_preferences.email_kinds_enabled(prefs=prefs),
         "frequency": prefs.frequency,
+        "new_projects": prefs.new_projects,
         "available_kinds": [
             {"kind": kind, "label": str(label)} for kind, label in email_preferences.email_kind_choices()
         ],
@@ -592,6 +625,66 @@ class EmailPreferencesApi(APIView):
         data = EmailPreferencesInput(data=request.data)
         data.is_valid(raise_exception=True)
         prefs = email_preferences.email_preferences_save(
-            user=request.user, enabled_kinds=data.validated_data["kinds"], frequency=data.validated_data["frequency"]
+            user=request.user,
+            enabled_kinds=data.validated_data["kinds"],
+            frequency=data.validated_data["frequency"],
+            new_projects=data.validated_data.get("new_projects"),
         )
         return _preferences_response(prefs)
+
+
+# --- Booked weeks ---------------------------------------------------------------------------------
+
+
+class BookedWeeksInput(JSONInputSerializer):
+    weeks = documented(
+        serializers.ListField(child=serializers.CharField(allow_blank=True)),
+        {
+            "type": "array",
+            "maxItems": services.MAX_WEEKS_AHEAD + 1,
+            "items": {"type": "string", "format": "date"},
+            "description": "The Monday of each booked week, from the current week to 52 weeks ahead.",
+        },
+    )
+
+
+class BookedWeeksOut(serializers.Serializer):
+    weeks = serializers.ListField(child=serializers.DateField(), help_text="Mondays, from the current week on.")
+    next_free_week = serializers.DateField(allow_null=True)
+
+
+def _booked_weeks_response(user) -> Response:
+    profile = FreelancerProfile.objects.filter(user=user).first()
+    if profile is None:
+        raise NotFound(_("Vous n'avez pas encore de profil de pigiste."))
+    weeks = selectors.booked_weeks_of(user=user)
+    next_free = selectors.next_free_week(
+        availability=profile.availability, available_from=profile.available_from, booked=weeks
+    )
+    return Response(BookedWeeksOut({"weeks": weeks, "next_free_week": next_free}).data)
+
+
+class MyBookedWeeksApi(APIView):
+    """GET: the weeks I am booked. PUT: replace them, as « Mon calendrier » does (all or nothing)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: BookedWeeksOut, **error_responses(404)},
+        summary="Mes semaines réservées",
+    )
+    def get(self, request):
+        return _booked_weeks_response(request.user)
+
+    @extend_schema(
+        request=BookedWeeksInput,
+        responses={200: BookedWeeksOut, **error_responses(404)},
+        summary="Changer mes semaines réservées",
+        description="Replaces every booked week from the current one on; a past week, a day that isn't a Monday "
+        "or a week more than 52 weeks ahead refuses the whole list (400).",
+    )
+    def put(self, request):
+        data = BookedWeeksInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.booked_weeks_set(user=request.user, weeks=data.validated_data["weeks"])
+        return _booked_weeks_response(request.user)

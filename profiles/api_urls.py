@@ -14,4 +14,5 @@ urlpatterns = [
     path("reports/", api.ReportCreateApi.as_view(), name="api-report-create"),
     path("me/language/", api.MyLanguageApi.as_view(), name="api-my-language"),
     path("me/email-preferences/", api.EmailPreferencesApi.as_view(), name="api-email-preferences"),
+    path("me/booked-weeks/", api.MyBookedWeeksApi.as_view(), name="api-my-booked-weeks"),
 ]

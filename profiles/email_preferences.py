@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -27,9 +27,14 @@ from profiles.models import DigestFrequency, EmailPreferences
 UNREAD_MESSAGES = "unread_messages"
 
 
+# New projects that fit a freelancer have a choice of their own (EmailPreferences.new_projects), not a box.
+_OWN_CHOICE = {NotificationKind.PROJECT_MATCH.value}
+
+
 def email_kind_choices() -> list[tuple[str, str]]:
     """Every kind of email a member can turn on or off, labelled in the current language."""
-    return [*NotificationKind.choices, (UNREAD_MESSAGES, _("Messages non lus dans une conversation"))]
+    kinds = [(kind, label) for kind, label in NotificationKind.choices if kind not in _OWN_CHOICE]
+    return [*kinds, (UNREAD_MESSAGES, _("Messages non lus dans une conversation"))]
 
 
 def email_preferences_get(*, user) -> EmailPreferences:
@@ -51,7 +56,11 @@ def email_allowed(*, user, kind) -> bool:
     """
     if getattr(user, "erased_at", None) is not None or not user.is_active:
         return False
-    prefs = EmailPreferences.objects.filter(user_id=user.pk).only("frequency", "disabled_kinds").first()
+    prefs = EmailPreferences.objects.filter(user_id=user.pk).only("frequency", "disabled_kinds", "new_projects").first()
+    if str(kind) in _OWN_CHOICE:
+        # Their own choice, whatever the other e-mails do; a daily digest by default.
+        new_projects = prefs.new_projects if prefs else EmailPreferences().new_projects
+        return new_projects == DigestFrequency.IMMEDIATE
     if prefs is None:
         return True
     if prefs.frequency != DigestFrequency.IMMEDIATE:
@@ -60,8 +69,8 @@ def email_allowed(*, user, kind) -> bool:
 
 
 @transaction.atomic
-def email_preferences_save(*, user, enabled_kinds, frequency: str) -> EmailPreferences:
-    """Record which kinds of email the member wants and how often."""
+def email_preferences_save(*, user, enabled_kinds, frequency: str, new_projects: str | None = None) -> EmailPreferences:
+    """Record which kinds of email the member wants and how often (`new_projects`: None keeps the current choice)."""
     known = [value for value, _label in email_kind_choices()]
     enabled = {str(kind) for kind in enabled_kinds}
     unknown = enabled - set(known)
@@ -69,9 +78,13 @@ def email_preferences_save(*, user, enabled_kinds, frequency: str) -> EmailPrefe
         raise ValidationFailed(_("Type de courriel inconnu."), field="kinds")
     if frequency not in DigestFrequency.values:
         raise ValidationFailed(_("Choisissez une fréquence dans la liste."), field="frequency")
+    if new_projects is not None and new_projects not in DigestFrequency.values:
+        raise ValidationFailed(_("Choisissez une fréquence dans la liste."), field="new_projects")
     prefs, _created = EmailPreferences.objects.select_for_update().get_or_create(user_id=user.pk)
     prefs.disabled_kinds = [kind for kind in known if kind not in enabled]
     prefs.frequency = frequency
+    if new_projects is not None:
+        prefs.new_projects = new_projects
     prefs.save()
     return prefs
 
@@ -83,8 +96,16 @@ def email_digests_send(*, now: datetime.datetime | None = None) -> int:
     leaves after that commit (marketplace/common/mailer.py), so a run repeated after a crash skips them.
     """
     now = now or timezone.now()
+    _rows_for_waiting_project_matches()
+    waiting_projects = Exists(
+        Notification.objects.filter(
+            recipient_id=OuterRef("user_id"), kind=NotificationKind.PROJECT_MATCH, emailed_at__isnull=True
+        )
+    )
     due = EmailPreferences.objects.filter(
-        frequency=DigestFrequency.DAILY, user__is_active=True, user__erased_at__isnull=True
+        Q(frequency=DigestFrequency.DAILY) | Q(waiting_projects, new_projects=DigestFrequency.DAILY),
+        user__is_active=True,
+        user__erased_at__isnull=True,
     ).filter(
         # At most one digest a day per member.
         _last_digest_before(now - datetime.timedelta(hours=23))
@@ -97,8 +118,7 @@ def email_digests_send(*, now: datetime.datetime | None = None) -> int:
                 continue  # Another worker sent it meanwhile.
             pending = list(
                 Notification.objects.select_for_update()
-                .filter(recipient_id=prefs.user_id, emailed_at__isnull=True)
-                .exclude(kind__in=prefs.disabled_kinds)
+                .filter(_digest_kinds(prefs), recipient_id=prefs.user_id, emailed_at__isnull=True)
                 .order_by("created_at", "id")[:50]
             )
             last_digest_at = prefs.last_digest_at
@@ -135,6 +155,32 @@ def email_digests_send(*, now: datetime.datetime | None = None) -> int:
             email_send_after_commit(to=user.email, subject=subject, body=body, give_back=give_back)
             sent += 1
     return sent
+
+
+def _digest_kinds(prefs: EmailPreferences) -> Q:
+    """The kinds of notification a member's digest lists: the daily ones, and new projects if wanted daily."""
+    kinds = Q(pk__in=[])
+    if prefs.frequency == DigestFrequency.DAILY:
+        kinds |= ~Q(kind__in=[*prefs.disabled_kinds, *_OWN_CHOICE])
+    if prefs.new_projects == DigestFrequency.DAILY:
+        kinds |= Q(kind__in=_OWN_CHOICE)
+    return kinds
+
+
+def _rows_for_waiting_project_matches() -> None:
+    """Give a preferences row (the defaults) to members told about new projects who never chose.
+
+    Without a row a member gets every e-mail at once, except new projects: a daily digest by default,
+    which needs the row's `last_digest_at`.
+    """
+    user_ids = (
+        Notification.objects.filter(
+            kind=NotificationKind.PROJECT_MATCH, emailed_at__isnull=True, recipient__email_preferences__isnull=True
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    EmailPreferences.objects.bulk_create([EmailPreferences(user_id=pk) for pk in user_ids], ignore_conflicts=True)
 
 
 def _last_digest_before(moment: datetime.datetime) -> Q:

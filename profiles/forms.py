@@ -85,7 +85,7 @@ class MunicipalityField(forms.Field):
         if not typed:
             return None
         chosen = _municipality_or_none(given_id) if given_id else None
-        if chosen is not None and search_key(typed) in {search_key(chosen.name), search_key(str(chosen))}:
+        if chosen is not None and search_key(typed) in {search_key(chosen.name), search_key(chosen.full_label)}:
             return chosen.pk
         try:
             return municipality_resolve(text=typed).pk
@@ -95,15 +95,15 @@ class MunicipalityField(forms.Field):
 
 def _municipality_or_none(value) -> Municipality | None:
     try:
-        return Municipality.objects.filter(pk=int(str(value).strip())).first()
+        return Municipality.objects.select_related("mrc").filter(pk=int(str(value).strip())).first()
     except ValueError:
         return None
 
 
 def _typeable_name(place: Municipality) -> str:
-    """The name shown in the box: with its region when namesakes exist, so sending it back without script works."""
+    """The name shown in the box: with its MRC and region when namesakes exist, so sending it back without script works."""
     namesakes = Municipality.objects.filter(search_name=place.search_name).exclude(pk=place.pk).exists()
-    return str(place) if namesakes else place.name
+    return place.full_label if namesakes else place.name
 
 
 class ProfileForm(forms.Form):
@@ -141,6 +141,11 @@ class ProfileForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     remote = forms.BooleanField(label=_("J'accepte le travail à distance"), required=False)
+    indexable_by_search_engines = forms.BooleanField(
+        label=_("Mon profil peut apparaître dans les moteurs de recherche (Google, Bing…)"),
+        required=False,
+        help_text=_("Décochez pour que les moteurs de recherche ne l'indexent pas ; il reste visible sur le site."),
+    )
     municipality = MunicipalityField(label=_("Municipalité"), required=False)
     travel_radius_km = forms.CharField(
         label=_("Je me déplace jusqu'à (km)"),
@@ -164,7 +169,13 @@ class ProfileForm(forms.Form):
     @staticmethod
     def initial_from(profile, user) -> dict:
         if profile is None:
-            return {"display_name": user.name, "availability": Availability.NOW, "remote": True, "languages": ["fr"]}
+            return {
+                "display_name": user.name,
+                "availability": Availability.NOW,
+                "remote": True,
+                "languages": ["fr"],
+                "indexable_by_search_engines": True,
+            }
         return {
             **{name: getattr(profile, name) for name in PROFILE_FIELDS},
             # Shown as typed: skills comma-separated, a French decimal comma, an ISO date for the date box.

@@ -47,6 +47,7 @@ def _profile_data(profile: FreelancerProfile, files: list) -> dict:
         "remote": profile.remote,
         "municipality": profile.municipality.name if profile.municipality else None,
         "travel_radius_km": profile.travel_radius_km,
+        "indexable_by_search_engines": profile.indexable_by_search_engines,
         "avatar": avatar_path,
         "created_at": profile.created_at,
         "portfolio": portfolio,

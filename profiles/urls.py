@@ -5,6 +5,7 @@ from profiles import views
 urlpatterns = [
     path("mon-profil/", views.ProfileEditView.as_view(), name="profile-edit"),
     path("mon-profil/portfolio/", views.PortfolioManageView.as_view(), name="portfolio-manage"),
+    path("mon-profil/calendrier/", views.BookedWeeksView.as_view(), name="booked-weeks"),
     path(
         "mon-profil/portfolio/<int:pk>/modifier/",
         views.PortfolioItemUpdateView.as_view(),

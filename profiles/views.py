@@ -42,6 +42,39 @@ class ProfileEditView(LoginRequiredMixin, View):
         return self._render(request, form, profile)
 
 
+class BookedWeeksView(LoginRequiredMixin, View):
+    """« Mon calendrier »: the weeks ahead, each one a checkbox « Réservée »; one form post saves them all."""
+
+    template_name = "profiles/booked_weeks.html"
+
+    def _render(self, request, *, posted: list[str] | None = None, errors=None, status=200):
+        months = selectors.booked_weeks_calendar(user=request.user)
+        if posted is not None:
+            # A refused post shows what the freelancer ticked, not what is stored, so nothing is lost.
+            ticked = set(posted)
+            for month in months:
+                for week in month["weeks"]:
+                    week["booked"] = week["start"].isoformat() in ticked
+        context = {
+            "profile": selectors.profile_for_user(user=request.user),
+            "months": months,
+            "errors": errors or [],
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        weeks = request.POST.getlist("weeks")
+        with catch_refusal() as refusal:
+            services.booked_weeks_set(user=request.user, weeks=weeks)
+            messages.success(request, _("Votre calendrier est enregistré."))
+            return HttpResponseRedirect(reverse("booked-weeks"))
+        errors = [str(message) for messages_ in refusal.errors.values() for message in messages_]
+        return self._render(request, posted=weeks, errors=errors, status=400)
+
+
 class PortfolioManageView(LoginRequiredMixin, View):
     """The user's portfolio: every item, and a form to add one."""
 

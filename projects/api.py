@@ -87,6 +87,9 @@ class ProjectInputSerializer(JSONInputSerializer):
         serializers.DecimalField(max_digits=None, decimal_places=None, required=False, allow_null=True), DECIMAL
     )
     deadline = serializers.DateField(required=False, allow_null=True)
+    starts_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Début souhaité: freelancers told must be free from then."
+    )
     municipality = serializers.IntegerField(required=False, allow_null=True, help_text="A municipality id.")
     remote = serializers.BooleanField(required=False)
     quotes_due = serializers.DateField(required=False, allow_null=True)
@@ -608,6 +611,7 @@ class InvitationSerializer(serializers.Serializer):
     freelancer = serializers.SerializerMethodField()
     message = serializers.CharField(help_text="The client's note to the freelancer (may be empty).")
     status = serializers.ChoiceField(choices=InvitationStatus.choices)
+    decline_reason = serializers.CharField(help_text="The freelancer's reason for «non merci» (may be empty).")
     answered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
@@ -737,6 +741,146 @@ class InvitationDeclineApi(_InvitationAnswerApi):
     @extend_schema(request=None, responses={200: InvitationSerializer, **error_responses(401, 403, 404, 409)})
     def post(self, request, pk):
         return super().post(request, pk)
+
+
+class InvitationAnswerInputSerializer(JSONInputSerializer):
+    answer = serializers.ChoiceField(
+        choices=[("quote", "quote"), ("decline", "decline"), ("unavailable", "unavailable")],
+        help_text="quote: «je soumissionne» (send the quote next); decline: «non merci»; "
+        "unavailable: «pas disponible — je recommande…» with `colleagues`.",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False, help_text="decline: shown to the client."
+    )
+    colleagues = documented(
+        serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+        ),
+        {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False, help_text="unavailable: why them."
+    )
+
+
+class InvitationAnswerApi(GenericAPIView):
+    """The invited freelancer answers: quote, decline (with a reason) or recommend colleagues; 409 once answered."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Invitation.objects.none()
+
+    @extend_schema(
+        request=InvitationAnswerInputSerializer,
+        responses={200: InvitationSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk):
+        data = _input(InvitationAnswerInputSerializer, request, partial=False)
+        if data["answer"] == "quote":
+            services.invitation_accept(user=request.user, invitation_id=pk)
+        elif data["answer"] == "decline":
+            services.invitation_decline(user=request.user, invitation_id=pk, reason=data["reason"])
+        else:
+            services.invitation_pass_on(
+                user=request.user, invitation_id=pk, colleague_profile_ids=data["colleagues"], note=data["note"]
+            )
+        return Response(InvitationSerializer(invitation_get_visible(user=request.user, invitation_id=pk)).data)
+
+
+# --- Recommendations: passing a project on to colleagues ---------------------------------------------
+
+
+class RecommendedColleagueSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="User id.")
+    name = serializers.CharField()
+    profile_id = serializers.IntegerField(allow_null=True, help_text="Public freelancer profile id, if any.")
+    headline = serializers.CharField()
+    municipality = serializers.CharField(allow_null=True)
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    rating_count = serializers.IntegerField()
+
+
+class RecommendationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    recommender = serializers.SerializerMethodField()
+    colleague = serializers.SerializerMethodField()
+    note = serializers.CharField()
+    invitation = serializers.IntegerField(
+        source="invitation_id", allow_null=True, help_text="The invitation the client sent from it, if any."
+    )
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(InvitationPersonSerializer)
+    def get_recommender(self, recommendation) -> dict:
+        return {"id": recommendation.recommender_id, "name": recommendation.recommender.public_name}
+
+    @extend_schema_field(RecommendedColleagueSerializer)
+    def get_colleague(self, recommendation) -> dict:
+        user = recommendation.colleague
+        profile = getattr(user, "freelancer_profile", None)
+        if profile is not None and profile.is_hidden:
+            profile = None
+        return {
+            "id": user.pk,
+            "name": user.public_name,
+            "profile_id": profile.pk if profile else None,
+            "headline": profile.headline if profile else "",
+            "municipality": str(profile.municipality) if profile and profile.municipality else None,
+            "rating_average": profile.rating_average if profile else None,
+            "rating_count": profile.rating_count if profile else 0,
+        }
+
+
+class RecommendationInputSerializer(JSONInputSerializer):
+    colleagues = documented(
+        serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID)),
+        {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class ProjectRecommendationsApi(GenericAPIView):
+    """GET: the colleagues recommended for one of your projects. POST: recommend an open project to colleagues."""
+
+    serializer_class = RecommendationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Project.objects.none()
+    pagination_class = None
+
+    @extend_schema(responses={200: RecommendationSerializer(many=True), **error_responses(401, 403, 404)})
+    def get(self, request, pk):
+        recommendations = selectors.recommendations_for_owner(user=request.user, project_id=pk)
+        return Response(RecommendationSerializer(recommendations, many=True).data)
+
+    @extend_schema(
+        request=RecommendationInputSerializer,
+        responses={201: RecommendationSerializer(many=True), **error_responses(400, 401, 403, 404, 409, 429)},
+        description="Colleagues are freelancer profile ids; each is notified with your note.",
+    )
+    @ratelimit(scope="invitation-send")
+    def post(self, request, pk):
+        data = _input(RecommendationInputSerializer, request, partial=False)
+        made = services.recommendation_send(
+            user=request.user, project_id=pk, colleague_profile_ids=data["colleagues"], note=data["note"]
+        )
+        return Response(RecommendationSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RecommendationInviteApi(GenericAPIView):
+    """The client invites a recommended colleague; inviting someone already invited returns that invitation."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Invitation.objects.none()
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **error_responses(401, 403, 404, 409)})
+    @ratelimit(scope="invitation-send")
+    def post(self, request, pk):
+        invitation = services.invitation_from_recommendation(user=request.user, recommendation_id=pk)
+        return Response(
+            InvitationSerializer(invitation_get_visible(user=request.user, invitation_id=invitation.pk)).data
+        )
 
 
 # --- The public client page ----------------------------------------------------------------------

@@ -22,6 +22,13 @@ urlpatterns = [
     path("invitations/<int:pk>/", api.InvitationDetailApi.as_view(), name="api-invitation-detail"),
     path("invitations/<int:pk>/accept/", api.InvitationAcceptApi.as_view(), name="api-invitation-accept"),
     path("invitations/<int:pk>/decline/", api.InvitationDeclineApi.as_view(), name="api-invitation-decline"),
+    path("invitations/<int:pk>/answer/", api.InvitationAnswerApi.as_view(), name="api-invitation-answer"),
+    path(
+        "projects/<int:pk>/recommendations/",
+        api.ProjectRecommendationsApi.as_view(),
+        name="api-project-recommendations",
+    ),
+    path("recommendations/<int:pk>/invite/", api.RecommendationInviteApi.as_view(), name="api-recommendation-invite"),
     path("quotes/<int:pk>/", api.QuoteDetailApi.as_view(), name="api-quote-detail"),
     path("quotes/<int:pk>/accept/", api.QuoteAcceptApi.as_view(), name="api-quote-accept"),
     path("quotes/<int:pk>/decline/", api.QuoteDeclineApi.as_view(), name="api-quote-decline"),

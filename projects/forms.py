@@ -49,6 +49,12 @@ class ProjectForm(forms.Form):
     deadline = forms.DateField(
         label=_("Échéance souhaitée"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    starts_on = forms.DateField(
+        label=_("Début souhaité"),
+        required=False,
+        help_text=_("Nous prévenons les pigistes libres à cette date."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     municipality = MunicipalityField(label=_("Municipalité"), required=False)
     remote = forms.BooleanField(label=_("Le travail peut se faire à distance"), required=False)
     quotes_due = forms.DateField(

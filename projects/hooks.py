@@ -3,6 +3,8 @@
 - messaging says who may write to whom, for the "Écrire" buttons of the project pages and the
   dashboard, by its own rules (messaging.services.conversation_open): `writing_rules_set(...)`.
   Without it nobody is blocked and no conversation exists.
+- search finds the freelancers a project fits, for the owner's "Pigistes près de votre projet":
+  `nearby_freelancers_set(search.matching.nearby_freelancers)`. Without it the block is empty.
 """
 
 from __future__ import annotations
@@ -40,3 +42,17 @@ def writing_rules_set(rules: WritingRules) -> None:
 
 def writing_rules() -> WritingRules:
     return _writing_rules
+
+
+_nearby_freelancers: Callable[..., list] = lambda *, project: []  # noqa: E731
+
+
+def nearby_freelancers_set(finder: Callable[..., list]) -> None:
+    """Have `finder(project=...)` list the freelancers near a project, for its owner's page."""
+    global _nearby_freelancers
+    _nearby_freelancers = finder
+
+
+def nearby_freelancers(*, project) -> list:
+    """Up to 10 freelancers the project fits, nearest first (search.matching.NearbyFreelancer items)."""
+    return _nearby_freelancers(project=project)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from projects.models import (
     ProjectStatus,
     Quote,
     QuoteStatus,
+    Recommendation,
     Review,
     Visibility,
     project_taking_quotes,
@@ -57,7 +59,7 @@ def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[P
     """Open public projects still taking quotes, newest first, with their quote counts."""
     qs = (
         Project.objects.filter(project_taking_quotes(), visibility=Visibility.PUBLIC, is_hidden=False)
-        .select_related("municipality")
+        .select_related("municipality__mrc")
         .prefetch_related("skills")
         .annotate(quote_count=_counted_quotes_subquery())
         .order_by("-published_at", "-id")
@@ -170,6 +172,121 @@ def quotes_for_viewer(*, user, project: Project, sort: str = "price") -> list[Qu
     return _own_quotes(user=user, project=project)
 
 
+@dataclass(frozen=True)
+class PendingInvitation:
+    """The viewer's invitation still waiting for an answer, read with the project page's own query."""
+
+    pk: int
+    message: str
+
+
+@dataclass
+class RecommendedColleague:
+    """One colleague recommended for a project, with every recommendation of them (the client's view)."""
+
+    colleague: User
+    profile: FreelancerProfile | None
+    recommendations: list[Recommendation]
+    invited: bool
+
+    @property
+    def recommendation_id(self) -> int:
+        return self.recommendations[0].pk
+
+
+def recommended_colleagues(*, project: Project) -> list[RecommendedColleague]:
+    """The colleagues recommended for the project, first recommended first, each once (one query)."""
+    rows = (
+        Recommendation.objects.filter(project=project)
+        .select_related("recommender__freelancer_profile", "colleague__freelancer_profile__municipality__mrc")
+        .annotate(
+            colleague_invited=Exists(
+                Invitation.objects.filter(project_id=OuterRef("project_id"), freelancer_id=OuterRef("colleague_id"))
+            )
+        )
+        .order_by("created_at", "id")
+    )
+    grouped: dict[int, RecommendedColleague] = {}
+    for row in rows:
+        entry = grouped.get(row.colleague_id)
+        if entry is None:
+            profile = getattr(row.colleague, "freelancer_profile", None)
+            entry = grouped[row.colleague_id] = RecommendedColleague(
+                colleague=row.colleague,
+                profile=profile if profile is not None and not profile.is_hidden else None,
+                recommendations=[],
+                invited=row.colleague_invited,
+            )
+        entry.recommendations.append(row)
+    return list(grouped.values())
+
+
+def recommendations_for_owner(*, user, project_id: int) -> list[Recommendation]:
+    """Every recommendation made for one of the caller's projects (for the API), oldest first."""
+    project = project_get_visible(user=user, project_id=project_id)
+    if project.owner_id != user.pk:
+        raise PermissionDenied(_("Seul l'auteur du projet voit les recommandations."))
+    return list(
+        Recommendation.objects.filter(project=project)
+        .select_related("recommender__freelancer_profile", "colleague__freelancer_profile__municipality__mrc")
+        .order_by("created_at", "id")
+    )
+
+
+def _led_to_a_quote(colleague_id) -> Q:
+    """Recommendations after which their colleague quoted on that project (`colleague_id`: an id, F or OuterRef)."""
+    return Q(
+        recommender__is_active=True,
+        project__quotes__freelancer_id=colleague_id,
+        project__quotes__created_at__gte=F("created_at"),
+    )
+
+
+def recommended_by_counts(*, profile_ids) -> dict[int, int]:
+    """How many colleagues recommended each freelancer (by profile id), as their profile page says (one query)."""
+    rows = (
+        Recommendation.objects.filter(
+            _led_to_a_quote(F("colleague_id")), colleague__freelancer_profile__in=list(profile_ids)
+        )
+        .values("colleague__freelancer_profile")
+        .annotate(n=Count("recommender_id", distinct=True))
+    )
+    return {row["colleague__freelancer_profile"]: row["n"] for row in rows}
+
+
+_PROFILE_LINK = re.compile(r"(?:/pigistes/)?(\d+)/?$")
+
+
+def colleague_profile_ids(*, references: list[str]) -> tuple[list[int], list[str]]:
+    """Profile ids from what a freelancer typed: a profile's link or number, or a name only one profile has.
+
+    Returns the ids and the messages for references that name nobody, or several people.
+    """
+    ids, problems = [], []
+    for reference in (r.strip() for r in references):
+        if not reference:
+            continue
+        link = _PROFILE_LINK.search(reference)
+        if link:
+            ids.append(int(link.group(1)))
+            continue
+        matches = list(
+            FreelancerProfile.objects.filter(display_name__iexact=reference, is_hidden=False).values_list(
+                "pk", flat=True
+            )[:2]
+        )
+        if not matches:
+            problems.append(_("Aucun pigiste ne s'appelle « %(name)s ».") % {"name": reference})
+        elif len(matches) > 1:
+            problems.append(
+                _("Plusieurs pigistes s'appellent « %(name)s » : collez plutôt le lien de son profil.")
+                % {"name": reference}
+            )
+        else:
+            ids.append(matches[0])
+    return ids, problems
+
+
 @dataclass
 class ProjectPage:
     """What one viewer may see of one project."""
@@ -191,15 +308,31 @@ class ProjectPage:
     invitations: list[Invitation] = field(default_factory=list)  # owner only: the freelancers they invited
     can_write_to_client: bool = False  # non-owners: whether "Écrire au client" opens a conversation
     needs_profile: bool = False  # signed in, may quote, but has no freelancer profile to quote with
+    my_invitation: PendingInvitation | None = None  # the viewer's invitation, while it waits for their answer
+    can_recommend: bool = False  # "Recommander à un collègue": a freelancer on a project taking quotes
+    recommended: list[RecommendedColleague] = field(default_factory=list)  # owner only
 
 
 def _project_detail_queryset(user) -> QuerySet[Project]:
-    qs = Project.objects.select_related("owner__freelancer_profile", "municipality").prefetch_related("skills")
+    qs = Project.objects.select_related("owner__freelancer_profile", "municipality__mrc").prefetch_related("skills")
     # A subquery, not a JOIN + GROUP BY over the project, its owner, profile and municipality (slower to plan).
     qs = qs.annotate(quote_count=_counted_quotes_subquery())
     if user.is_authenticated:
         qs = qs.annotate(
             viewer_invited=Exists(Invitation.objects.filter(project=OuterRef("pk"), freelancer=user)),
+            # The invitation waiting for the viewer's answer ("je soumissionne", "non merci", "je recommande…").
+            viewer_pending_invitation_id=Subquery(
+                Invitation.objects.filter(
+                    project=OuterRef("pk"), freelancer=user, status=InvitationStatus.PENDING
+                ).values("pk")[:1]
+            ),
+            viewer_pending_invitation_message=Subquery(
+                Invitation.objects.filter(
+                    project=OuterRef("pk"), freelancer=user, status=InvitationStatus.PENDING
+                ).values("message")[:1]
+            ),
+            # The owner's list of recommended colleagues costs a query only when there is one.
+            has_recommendations=Exists(Recommendation.objects.filter(project=OuterRef("pk"))),
             viewer_quoted=Exists(Quote.objects.filter(project=OuterRef("pk"), freelancer=user)),
             viewer_has_profile=Exists(FreelancerProfile.objects.filter(user=user)),
             # For "Écrire au client": in the same query rather than two more.
@@ -225,6 +358,7 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
             .order_by("-created_at", "-id")
         )
         _mark_writable(user=user, project=project, rows=[*page.quotes, *page.invitations])
+        page.recommended = recommended_colleagues(project=project) if project.has_recommendations else []
     if user.is_authenticated and not is_owner:
         page.invited = project.viewer_invited
         if project.viewer_quoted:
@@ -240,6 +374,11 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
         if page.my_quote is not None and page.my_quote.status == QuoteStatus.ACCEPTED:
             page.hired_quote = page.my_quote
         page.can_write_to_client = _may_write_to_client(project=project, invited=page.invited)
+        if page.takes_quotes and project.viewer_pending_invitation_id is not None:
+            page.my_invitation = PendingInvitation(
+                pk=project.viewer_pending_invitation_id, message=project.viewer_pending_invitation_message or ""
+            )
+        page.can_recommend = page.takes_quotes and project.viewer_has_profile
     elif not user.is_authenticated:
         page.can_quote = page.takes_quotes and project.visibility == Visibility.PUBLIC
     if not is_owner:
@@ -363,7 +502,7 @@ def freelancer_dashboard(*, user, limit: int = 100) -> FreelancerDashboard:
     invitations = list(
         Invitation.objects.filter(freelancer=user, project__status=ProjectStatus.OPEN, project__is_hidden=False)
         .exclude(project__quotes__freelancer=user)
-        .exclude(status=InvitationStatus.DECLINED)
+        .exclude(status__in=[InvitationStatus.DECLINED, InvitationStatus.UNAVAILABLE])
         .select_related("project__owner__freelancer_profile")
         .order_by("-created_at")[:limit]
     )
@@ -407,6 +546,22 @@ def invitation_list_for_user(*, user, role: str = "", project_id: int | None = N
     if project_id is not None:
         qs = qs.filter(project_id=project_id)
     return qs.select_related("project__owner", "freelancer__freelancer_profile").order_by("-created_at", "-id")
+
+
+def invitation_project_id(*, invitation_id: int) -> int:
+    """The project an invitation is for, to go back to its page; NotFound when there is no such invitation."""
+    project_id = Invitation.objects.filter(pk=invitation_id).values_list("project_id", flat=True).first()
+    if project_id is None:
+        raise NotFound(_("Cette invitation n'existe pas."))
+    return project_id
+
+
+def recommendation_project_id(*, recommendation_id: int) -> int:
+    """The project a recommendation is for; NotFound when there is no such recommendation."""
+    project_id = Recommendation.objects.filter(pk=recommendation_id).values_list("project_id", flat=True).first()
+    if project_id is None:
+        raise NotFound(_("Cette recommandation n'existe pas."))
+    return project_id
 
 
 def projects_open_for_invitation(*, user) -> list[Project]:
@@ -493,6 +648,8 @@ class ReviewSummary:
     reviews: list = field(default_factory=list)
     count: int = 0
     average: Decimal | None = None
+    # A freelancer's page only: "recommandé·e par N collègues", never naming them.
+    recommended_by: int = 0
 
 
 def _summarise(reviews_qs) -> ReviewSummary:
@@ -506,8 +663,39 @@ def _summarise(reviews_qs) -> ReviewSummary:
 
 
 def freelancer_reviews(*, user_id: int) -> ReviewSummary:
-    """Visible reviews clients left a freelancer, newest first, with their average (two queries)."""
-    return _summarise(Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False))
+    """Visible reviews clients left a freelancer, newest first, their average, and how many colleagues
+    recommended them (two queries: the page's cap counts them)."""
+    reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False)
+    per_subject = (
+        Review.objects.filter(subject_id=OuterRef("pk"), author_is_client=True, is_hidden=False)
+        .order_by()
+        .values("subject_id")
+    )
+    # Distinct recommenders whose recommendation led this freelancer to quote on that project.
+    recommenders = (
+        Recommendation.objects.filter(_led_to_a_quote(OuterRef("pk")), colleague_id=OuterRef("pk"))
+        .order_by()
+        .values("colleague_id")
+        .annotate(n=Count("recommender_id", distinct=True))
+        .values("n")
+    )
+    stats = (
+        User.objects.filter(pk=user_id)
+        .annotate(
+            review_average=Subquery(per_subject.annotate(a=Avg("rating")).values("a")),
+            review_count=Coalesce(Subquery(per_subject.annotate(c=Count("id")).values("c")), 0),
+            recommended_by=Coalesce(Subquery(recommenders), 0),
+        )
+        .values("review_average", "review_count", "recommended_by")
+        .first()
+    ) or {"review_average": None, "review_count": 0, "recommended_by": 0}
+    average = stats["review_average"]
+    return ReviewSummary(
+        reviews=list(reviews_qs.select_related("author", "author__freelancer_profile", "project")[:REVIEWS_SHOWN]),
+        count=stats["review_count"],
+        average=Decimal(average).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if average is not None else None,
+        recommended_by=stats["recommended_by"],
+    )
 
 
 @dataclass
@@ -563,3 +751,17 @@ def client_get(*, user_id: int) -> ClientReputation:
         paid_late=paid.late,
         projects_published=published,
     )
+
+
+def project_list_indexable() -> QuerySet[Project]:
+    """Projects search engines may list: those of `project_list_open`, without the page's extras."""
+    return (
+        Project.objects.filter(project_taking_quotes(), visibility=Visibility.PUBLIC, is_hidden=False)
+        .only("pk", "updated_at")
+        .order_by("pk")
+    )
+
+
+def project_is_indexable(project: Project) -> bool:
+    """The same rule as `project_list_indexable` for one project: open, public, not hidden, taking quotes."""
+    return project.visibility == Visibility.PUBLIC and not project.is_hidden and project.takes_quotes

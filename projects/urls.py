@@ -41,4 +41,7 @@ urlpatterns = [
     path("clients/<int:user_id>/", views.ClientDetailView.as_view(), name="client-detail"),
     path("invitations/<int:pk>/accepter/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decliner/", views.InvitationDeclineView.as_view(), name="invitation-decline"),
+    path("invitations/<int:pk>/recommander/", views.InvitationPassOnView.as_view(), name="invitation-pass-on"),
+    path("projets/<int:pk>/recommander/", views.ProjectRecommendView.as_view(), name="project-recommend"),
+    path("recommandations/<int:pk>/inviter/", views.RecommendationInviteView.as_view(), name="recommendation-invite"),
 ]

@@ -13,16 +13,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from marketplace.common.errors import NotFound
+from marketplace.common.errors import NotFound, ValidationFailed
 from marketplace.common.ratelimit import ratelimit
+from marketplace.common.seo import robots_header
 from marketplace.common.storage import private_file_response
 from marketplace.common.web_errors import catch_refusal
 from profiles import selectors as profile_selectors
 from profiles.models import FreelancerProfile
-from projects import selectors, services, signup
+from profiles.seo import profile_seo
+from projects import hooks, selectors, services, signup
 from projects.forms import (
     DeclineForm,
     InviteForm,
@@ -34,6 +37,7 @@ from projects.forms import (
 )
 from projects.models import Category, Project, ProjectStatus
 from projects.permissions import project_attachment_get_readable, project_get_for_owner, quote_get_for_author
+from projects.seo import project_seo
 
 
 def _project_url(pk: int, anchor: str = "") -> str:
@@ -192,8 +196,11 @@ class ProjectDetailView(View):
             "items_formset": items_formset,
             "revision_form": RevisionForm(),
             "documents": selectors.project_documents_for_viewer(user=request.user, project=page.project),
+            # "Pigistes près de votre projet": the owner's only, while it takes quotes.
+            "nearby": hooks.nearby_freelancers(project=page.project) if page.is_owner else [],
+            "seo": project_seo(project=page.project),
         }
-        return render(request, self.template_name, context, status=status)
+        return robots_header(render(request, self.template_name, context, status=status), context["seo"])
 
 
 class ProjectQuotesFragmentView(LoginRequiredMixin, View):
@@ -227,6 +234,7 @@ class ProjectUpdateView(LoginRequiredMixin, View):
             "budget_min": project.budget_min,
             "budget_max": project.budget_max,
             "deadline": project.deadline,
+            "starts_on": project.starts_on,
             "municipality": project.municipality_id,
             "remote": project.remote,
             "quotes_due": project.quotes_due,
@@ -596,6 +604,8 @@ class _InvitationAnswerView(_PostActionView):
     def redirect_url(self, request, pk, result) -> str:
         if result is not None and self.accept:
             return _project_url(result.project_id, "#quote-form")
+        if request.POST.get("from") == "project":  # answered on the project page: back there
+            return _project_url(selectors.invitation_project_id(invitation_id=pk))
         return reverse("dashboard")
 
 
@@ -604,7 +614,76 @@ class InvitationAcceptView(_InvitationAnswerView):
 
 
 class InvitationDeclineView(_InvitationAnswerView):
+    """ "Non merci", with the optional reason typed on the project page (the dashboard's button sends none)."""
+
     accept = False
+
+    def act(self, request, pk):
+        invitation = services.invitation_decline(
+            user=request.user, invitation_id=pk, reason=request.POST.get("reason", "")
+        )
+        self.success_message = _("Invitation déclinée. Le client le verra sur la page de son projet.")
+        return invitation
+
+
+def _colleague_ids(request) -> list[int]:
+    """The colleagues typed in the form (links, numbers or names); a name nobody or several have is refused."""
+    ids, problems = selectors.colleague_profile_ids(references=request.POST.getlist("colleague"))
+    if problems:
+        raise ValidationFailed(" ".join(str(p) for p in problems), field="colleagues")
+    return ids
+
+
+class InvitationPassOnView(_PostActionView):
+    """ "Pas disponible — je recommande…": answer the invitation by recommending colleagues."""
+
+    def project_id(self, request, pk) -> int:
+        return selectors.invitation_project_id(invitation_id=pk)
+
+    def act(self, request, pk):
+        invitation = services.invitation_pass_on(
+            user=request.user,
+            invitation_id=pk,
+            colleague_profile_ids=_colleague_ids(request),
+            note=request.POST.get("note", ""),
+        )
+        self.success_message = _("Merci ! Le client voit votre recommandation, et vos collègues en sont avisés.")
+        return invitation
+
+
+class ProjectRecommendView(_PostActionView):
+    """ "Recommander à un collègue" from a project's page."""
+
+    @ratelimit(scope="invitation-send")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def act(self, request, pk):
+        made = services.recommendation_send(
+            user=request.user,
+            project_id=pk,
+            colleague_profile_ids=_colleague_ids(request),
+            note=request.POST.get("note", ""),
+        )
+        self.success_message = ngettext(
+            "Projet recommandé à %(names)s.", "Projet recommandé à %(names)s.", len(made)
+        ) % {"names": ", ".join(str(r.colleague.public_name) for r in made)}
+        return made
+
+
+class RecommendationInviteView(_PostActionView):
+    """The client invites a recommended colleague in one click."""
+
+    def project_id(self, request, pk) -> int:
+        return selectors.recommendation_project_id(recommendation_id=pk)
+
+    def act(self, request, pk):
+        invitation = services.invitation_from_recommendation(user=request.user, recommendation_id=pk)
+        self.success_message = _("Invitation envoyée à %(name)s.") % {"name": invitation.freelancer.public_name}
+        return invitation
+
+    def redirect_url(self, request, pk, result) -> str:
+        return _project_url(self.project_id(request, pk), "#recommendations")
 
 
 # --- Member pages that show a reputation: the profile and client apps below know the member, this one
@@ -624,10 +703,15 @@ class FreelancerDetailView(TemplateView):
             skills=list(profile.skills.all()),
             portfolio=list(profile.portfolio_items.all()),
             languages=profile_selectors.language_names(profile.languages),
+            next_free_week=profile_selectors.free_week_label(profile_selectors.profile_next_free_week(profile)),
             review_summary=selectors.freelancer_reviews(user_id=profile.user_id),
             is_owner=self.request.user.is_authenticated and self.request.user.pk == profile.user_id,
         )
+        context["seo"] = profile_seo(profile=profile, skills=context["skills"])
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        return robots_header(super().render_to_response(context, **response_kwargs), context["seo"])
 
 
 class ClientDetailView(TemplateView):

@@ -21,7 +21,11 @@
 # The node has the server's own analysis components plus the subset of the analysis-common module
 # that search/elasticsearch/src/main/java/marketplace/esnode/AnalysisSubsetPlugin.java re-registers
 # (Maven Central has no analysis-common for 8.x); an index naming another analysis type is refused
-# with "Unknown filter type". No x-pack: no security, no painless scripts, no ML.
+# with "Unknown filter type". The percolator is a subset too (Maven Central has no 8.x percolator
+# module): search/elasticsearch/src/main/java/marketplace/esnode/PercolatorSubsetPlugin.java gives the
+# node a `percolator` field type and a `percolate` query (one inline document) for stored queries made
+# of bool, term, terms, match, exists and match_all; storing any other query type is refused with
+# "query type [x] is not supported". No x-pack: no security, no painless scripts, no ML.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

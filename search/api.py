@@ -6,6 +6,7 @@ for the OpenAPI schema.
 """
 
 from django.http import QueryDict
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -19,7 +20,7 @@ from marketplace.common.api_input import JSONInputSerializer
 from marketplace.common.ratelimit import ratelimit
 from profiles.models import Availability, Region
 from projects.models import Category
-from search import selectors, services
+from search import matching, selectors, services
 from search.params import (
     FREELANCER_SORTS,
     LANGUAGE_PATTERN,
@@ -41,6 +42,8 @@ class MunicipalityRefSerializer(serializers.Serializer):
     name = serializers.CharField()
     region = serializers.CharField(help_text="Code de la région administrative (01 à 17).")
     region_name = serializers.CharField()
+    mrc = serializers.CharField(allow_null=True, help_text="Slug de la MRC (kamouraska), ou null.")
+    mrc_name = serializers.CharField(allow_null=True)
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -74,6 +77,7 @@ class FreelancerHitSerializer(_HitFields):
     travel_radius_km = serializers.IntegerField()
     languages = serializers.ListField(child=serializers.CharField())
     availability = serializers.CharField()
+    next_free_week = serializers.DateField(allow_null=True, help_text="Lundi de la prochaine semaine libre.")
     rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     rating_count = serializers.IntegerField()
 
@@ -120,6 +124,7 @@ _COMMON_PARAMETERS = [
     _parameter("skills", description="Compétences (slug ou nom), répétées ou séparées par des virgules.", many=True),
     _parameter("category", description="Catégorie.", enum=["", *Category.values]),
     _parameter("region", description="Région administrative (01 à 17).", enum=["", *Region.values]),
+    _parameter("mrc", description="MRC, par son slug (kamouraska) : voir /api/v1/mrc/."),
     _parameter("near", {"type": "integer", "minimum": 1}, "Identifiant de la municipalité d'où mesurer la distance."),
     _parameter(
         "radius_km",
@@ -143,7 +148,14 @@ _BAD_INPUT = {
 def _municipality(place):
     if place is None:
         return None
-    return {"id": place.id, "name": place.name, "region": place.region, "region_name": place.region_name}
+    return {
+        "id": place.id,
+        "name": place.name,
+        "region": place.region,
+        "region_name": place.region_name,
+        "mrc": place.mrc_slug or None,
+        "mrc_name": place.mrc_name or None,
+    }
 
 
 def _decimal(value):
@@ -195,13 +207,20 @@ class FreelancerSearchApi(APIView):
                 {"type": "number", "minimum": 0, "maximum": 5},
                 "Évaluation moyenne minimale (0 : toutes).",
             ),
+            _parameter(
+                "free_from",
+                OpenApiTypes.DATE,
+                "Disponible entre `free_from` et `free_to` (AAAA-MM-JJ) : libre toute la période "
+                "(ni « non disponible », ni une semaine réservée). Dans les 12 prochains mois.",
+            ),
+            _parameter("free_to", OpenApiTypes.DATE, "Fin de la période (pas avant `free_from`)."),
             _parameter("sort", description="Tri (distance : avec `near`).", enum=["", *FREELANCER_SORTS]),
         ],
         responses={
             200: _envelope_serializer(
                 "FreelancerSearchResult",
                 FreelancerHitSerializer,
-                ["skills", "regions", "categories", "languages", "availability"],
+                ["skills", "regions", "mrcs", "categories", "languages", "availability"],
             ),
             **_BAD_INPUT,
         },
@@ -223,6 +242,7 @@ class FreelancerSearchApi(APIView):
                 "skills": p.skills,
                 "languages": p.languages,
                 "availability": p.availability,
+                "next_free_week": p.next_free_week,
                 "rating_average": _decimal(p.rating_average),
                 "rating_count": p.rating_count,
                 "distance_km": _distance(p.hit),
@@ -256,7 +276,7 @@ class ProjectSearchApi(APIView):
         ],
         responses={
             200: _envelope_serializer(
-                "ProjectSearchResult", ProjectHitSerializer, ["skills", "regions", "categories", "remote"]
+                "ProjectSearchResult", ProjectHitSerializer, ["skills", "regions", "mrcs", "categories", "remote"]
             ),
             **_BAD_INPUT,
         },
@@ -308,6 +328,72 @@ class SkillAutocompleteApi(APIView):
     )
     def get(self, request):
         return Response({"results": selectors.skill_autocomplete(q=request.query_params.get("q", ""))})
+
+
+class MrcSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    code = serializers.CharField(help_text="Numéro de la division de recensement (14 : Kamouraska).")
+    region = serializers.CharField(help_text="Code de la région administrative (01 à 17).")
+    region_name = serializers.CharField()
+    freelancer_count = serializers.IntegerField(help_text="Pigistes dont le profil est public.")
+    project_count = serializers.IntegerField(help_text="Projets publics ouverts aux soumissions.")
+    url = serializers.CharField(help_text="Cette MRC dans l'API.")
+    page_url = serializers.CharField(help_text="La page de la MRC sur le site.")
+
+
+class MrcDetailSerializer(MrcSerializer):
+    freelancer_search_url = serializers.CharField(help_text="La recherche de pigistes filtrée sur cette MRC.")
+    project_search_url = serializers.CharField(help_text="La recherche de projets filtrée sur cette MRC.")
+
+
+def _mrc(item, *, detail: bool = False) -> dict:
+    mrc = item.mrc
+    data = {
+        "slug": mrc.slug,
+        "name": mrc.name,
+        "code": mrc.code,
+        "region": mrc.region,
+        "region_name": mrc.get_region_display(),
+        "freelancer_count": item.freelancers,
+        "project_count": item.projects,
+        "url": reverse("api-mrc-detail", args=[mrc.slug]),
+        "page_url": reverse("mrc-detail", args=[mrc.slug]),
+    }
+    if detail:
+        data["freelancer_search_url"] = f"{reverse('api-search-freelancers')}?mrc={mrc.slug}"
+        data["project_search_url"] = f"{reverse('api-search-projects')}?mrc={mrc.slug}"
+    return data
+
+
+class MrcListApi(APIView):
+    """Every MRC, by region then name, with how many public freelancers and open projects it has."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        summary="Les MRC",
+        operation_id="mrc_list",
+        responses=inline_serializer("MrcList", fields={"results": MrcSerializer(many=True)}),
+    )
+    def get(self, request):
+        return Response({"results": [_mrc(item) for item in selectors.mrc_list()]})
+
+
+class MrcDetailApi(APIView):
+    """One MRC with its counts and the links to the searches filtered on it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        summary="Une MRC",
+        operation_id="mrc_detail",
+        responses={200: MrcDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request, slug: str):
+        return Response(_mrc(selectors.mrc_get(slug=slug), detail=True))
 
 
 class SavedSearchInput(JSONInputSerializer):
@@ -378,3 +464,60 @@ class SavedSearchDetailApi(APIView):
     def delete(self, request, pk: int):
         services.saved_search_delete(user=request.user, saved_search_id=pk)
         return Response(status=204)
+
+
+# --- "Pigistes près de votre projet" (search/matching.py) ------------------------------------------
+
+
+class NearbyFreelancerSerializer(serializers.Serializer):
+    profile = serializers.IntegerField(help_text="The freelancer profile's id (POST /invitations/ invites it).")
+    display_name = serializers.CharField()
+    headline = serializers.CharField()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+    distance_km = serializers.FloatField(allow_null=True, help_text="Great-circle km between the two places.")
+    availability = serializers.ChoiceField(choices=Availability.choices)
+    next_free_week = serializers.DateField(allow_null=True, help_text="The Monday of their next free week.")
+    invited = serializers.BooleanField(help_text="Already invited to this project.")
+    url = serializers.CharField()
+
+
+def _nearby(entry) -> dict:
+    profile, place = entry.profile, entry.profile.municipality
+    return {
+        "profile": profile.pk,
+        "display_name": profile.display_name,
+        "headline": profile.headline,
+        "municipality": None
+        if place is None
+        else {
+            "id": place.pk,
+            "name": place.name,
+            "region": place.region,
+            "region_name": str(place.get_region_display()),
+            "mrc": place.mrc.slug if place.mrc_id else None,
+            "mrc_name": place.mrc.name if place.mrc_id else None,
+        },
+        "distance_km": None if entry.distance_km is None else round(entry.distance_km, 1),
+        "availability": profile.availability,
+        "next_free_week": entry.next_free_week,
+        "invited": entry.invited,
+        "url": reverse("freelancer-detail", args=[profile.pk]),
+    }
+
+
+class ProjectNearbyFreelancersApi(APIView):
+    """Up to 10 freelancers who fit the caller's project, nearest first (its owner only)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Pigistes près de votre projet",
+        operation_id="project_nearby_freelancers",
+        responses={
+            200: inline_serializer("NearbyFreelancers", fields={"results": NearbyFreelancerSerializer(many=True)}),
+            **error_responses(401, 403, 404),
+        },
+    )
+    def get(self, request, pk: int):
+        entries = matching.nearby_freelancers_for_owner(user=request.user, project_id=pk)
+        return Response({"results": NearbyFreelancerSerializer([_nearby(e) for e in entries], many=True).data})

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from profiles.models import Availability, FreelancerProfile, Region
+from profiles.selectors import free_week_label, next_free_week, profile_next_free_week
 from projects.models import Category, Project
 from search.backends.base import Hit
 
@@ -32,12 +33,15 @@ def _amount(value: Decimal | None) -> str | None:
 def _place(municipality) -> dict | None:
     if municipality is None:
         return None
+    mrc = municipality.mrc  # selected with the municipality (search/querysets.py)
     return {
         "id": municipality.pk,
         "name": municipality.name,
         "region": municipality.region,
         "latitude": municipality.latitude,
         "longitude": municipality.longitude,
+        "mrc_slug": mrc.slug if mrc else "",
+        "mrc_name": mrc.name if mrc else "",
     }
 
 
@@ -56,7 +60,23 @@ def profile_card(profile: FreelancerProfile) -> dict:
         "availability": profile.availability,
         "rating_average": _amount(profile.rating_average),
         "rating_count": profile.rating_count,
+        **_free_weeks(profile),
     }
+
+
+def _free_weeks(profile: FreelancerProfile) -> dict:
+    """What the card needs for « Libre à partir de la semaine du … », without a query of its own.
+
+    The index keeps the booked weeks (prefetched by the indexer), and the card works out the next free week
+    when it is shown, as the weeks go by. The database backend builds its cards at search time from rows
+    annotated by `with_next_free_week`, so it keeps that week.
+    """
+    available_from = profile.available_from.isoformat() if profile.available_from else None
+    if hasattr(profile, "upcoming_booked_weeks"):
+        booked = [week.week_start.isoformat() for week in profile.upcoming_booked_weeks]
+        return {"available_from": available_from, "booked_weeks": booked}
+    week = profile_next_free_week(profile)
+    return {"available_from": available_from, "free_week": week.isoformat() if week else None}
 
 
 def project_card(project: Project) -> dict:
@@ -84,6 +104,8 @@ class Place:
     region: str
     latitude: float
     longitude: float
+    mrc_slug: str = ""
+    mrc_name: str = ""
 
     @property
     def region_name(self) -> str:
@@ -114,6 +136,9 @@ class FreelancerCard:
     rating_average: Decimal | None
     rating_count: int
     hit: Hit = field(repr=False, default=None)
+    available_from: str | None = None
+    booked_weeks: list[str] | None = None
+    free_week: str | None = None
 
     @classmethod
     def from_data(cls, hit: Hit, data: dict) -> FreelancerCard:
@@ -131,6 +156,21 @@ class FreelancerCard:
     @property
     def availability_label(self) -> str:
         return str(_AVAILABILITY_LABELS.get(self.availability, ""))
+
+    @property
+    def next_free_week(self) -> datetime.date | None:
+        """The Monday of the first free week, as of today (profiles.selectors.next_free_week)."""
+        if self.booked_weeks is None:
+            return datetime.date.fromisoformat(self.free_week) if self.free_week else None
+        return next_free_week(
+            availability=self.availability,
+            available_from=datetime.date.fromisoformat(self.available_from) if self.available_from else None,
+            booked=[datetime.date.fromisoformat(week) for week in self.booked_weeks],
+        )
+
+    @property
+    def next_free_week_label(self) -> str:
+        return free_week_label(self.next_free_week)
 
 
 @dataclass

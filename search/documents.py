@@ -10,6 +10,7 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    Mapping,
     Object,
     Text,
     analyzer,
@@ -18,6 +19,11 @@ from elasticsearch.dsl import (
 
 from search.taxonomy import TRADE_SYNONYMS
 from search.text import ELISION_ARTICLES, STOP_WORDS
+
+# Raise on every change of the documents' mapping or analysers: `search_index upgrade` (run on each
+# deployment, after migrate) rebuilds every index stored with an older version (kept in the mapping's _meta).
+# 2: the MRC (`mrc`, `mrc_name`, and in the card's place).
+MAPPING_VERSION = 2
 
 # l'entreprise, d'affaires, qu'on, jusqu'à … (case-insensitive, both apostrophes via the tokenizer).
 french_elision = token_filter("french_elision", type="elision", articles_case=True, articles=list(ELISION_ARTICLES))
@@ -60,6 +66,9 @@ class ProfileDocument(Document):
     all_text = Text(analyzer=fr_index, search_analyzer=fr_search)
     categories = Keyword()
     region = Keyword()
+    # The MRC's slug (filter and facet) and its name.
+    mrc = Keyword()
+    mrc_name = Keyword()
     municipality_id = Integer()
     location = GeoPoint()
     travel_radius_km = Integer()
@@ -68,6 +77,10 @@ class ProfileDocument(Document):
     hourly_rate = Float()
     languages = Keyword()
     availability = Keyword()
+    # « Disponible entre … et … » (profiles.selectors.free_during): the date behind "from a date",
+    # and the Mondays of the booked weeks.
+    available_from = Date(format="strict_date")
+    booked_weeks = Date(format="strict_date", multi=True)
     remote = Boolean()
     rating_average = Float()
     rating_count = Integer()
@@ -88,6 +101,8 @@ class ProjectDocument(Document):
     all_text = Text(analyzer=fr_index, search_analyzer=fr_search)
     category = Keyword()
     region = Keyword()
+    mrc = Keyword()
+    mrc_name = Keyword()
     municipality_id = Integer()
     location = GeoPoint()
     remote = Boolean()
@@ -109,4 +124,5 @@ def index_definition(kind: str, name: str) -> Index:
     index = Index(name)
     index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
     index.document(DOCUMENTS[kind])
+    index.mapping(Mapping().meta("_meta", {"version": MAPPING_VERSION}))
     return index

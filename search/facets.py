@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from profiles.models import Availability, Region, Skill
+from profiles.models import Availability, Mrc, Region, Skill
 from projects.models import Category
 from search.backends.base import FacetValue
 
-FREELANCER_FACETS = {"skills": 20, "regions": 17, "categories": 16, "languages": 10, "availability": 3}
-PROJECT_FACETS = {"skills": 20, "regions": 17, "categories": 16, "remote": 2}
+FREELANCER_FACETS = {"skills": 20, "regions": 17, "mrcs": 20, "categories": 16, "languages": 10, "availability": 3}
+PROJECT_FACETS = {"skills": 20, "regions": 17, "mrcs": 20, "categories": 16, "remote": 2}
 
 LANGUAGE_LABELS = {
     "fr": _("Français"),
@@ -44,6 +44,17 @@ def _skill_names(slugs: set[str]) -> dict[str, str]:
     return {slug: _skill_name_cache[slug] for slug in slugs if slug in _skill_name_cache}
 
 
+_mrc_name_cache: dict[str, str] = {}
+
+
+def _mrc_names(slugs: set[str]) -> dict[str, str]:
+    """Names of MRCs by slug, cached per process like skill names."""
+    missing = [slug for slug in slugs if slug not in _mrc_name_cache]
+    if missing:
+        _mrc_name_cache.update(Mrc.objects.filter(slug__in=missing).values_list("slug", "name"))
+    return {slug: _mrc_name_cache[slug] for slug in slugs if slug in _mrc_name_cache}
+
+
 # Built once: `.choices` makes a new list on every access. Lazy labels are translated when shown.
 _FIXED_LABELS = {
     "regions": dict(Region.choices),
@@ -57,7 +68,8 @@ _FIXED_LABELS = {
 def label_facets(raw: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
     """Attach a human label to every facet value."""
     skill_slugs = {value for value, _count in raw.get("skills", [])}
-    labels = {**_FIXED_LABELS, "skills": _skill_names(skill_slugs)}
+    mrc_slugs = {value for value, _count in raw.get("mrcs", [])}
+    labels = {**_FIXED_LABELS, "skills": _skill_names(skill_slugs), "mrcs": _mrc_names(mrc_slugs)}
     out = {}
     for name, values in raw.items():
         names = labels.get(name, {})

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,3 +66,17 @@ class SavedSearchMatch(models.Model):
 
     def __str__(self):
         return f"{self.saved_search_id} → {self.project_id}"
+
+
+class ProjectMatch(models.Model):
+    """A freelancer told about a new project that fits them; unique, so nobody is told twice whatever edits follow."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey("profiles.FreelancerProfile", on_delete=models.CASCADE, related_name="+")
+    notified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "profile"], name="one_match_per_project_and_profile")]
+
+    def __str__(self):
+        return f"{self.project_id} → {self.profile_id}"

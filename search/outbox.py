@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from profiles.models import FreelancerProfile
+from projects.models import Project
 from search.models import SearchOutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,22 @@ def outbox_record_project(*, project_id: int) -> None:
     outbox_record(kind=SearchOutboxEntry.Kind.PROJECT, object_id=project_id)
 
 
+def outbox_record_places(*, municipality_ids) -> int:
+    """Mark every profile and project located in these municipalities for reindexing (their MRC changed, say).
+
+    Inside the caller's transaction; returns how many documents were marked.
+    """
+    ids = sorted(set(municipality_ids))
+    marked = 0
+    for kind, model in ((SearchOutboxEntry.Kind.PROFILE, FreelancerProfile), (SearchOutboxEntry.Kind.PROJECT, Project)):
+        object_ids = list(model.objects.filter(municipality_id__in=ids).values_list("pk", flat=True))
+        SearchOutboxEntry.objects.bulk_create(SearchOutboxEntry(kind=kind, object_id=pk) for pk in object_ids)
+        if object_ids:
+            transaction.on_commit(lambda k=kind.value, o=object_ids: _tell_listeners(k, o), robust=True)
+        marked += len(object_ids)
+    return marked
+
+
 @dataclass
 class DrainResult:
     entries: int = 0
@@ -78,9 +96,9 @@ def outbox_drain(*, batch_size: int = DRAIN_BATCH, max_batches: int | None = Non
     """Send pending changes to the index in bulk, oldest first; entries stay for a retry if Elasticsearch fails.
 
     Also refreshes the database backend's full-text rows (SQLite only) and checks each newly open
-    project against the saved searches. Without Elasticsearch configured (`make run`) that is all.
+    project against the saved searches and the freelancers it fits (search/matching.py). Without Elasticsearch configured (`make run`) that is all.
     """
-    from search import indexing, services
+    from search import indexing, matching, services
     from search.backends.base import BackendUnavailable
     from search.client import get_client, mark_up
 
@@ -104,13 +122,18 @@ def outbox_drain(*, batch_size: int = DRAIN_BATCH, max_batches: int | None = Non
                         applied, skipped = indexing.index_objects(kind=kind, ids=object_ids)
                         result.indexed += applied
                         result.skipped += skipped
+                    # The percolator needs the node too: when it is down the entries wait, nobody is left out.
+                    matching.project_matches_run(project_ids=ids["project"])
+                    services.saved_searches_match_projects(project_ids=ids["project"])
                 except BackendUnavailable as exc:
                     result.error = str(exc)
                     logger.warning("search outbox: Elasticsearch unavailable, %s entries kept: %s", len(entries), exc)
                     SearchOutboxEntry.objects.filter(pk__in=[e.pk for e in entries]).update(attempts=F("attempts") + 1)
                     break
                 mark_up()
-            services.saved_searches_match_projects(project_ids=ids["project"])
+            else:
+                matching.project_matches_run(project_ids=ids["project"])
+                services.saved_searches_match_projects(project_ids=ids["project"])
             SearchOutboxEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
             result.entries += len(entries)
     return result

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.inputs import TRUE_WORDS, FieldErrors
-from profiles.models import Availability, Municipality, Region, Skill, skill_key
+from profiles.models import Availability, Mrc, Municipality, Region, Skill, skill_key
 from projects.models import Category
 
 MAX_QUERY_CHARS = 200  # Longer text is cut: nobody types more, and it keeps queries cheap.
@@ -107,6 +107,7 @@ REFERENCE_TTL_SECONDS = 300.0
 _REFERENCE_LIMIT = 20_000
 _municipalities: dict[int, tuple[float, Municipality]] = {}
 _known_skills: dict[str, float] = {}
+_known_mrcs: dict[str, float] = {}
 
 
 def _municipality(pk: int) -> Municipality | None:
@@ -133,6 +134,22 @@ def _existing_skills(keys: list[str]) -> set[str]:
         _known_skills.update(dict.fromkeys(found, now))
         known |= found
     return known
+
+
+def _mrc(errors: FieldErrors, data) -> str:
+    """An MRC by its slug ("kamouraska"), checked against the known ones."""
+    slug = _get(data, "mrc").lower()
+    if not slug:
+        return ""
+    now = time.monotonic()
+    if now - _known_mrcs.get(slug, -REFERENCE_TTL_SECONDS) >= REFERENCE_TTL_SECONDS:
+        if not Mrc.objects.filter(slug=slug).exists():
+            errors.add("mrc", _("MRC inconnue : choisissez-la dans la liste."))
+            return ""
+        if len(_known_mrcs) > _REFERENCE_LIMIT:
+            _known_mrcs.clear()
+        _known_mrcs[slug] = now
+    return slug
 
 
 def _near(errors: FieldErrors, data) -> tuple[Municipality | None, float | None]:
@@ -184,13 +201,15 @@ def _choice(errors: FieldErrors, data, name: str, choices, message) -> str:
 
 @dataclass(frozen=True)
 class _SearchParams:
-    """What both searches take: words, skills, category, region, place, sort and page."""
+    """What both searches take: words, skills, category, region, MRC, place, sort and page."""
 
     q: str = ""
     skills: tuple[str, ...] = ()
     unknown_skills: tuple[str, ...] = ()
     category: str = ""
     region: str = ""
+    # An MRC's slug ("kamouraska").
+    mrc: str = ""
     near: Municipality | None = None
     radius_km: float | None = None
     sort: str = "relevance"
@@ -207,7 +226,9 @@ class _SearchParams:
 
     def filter_count(self) -> int:
         """How many filters are set (words, sort and page are not filters)."""
-        return sum(bool(v) for v in (self.skills, self.category, self.region, self.near, *self._own_filters()))
+        return sum(
+            bool(v) for v in (self.skills, self.category, self.region, self.mrc, self.near, *self._own_filters())
+        )
 
     def _own_filters(self) -> tuple:
         return ()
@@ -220,6 +241,9 @@ class FreelancerSearchParams(_SearchParams):
     language: str = ""
     availability: str = ""
     min_rating: float | None = None
+    # « Disponible entre … et … »: free for the whole period (profiles.selectors.free_during).
+    free_from: datetime.date | None = None
+    free_to: datetime.date | None = None
 
     def _own_filters(self) -> tuple:
         return (
@@ -228,6 +252,7 @@ class FreelancerSearchParams(_SearchParams):
             self.language,
             self.availability,
             self.min_rating,
+            self.free_from,
         )
 
 
@@ -254,6 +279,7 @@ def _as_pairs(params) -> list[tuple[str, str]]:
         "q",
         "category",
         "region",
+        "mrc",
         "language",
         "availability",
         "sort",
@@ -274,6 +300,9 @@ def _as_pairs(params) -> list[tuple[str, str]]:
         pairs.append(("remote", "1"))
     if getattr(params, "posted_since", None):
         pairs.append(("posted_since", params.posted_since.isoformat()))
+    for name in ("free_from", "free_to"):
+        if getattr(params, name, None):
+            pairs.append((name, getattr(params, name).isoformat()))
     if params.page > 1:
         pairs.append(("page", str(params.page)))
     if params.page_size != DEFAULT_PAGE_SIZE:
@@ -282,12 +311,13 @@ def _as_pairs(params) -> list[tuple[str, str]]:
 
 
 def _common(errors: FieldErrors, data) -> dict:
-    """The parameters both searches take: words, skills, category, region and place."""
+    """The parameters both searches take: words, skills, category, region, MRC and place."""
     q = clean_query_text(_get(data, "q"))
     known, unknown = _skills(data)
     # In the form's order, so the first error named is the first bad field.
     category = _choice(errors, data, "category", Category.values, _("Catégorie inconnue."))
     region = _choice(errors, data, "region", Region.values, _("Région inconnue."))
+    mrc = _mrc(errors, data)
     near, radius = _near(errors, data)
     return {
         "q": q,
@@ -295,6 +325,7 @@ def _common(errors: FieldErrors, data) -> dict:
         "unknown_skills": tuple(unknown),
         "category": category,
         "region": region,
+        "mrc": mrc,
         "near": near,
         "radius_km": radius if near else None,
     }
@@ -363,8 +394,46 @@ def freelancer_search_params(data) -> FreelancerSearchParams:
         language=language,
         availability=availability,
         min_rating=min_rating,
+        **_free_period(errors, data),
         **_sort_and_paging(errors, data, choices=FREELANCER_SORTS, near=common["near"]),
     )
+
+
+def _iso_date(errors: FieldErrors, data, name: str) -> datetime.date | None:
+    raw = _get(data, name)
+    if not raw:
+        return None
+    try:
+        # Only AAAA-MM-JJ (what a date field sends): fromisoformat alone would also take 20261101 or 2026-W45.
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+            return datetime.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    errors.add(name, _("Date invalide : utilisez AAAA-MM-JJ."))
+    return None
+
+
+def _free_period(errors: FieldErrors, data) -> dict:
+    """« Disponible entre … et … »: `free_from` (today when only `free_to` is given) up to `free_to`."""
+    free_from = _iso_date(errors, data, "free_from")
+    free_to = _iso_date(errors, data, "free_to")
+    if free_from is None and free_to is None:
+        return {"free_from": None, "free_to": None}
+    today = timezone.localdate()
+    if free_to is not None and free_to < (free_from or today):
+        errors.add("free_to", _("La fin de la période est avant son début."))
+        return {"free_from": None, "free_to": None}
+    if free_from is not None and free_from < today:
+        # A past start means "from today": nobody can be booked for it any more.
+        free_from = today
+    # Nothing is booked beyond a year ahead, so a later end adds no booked week to check: it stops there.
+    horizon = today + datetime.timedelta(weeks=53)
+    if free_from is not None and free_from > horizon:
+        errors.add("free_from", _("Choisissez un début de période dans les 12 prochains mois."))
+        return {"free_from": None, "free_to": None}
+    if free_to is not None and free_to > horizon:
+        free_to = horizon
+    return {"free_from": free_from or today, "free_to": free_to}
 
 
 def _posted_since(errors: FieldErrors, data) -> datetime.date | None:

@@ -11,7 +11,7 @@ def searchable_profiles() -> QuerySet[FreelancerProfile]:
     return (
         FreelancerProfile.objects.filter(is_hidden=False, user__is_active=True)
         .exclude(display_name="")
-        .select_related("municipality")
+        .select_related("municipality__mrc")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
     )
 
@@ -29,7 +29,7 @@ def searchable_projects() -> QuerySet[Project]:
             visibility__in=[Visibility.PUBLIC, Visibility.INVITED],
             owner__is_active=True,
         )
-        .select_related("municipality")
+        .select_related("municipality__mrc")
         .prefetch_related(
             Prefetch("skills", queryset=Skill.objects.order_by("name")),
             Prefetch("invitations", queryset=Invitation.objects.only("id", "project_id", "freelancer_id")),

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from profiles.models import Skill, skill_key
+from marketplace.common.errors import NotFound
+from profiles.models import Mrc, Region, Skill, skill_key
+from projects.models import Visibility
 from search.backends import db, es
 from search.backends.base import BackendUnavailable, SearchResult, haversine_km
 from search.cards import cards
 from search.models import SavedSearch
 from search.params import FreelancerSearchParams, ProjectSearchParams
+from search.querysets import searchable_profiles, searchable_projects
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,8 @@ def _broadening(params) -> list[tuple[str, dict]]:
         drop.append((_("Toutes les catégories"), {"category": ""}))
     if params.region:
         drop.append((_("Toutes les régions"), {"region": ""}))
+    if params.mrc:
+        drop.append((_("Toutes les MRC"), {"mrc": ""}))
     return drop
 
 
@@ -136,3 +143,96 @@ def skill_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]
 def saved_searches_for_user(*, user) -> list[SavedSearch]:
     """A freelancer's saved searches, newest first."""
     return list(SavedSearch.objects.filter(user=user))
+
+
+# --- MRC -------------------------------------------------------------------------------------------
+
+MRC_CHOICES_TTL_SECONDS = 300
+
+
+def mrc_choices() -> list[dict]:
+    """Every MRC ({slug, name, region}) by region then name, for the search form; cached a few minutes."""
+    return cache.get_or_set(
+        "search:mrc-choices",
+        lambda: list(Mrc.objects.order_by("region", "name").values("slug", "name", "region")),
+        MRC_CHOICES_TTL_SECONDS,
+    )
+
+
+@dataclass
+class MrcCounts:
+    mrc: Mrc
+    freelancers: int
+    projects: int
+
+
+@dataclass
+class RegionMrcs:
+    code: str
+    name: str
+    mrcs: list[MrcCounts]
+
+
+def mrc_counts(*, mrc_ids=None) -> dict[int, tuple[int, int]]:
+    """Per MRC id: (freelancers anyone may find, open public projects), in two grouped queries."""
+    profiles = searchable_profiles().prefetch_related(None).exclude(municipality__mrc__isnull=True)
+    projects = (
+        searchable_projects()
+        .prefetch_related(None)
+        .filter(visibility=Visibility.PUBLIC)
+        .exclude(municipality__mrc__isnull=True)
+    )
+    if mrc_ids is not None:
+        profiles = profiles.filter(municipality__mrc_id__in=mrc_ids)
+        projects = projects.filter(municipality__mrc_id__in=mrc_ids)
+    counts: dict[int, list[int]] = {}
+    for index, queryset in enumerate((profiles, projects)):
+        rows = (
+            queryset.order_by()
+            .values("municipality__mrc_id")
+            .annotate(n=Count("pk"))
+            .values_list("municipality__mrc_id", "n")
+        )
+        for mrc_id, n in rows:
+            counts.setdefault(mrc_id, [0, 0])[index] = n
+    return {mrc_id: (pair[0], pair[1]) for mrc_id, pair in counts.items()}
+
+
+def mrc_list() -> list[MrcCounts]:
+    """Every MRC with its counts, by region then name."""
+    counts = mrc_counts()
+    return [MrcCounts(mrc, *counts.get(mrc.pk, (0, 0))) for mrc in Mrc.objects.order_by("region", "name")]
+
+
+def mrc_list_by_region() -> list[RegionMrcs]:
+    """Every MRC with its counts, grouped by administrative region (regions in their official order)."""
+    names = dict(Region.choices)
+    groups: dict[str, RegionMrcs] = {}
+    for item in mrc_list():
+        region = item.mrc.region
+        groups.setdefault(region, RegionMrcs(code=region, name=str(names.get(region, region)), mrcs=[]))
+        groups[region].mrcs.append(item)
+    return list(groups.values())
+
+
+def mrc_get(*, slug: str) -> MrcCounts:
+    """One MRC by its slug, with its counts; NotFound when there is none."""
+    mrc = Mrc.objects.filter(slug=slug).first()
+    if mrc is None:
+        raise NotFound(_("Cette MRC n'existe pas."))
+    return MrcCounts(mrc, *mrc_counts(mrc_ids=[mrc.pk]).get(mrc.pk, (0, 0)))
+
+
+_VOWELS = tuple("AEIOUYÀÂÉÈÊÎÏÔÛ")
+
+
+def mrc_title(mrc: Mrc) -> str:
+    """ "MRC de Kamouraska", "MRC de L'Islet", "MRC des Basques", "MRC du Granit", "MRC d'Arthabaska"."""
+    name = mrc.name
+    if name.startswith("Les "):
+        return _("MRC des %(rest)s") % {"rest": name[4:], "name": name}
+    if name.startswith("Le "):
+        return _("MRC du %(rest)s") % {"rest": name[3:], "name": name}
+    if name.startswith(_VOWELS):
+        return _("MRC d'%(name)s") % {"name": name}
+    return _("MRC de %(name)s") % {"name": name}

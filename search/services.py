@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,16 +13,16 @@ from marketplace.common.errors import Conflict, NotFound, ValidationFailed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import Category, Project
+from search import indexing
+from search.backends.base import BackendUnavailable
+from search.client import get_client
 from search.models import SavedSearch, SavedSearchMatch
-from search.params import ProjectSearchParams, project_search_params
+from search.params import ProjectSearchParams
+from search.percolator import saved_search_params
 
 logger = logging.getLogger(__name__)
 
 MAX_SAVED_SEARCHES = 20
-
-
-def _query_dict(query: str) -> QueryDict:
-    return QueryDict(query, mutable=False)
 
 
 def saved_search_create(*, user, params: ProjectSearchParams, frequency: str, name: str = "") -> SavedSearch:
@@ -41,9 +40,11 @@ def saved_search_create(*, user, params: ProjectSearchParams, frequency: str, na
             )
         try:
             with transaction.atomic():
-                return SavedSearch.objects.create(user=user, name=name, query=query, frequency=frequency)
+                saved_search = SavedSearch.objects.create(user=user, name=name, query=query, frequency=frequency)
         except IntegrityError:
             raise Conflict(_("Cette recherche est déjà sauvegardée.")) from None
+        _store_on_commit(saved_search.pk)
+    return saved_search
 
 
 def saved_search_delete(*, user, saved_search_id: int) -> None:
@@ -51,14 +52,22 @@ def saved_search_delete(*, user, saved_search_id: int) -> None:
     deleted, _count = SavedSearch.objects.filter(user=user, pk=saved_search_id).delete()
     if not deleted:
         raise NotFound(_("Recherche sauvegardée introuvable."))
+    _store_on_commit(saved_search_id)
 
 
-def saved_search_params(saved_search: SavedSearch) -> ProjectSearchParams | None:
-    """The saved filters parsed again; None when they no longer parse (e.g. a municipality was removed)."""
-    try:
-        return project_search_params(_query_dict(saved_search.query))
-    except ValidationFailed:
-        return None
+def _store_on_commit(saved_search_id: int) -> None:
+    """Have the percolator's copy of a saved search follow it (stored, or removed once deleted)."""
+    if get_client() is None:
+        return
+
+    def store():
+        try:
+            indexing.store_saved_searches(ids=[saved_search_id])
+        except BackendUnavailable as exc:
+            # Not lost: before matching a project, the drain stores what the index lacks (saved_searches_sync).
+            logger.warning("saved search %s not stored in the matching index: %s", saved_search_id, exc)
+
+    transaction.on_commit(store)
 
 
 def _describe(params: ProjectSearchParams) -> str:
@@ -82,8 +91,11 @@ def _search_url(saved_search: SavedSearch) -> str:
 def saved_searches_match_projects(*, project_ids: list[int]) -> int:
     """Record which saved searches each newly searchable project matches; notify the "immediate" ones.
 
-    Called by the outbox drain. Matching runs on the database backend, the source of truth, one
-    query per saved search; a (saved search, project) pair is recorded once, so nobody hears twice.
+    Called by the outbox drain. With Elasticsearch, its percolator picks the saved searches each
+    project may match, in one call per project; without it, every saved search is a candidate. Each
+    candidate is then checked on the database backend, the source of truth, so both give the same
+    answers; a (saved search, project) pair is recorded once, so nobody hears twice. Raises
+    BackendUnavailable when the node is down: the drain keeps its entries and tries again.
     """
     from search.backends import db
     from search.querysets import searchable_projects
@@ -94,7 +106,14 @@ def saved_searches_match_projects(*, project_ids: list[int]) -> int:
     if not projects:
         return 0
     created = 0
-    for saved_search in SavedSearch.objects.select_related("user").filter(user__is_active=True):
+    saved_searches = SavedSearch.objects.select_related("user").filter(user__is_active=True)
+    if get_client() is not None:
+        indexing.saved_searches_sync()
+        candidate_ids = set()
+        for project in projects:
+            candidate_ids.update(indexing.percolate_project_wishes(project)[1])
+        saved_searches = saved_searches.filter(pk__in=candidate_ids)
+    for saved_search in saved_searches:
         params = saved_search_params(saved_search)
         if params is None:
             continue

@@ -11,11 +11,12 @@ from django.views.generic import TemplateView
 from marketplace.common.ratelimit import ratelimit
 from marketplace.common.web_errors import catch_refusal
 from profiles.models import Availability, Municipality, Region, Skill
+from projects import selectors as project_selectors
 from projects.models import Category
 from search import selectors, services
 from search.facets import LANGUAGE_LABELS
 from search.models import SavedSearch
-from search.params import freelancer_search_params, project_search_params
+from search.params import FreelancerSearchParams, ProjectSearchParams, freelancer_search_params, project_search_params
 
 RADIUS_CHOICES = [10, 25, 50, 100, 200, 500]
 
@@ -56,6 +57,7 @@ class _SearchView(TemplateView):
             "chosen_skills": chosen_skills,
             "categories": Category.choices,
             "regions": Region.choices,
+            "mrc_choices": selectors.mrc_choices(),
             "radius_choices": RADIUS_CHOICES,
             "sort_choices": self.sort_choices,
         }
@@ -72,7 +74,12 @@ class FreelancerSearchView(_SearchView):
     ]
 
     def search(self, params):
-        return selectors.freelancer_search(params=params)
+        result = selectors.freelancer_search(params=params)
+        # "recommandé·e par N collègues": projects owns recommendations and counts them (one query).
+        counts = project_selectors.recommended_by_counts(profile_ids=[card.id for card in result.objects])
+        for card in result.objects:
+            card.recommended_by = counts.get(card.id, 0)
+        return result
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -100,6 +107,54 @@ class ProjectSearchView(_SearchView):
         if self.request.user.is_authenticated:
             context["saved_searches"] = selectors.saved_searches_for_user(user=self.request.user)
         return context
+
+
+class MrcListView(TemplateView):
+    """Every MRC, grouped by region, with how many freelancers and open projects each has."""
+
+    template_name = "search/mrc_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "regions": selectors.mrc_list_by_region()}
+
+
+MRC_PAGE_SIZE = 12
+
+
+def _page_number(raw: str) -> int:
+    # A bad page number shows the first page: these are plain links, not a form to correct.
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 500 else 1
+
+
+class MrcDetailView(TemplateView):
+    """One MRC: its freelancers and its open public projects, each list paged (`page`, `page_projets`)."""
+
+    template_name = "search/mrc_detail.html"
+
+    def get_context_data(self, *, slug: str, **kwargs):
+        found = selectors.mrc_get(slug=slug)
+        freelancers = selectors.freelancer_search(
+            params=FreelancerSearchParams(
+                mrc=found.mrc.slug, page=_page_number(self.request.GET.get("page", "")), page_size=MRC_PAGE_SIZE
+            )
+        )
+        # Public projects only, whoever looks: this page is the MRC's shop window.
+        projects = selectors.project_search(
+            params=ProjectSearchParams(
+                mrc=found.mrc.slug,
+                sort="date",
+                page=_page_number(self.request.GET.get("page_projets", "")),
+                page_size=MRC_PAGE_SIZE,
+            )
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "mrc": found.mrc,
+            "title": selectors.mrc_title(found.mrc),
+            "region_name": found.mrc.get_region_display(),
+            "freelancers": freelancers,
+            "projects": projects,
+        }
 
 
 class SavedSearchCreateView(LoginRequiredMixin, View):

@@ -41,3 +41,24 @@ def profile_changed(*, profile_id: int) -> None:
 def project_changed(*, project_id: int) -> None:
     """A project changed or went; call inside the transaction that changed it."""
     _changed(PROJECT, project_id)
+
+
+# Places (municipalities) whose MRC, region or name changed: everything located there is reindexed.
+_place_followers: list[Callable[..., None]] = []
+
+
+def places_follow(follower: Callable[..., None]) -> None:
+    """Have `follower(municipality_ids=[...])` hear every change of places, inside the writer's transaction."""
+    if follower not in _place_followers:
+        _place_followers.append(follower)
+
+
+def places_changed(*, municipality_ids) -> None:
+    """Places changed (their MRC, say, on a reload of the list); call inside the transaction that changed them."""
+    ids = sorted(set(municipality_ids))
+    if not ids:
+        return
+    if not _place_followers:
+        raise ImproperlyConfigured("Places changed before anything follows them (is the search app installed?)")
+    for follower in _place_followers:
+        follower(municipality_ids=ids)

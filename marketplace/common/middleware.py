@@ -1,4 +1,4 @@
-"""Project-wide middleware: health probes and the request id (refusals: marketplace.common.web_errors).
+"""Project-wide middleware: health probes, the request id, `?lang=` (refusals: marketplace.common.web_errors).
 
 Each works in both sync and async stacks so the ASGI app never hops threads just for them.
 """
@@ -6,9 +6,10 @@ Each works in both sync and async stacks so the ASGI app never hops threads just
 from __future__ import annotations
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
+from django.utils import translation
 from django.utils.decorators import sync_and_async_middleware
 
-from marketplace.common import health
+from marketplace.common import health, seo
 from marketplace.common.logging import bind_request_id
 
 PROBES = {"/healthz": health.healthz, "/readyz": health.readyz}
@@ -58,5 +59,34 @@ def RequestIdMiddleware(get_response):  # noqa: N802
                 response = get_response(request)
                 response[REQUEST_ID_HEADER] = request_id
                 return response
+
+    return middleware
+
+
+def _language_from_query(request) -> None:
+    language = seo.language_from_query(request.GET.get(seo.LANGUAGE_PARAM))
+    if language is not None:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+@sync_and_async_middleware
+def LanguageFromQueryMiddleware(get_response):  # noqa: N802
+    """Serve `?lang=en` (or `?lang=fr-ca`) in that language, for this request only, after LocaleMiddleware.
+
+    It makes each language of a page addressable for search engines and shared links; the choice a
+    visitor keeps stays the language switch's (cookie), so such a link doesn't change it.
+    """
+    if iscoroutinefunction(get_response):
+
+        async def middleware(request):
+            _language_from_query(request)
+            return await get_response(request)
+
+    else:
+
+        def middleware(request):
+            _language_from_query(request)
+            return get_response(request)
 
     return middleware

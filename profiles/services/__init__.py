@@ -12,6 +12,7 @@ from ._common import (
     search_key,
 )
 from .account import account_language_set, account_name_set
+from .calendar import MAX_WEEKS_AHEAD, booked_weeks_set
 from .places import municipalities_load
 from .portfolio import portfolio_item_create, portfolio_item_delete, portfolio_item_update
 from .profile import profile_avatar_remove, profile_create, profile_save, profile_update, skills_get_or_create
@@ -25,10 +26,12 @@ __all__ = [
     "MAX_PORTFOLIO_ITEMS",
     "MAX_SKILLS",
     "MAX_TRAVEL_RADIUS_KM",
+    "MAX_WEEKS_AHEAD",
     "PROFILE_FIELDS",
     "REPORT_KINDS",
     "account_language_set",
     "account_name_set",
+    "booked_weeks_set",
     "municipalities_load",
     "portfolio_item_create",
     "portfolio_item_delete",

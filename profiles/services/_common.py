@@ -44,6 +44,7 @@ PROFILE_FIELDS = (
     "remote",
     "municipality",
     "travel_radius_km",
+    "indexable_by_search_engines",
 )
 
 

@@ -154,6 +154,8 @@ def _clean_profile(data: Mapping[str, Any], *, current: FreelancerProfile | None
         cleaned["languages"] = _clean_languages(data["languages"], errors=errors)
     if "remote" in given:
         cleaned["remote"] = parse_bool(data["remote"])
+    if "indexable_by_search_engines" in given:
+        cleaned["indexable_by_search_engines"] = parse_bool(data["indexable_by_search_engines"])
     if "municipality" in given:
         cleaned["municipality"] = _clean_municipality(data["municipality"], errors=errors)
     if "travel_radius_km" in given:

@@ -1,7 +1,14 @@
 """Writes of the projects app, split by subdomain; import from here."""
 
 from .attachments import MAX_ATTACHMENTS_PER_PROJECT, project_attachment_delete, project_attachments_add
-from .invitations import invitation_answer, invitation_send
+from .invitations import (
+    invitation_accept,
+    invitation_answer,
+    invitation_decline,
+    invitation_from_recommendation,
+    invitation_pass_on,
+    invitation_send,
+)
 from .projects import (
     DECISION_GRACE_DAYS,
     project_cancel,
@@ -23,13 +30,18 @@ from .quotes import (
     quote_update,
     quote_withdraw,
 )
+from .recommendations import recommendation_send
 from .reviews import freelancer_rating_refresh, review_hide, review_show, review_submit, review_update
 
 __all__ = [
     "DECISION_GRACE_DAYS",
     "MAX_ATTACHMENTS_PER_PROJECT",
     "freelancer_rating_refresh",
+    "invitation_accept",
     "invitation_answer",
+    "invitation_decline",
+    "invitation_from_recommendation",
+    "invitation_pass_on",
     "invitation_send",
     "project_attachments_add",
     "project_attachment_delete",
@@ -49,6 +61,7 @@ __all__ = [
     "quote_submit",
     "quote_update",
     "quote_withdraw",
+    "recommendation_send",
     "review_hide",
     "review_show",
     "review_submit",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +14,10 @@ from marketplace.common.inputs import FieldErrors, clean_text
 from notifications.models import NotificationKind
 from notifications.services import notify
 from profiles.models import FreelancerProfile
-from projects.models import Invitation, InvitationStatus, Project
+from projects.models import Invitation, InvitationStatus, Project, Recommendation
 
 from ._common import project_url
+from .recommendations import recommendations_create
 
 
 @transaction.atomic
@@ -51,9 +54,8 @@ def invitation_send(*, user, project_id: int, freelancer_profile_id: int, messag
     return invitation
 
 
-@transaction.atomic
-def invitation_answer(*, user, invitation_id: int, accept: bool) -> Invitation:
-    """The invited freelancer accepts (a quote will follow) or declines; one answer per invitation."""
+def _invitation_locked_for_answer(*, user, invitation_id: int) -> tuple[Invitation, Project]:
+    """The invitation and its project, locked, when `user` may still answer it; else a clear refusal."""
     project_id = Invitation.objects.filter(pk=invitation_id).values_list("project_id", flat=True).first()
     # The project's row lock first, as quote_submit takes it: a quote also answers the invitation.
     project = Project.objects.select_for_update().filter(pk=project_id).first() if project_id else None
@@ -67,7 +69,83 @@ def invitation_answer(*, user, invitation_id: int, accept: bool) -> Invitation:
         raise Conflict(_("Vous avez déjà répondu à cette invitation."))
     if not project.takes_quotes:
         raise Conflict(_("Ce projet ne reçoit plus de soumissions."))
-    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    return invitation, project
+
+
+def _answered(invitation: Invitation, project: Project, *, user, status: str, reason: str = "", names=()) -> None:
+    """Save the answer and tell the client, who sees it on the project page."""
+    invitation.status = status
+    invitation.decline_reason = reason
     invitation.answered_at = timezone.now()
-    invitation.save(update_fields=["status", "answered_at", "updated_at"])
+    invitation.save(update_fields=["status", "decline_reason", "answered_at", "updated_at"])
+    notify(
+        recipient=project.owner,
+        kind=NotificationKind.INVITATION_ANSWERED,
+        params={
+            "title": project.title,
+            "name": str(user.public_name),
+            "answer": status,
+            "reason": reason,
+            "colleagues": list(names),
+        },
+        url=project_url(project.pk) + "#invitations",
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, user, invitation_id: int) -> Invitation:
+    """ "Je soumissionne": the invited freelancer will quote (sending the quote also marks it accepted)."""
+    invitation, project = _invitation_locked_for_answer(user=user, invitation_id=invitation_id)
+    _answered(invitation, project, user=user, status=InvitationStatus.ACCEPTED)
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, user, invitation_id: int, reason: str = "") -> Invitation:
+    """ "Non merci", with an optional reason the client reads on the project page."""
+    errors = FieldErrors()
+    reason = clean_text(reason, field="reason", errors=errors, max_length=1000)
+    errors.raise_if_any()
+    invitation, project = _invitation_locked_for_answer(user=user, invitation_id=invitation_id)
+    _answered(invitation, project, user=user, status=InvitationStatus.DECLINED, reason=reason)
+    return invitation
+
+
+@transaction.atomic
+def invitation_pass_on(*, user, invitation_id: int, colleague_profile_ids: Iterable[int], note: str = "") -> Invitation:
+    """ "Pas disponible — je recommande…": the answer and the recommendations are saved together, or neither."""
+    invitation, project = _invitation_locked_for_answer(user=user, invitation_id=invitation_id)
+    made = recommendations_create(
+        project=project, recommender=user, colleague_profile_ids=colleague_profile_ids, note=note
+    )
+    names = [str(r.colleague.public_name) for r in made]
+    _answered(invitation, project, user=user, status=InvitationStatus.UNAVAILABLE, names=names)
+    return invitation
+
+
+def invitation_answer(*, user, invitation_id: int, accept: bool) -> Invitation:
+    """The dashboard's two buttons: accept, or decline without a reason."""
+    if accept:
+        return invitation_accept(user=user, invitation_id=invitation_id)
+    return invitation_decline(user=user, invitation_id=invitation_id)
+
+
+@transaction.atomic
+def invitation_from_recommendation(*, user, recommendation_id: int) -> Invitation:
+    """The client invites a recommended colleague in one click; an existing invitation is simply reused."""
+    project_id = Recommendation.objects.filter(pk=recommendation_id).values_list("project_id", flat=True).first()
+    project = Project.objects.select_for_update().filter(pk=project_id).first() if project_id else None
+    if project is None or project.owner_id != user.pk:
+        raise NotFound(_("Cette recommandation n'existe pas."))
+    recommendation = Recommendation.objects.select_related("colleague__freelancer_profile").get(pk=recommendation_id)
+    invitation = Invitation.objects.filter(project=project, freelancer_id=recommendation.colleague_id).first()
+    if invitation is None:
+        profile = getattr(recommendation.colleague, "freelancer_profile", None)
+        if profile is None:
+            raise NotFound(_("Ce profil de pigiste n'existe pas."))
+        invitation = invitation_send(user=user, project_id=project.pk, freelancer_profile_id=profile.pk)
+    # Every recommendation of this colleague on the project led to this invitation.
+    Recommendation.objects.filter(
+        project=project, colleague_id=recommendation.colleague_id, invitation__isnull=True
+    ).update(invitation=invitation)
     return invitation

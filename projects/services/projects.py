@@ -51,6 +51,7 @@ PROJECT_FIELDS = (
     "budget_min",
     "budget_max",
     "deadline",
+    "starts_on",
     "municipality",
     "remote",
     "quotes_due",
@@ -151,6 +152,12 @@ def _clean_project(data: Mapping, *, current: Project | None) -> dict:
     if deadline is not None and deadline_changed and deadline < today():
         errors.add("deadline", _("L'échéance ne peut pas être dans le passé."))
     out["deadline"] = deadline
+
+    starts_on = parse_date(value("starts_on"), field="starts_on", errors=errors)
+    starts_on_changed = current is None or (given("starts_on") and starts_on != current.starts_on)
+    if starts_on is not None and starts_on_changed and starts_on < today():
+        errors.add("starts_on", _("Le début souhaité ne peut pas être dans le passé."))
+    out["starts_on"] = starts_on
 
     quotes_due = parse_date(value("quotes_due"), field="quotes_due", errors=errors)
     if quotes_due is None and "quotes_due" not in errors.errors:

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import FreelancerProfile
+from profiles.selectors import free_during, with_next_free_week
 from projects.models import Project, Visibility
 from search.backends.base import Hit, SearchResult, bounding_box, haversine_km
 from search.cards import profile_card, project_card
@@ -62,7 +63,14 @@ def _skills_of(through_model, owner_field: str, queryset) -> dict[int, list[tupl
 def _candidates(queryset, params, *, fields: tuple[str, ...], through_model, owner_field: str) -> list[dict]:
     """The narrowed rows with their skills (`skill_slugs`, `skill_names`) and `distance` from `near`."""
     rows = list(
-        queryset.values("pk", *fields, "municipality__latitude", "municipality__longitude", "municipality__region")
+        queryset.values(
+            "pk",
+            *fields,
+            "municipality__latitude",
+            "municipality__longitude",
+            "municipality__region",
+            "municipality__mrc__slug",
+        )
     )
     skills = _skills_of(through_model, owner_field, queryset)
     for row in rows:
@@ -74,12 +82,14 @@ def _candidates(queryset, params, *, fields: tuple[str, ...], through_model, own
 
 
 def _facets(rows: list[dict], sizes: dict[str, int], count_more) -> dict:
-    """Facet counts over the kept rows: skills and regions here, the rest by `count_more(row, counters)`."""
+    """Facet counts over the kept rows: skills, regions and MRCs here, the rest by `count_more(row, counters)`."""
     counters = {name: Counter() for name in sizes}
     for row in rows:
         counters["skills"].update(row["skill_slugs"])
         if row["municipality__region"]:
             counters["regions"][row["municipality__region"]] += 1
+        if row["municipality__mrc__slug"]:
+            counters["mrcs"][row["municipality__mrc__slug"]] += 1
         count_more(row, counters)
     return label_facets({name: top_counts(counters[name], size) for name, size in sizes.items()})
 
@@ -128,12 +138,16 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         queryset = queryset.filter(pk__in=FreelancerProfile.objects.filter(skills__slug=slug).values("pk"))
     if params.region:
         queryset = queryset.filter(municipality__region=params.region)
+    if params.mrc:
+        queryset = queryset.filter(municipality__mrc__slug=params.mrc)
     if params.rate_min is not None:
         queryset = queryset.filter(hourly_rate__gte=params.rate_min)
     if params.rate_max is not None:
         queryset = queryset.filter(hourly_rate__lte=params.rate_max)
     if params.availability:
         queryset = queryset.filter(availability=params.availability)
+    if params.free_from is not None:
+        queryset = free_during(queryset, start=params.free_from, end=params.free_to)
     if params.min_rating is not None:
         queryset = queryset.filter(rating_average__gte=params.min_rating)
     if params.near is not None:
@@ -190,7 +204,7 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         kept,
         params,
         facets,
-        queryset=searchable_profiles(),
+        queryset=with_next_free_week(searchable_profiles()),
         card=profile_card,
         highlighted={"headline": None, "bio": 160},
     )
@@ -212,6 +226,8 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None, with_ca
         queryset = queryset.filter(category=params.category)
     if params.region:
         queryset = queryset.filter(municipality__region=params.region)
+    if params.mrc:
+        queryset = queryset.filter(municipality__mrc__slug=params.mrc)
     queryset = queryset.annotate(
         budget_low=Coalesce("budget_min", "budget_max"), budget_high=Coalesce("budget_max", "budget_min")
     )

@@ -9,6 +9,8 @@ from django.utils import timezone
 from elasticsearch import ApiError, NotFoundError, TransportError
 from elasticsearch.dsl import A, Q, Search
 
+from profiles.models import Availability
+from profiles.selectors import weeks_between
 from search.backends.base import BackendUnavailable, Hit, SearchResult
 from search.client import index_name, mark_down, recently_down, require_client
 from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets
@@ -141,12 +143,14 @@ def _run(search: Search, facet_sizes: dict[str, int], params) -> SearchResult:
 
 
 def _common_filters(params, *, category_field: str) -> list:
-    """Skills (every one asked), category and region: the filters both searches share."""
+    """Skills (every one asked), category, region and MRC: the filters both searches share."""
     filters = [Q("term", skill_slugs=slug) for slug in (*params.skills, *params.unknown_skills)]
     if params.category:
         filters.append(Q("term", **{category_field: params.category}))
     if params.region:
         filters.append(Q("term", region=params.region))
+    if params.mrc:
+        filters.append(Q("term", mrc=params.mrc))
     return filters
 
 
@@ -160,6 +164,27 @@ def _words(search: Search, params, filters: list, text_fields: list[str], highli
     if params.q:
         search = _highlight(search, plain_text(params.q), highlighted, text_fields)
     return search
+
+
+def _free_during_filter(*, start: datetime.date, end: datetime.date | None):
+    """profiles.selectors.free_during on the indexed fields: not "non disponible", available by `start`,
+    no booked week in the period."""
+    end = max(end or start, start)
+    weeks = [week.isoformat() for week in weeks_between(start, end)]
+    return Q(
+        "bool",
+        must_not=[
+            Q("term", availability=Availability.UNAVAILABLE),
+            Q(
+                "bool",
+                filter=[
+                    Q("term", availability=Availability.FROM_DATE),
+                    Q("range", available_from={"gt": start.isoformat()}),
+                ],
+            ),
+            Q("terms", booked_weeks=weeks),
+        ],
+    )
 
 
 def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
@@ -184,6 +209,8 @@ def freelancer_search_request(params: FreelancerSearchParams) -> Search:
         filters.append(Q("term", languages=params.language))
     if params.availability:
         filters.append(Q("term", availability=params.availability))
+    if params.free_from is not None:
+        filters.append(_free_during_filter(start=params.free_from, end=params.free_to))
     if params.min_rating is not None:
         filters.append(Q("range", rating_average={"gte": params.min_rating}))
     search = _words(
@@ -214,6 +241,7 @@ def freelancer_search_request(params: FreelancerSearchParams) -> Search:
     fields = {
         "skills": "skill_slugs",
         "regions": "region",
+        "mrcs": "mrc",
         "categories": "categories",
         "languages": "languages",
         "availability": "availability",
@@ -273,5 +301,5 @@ def project_search_request(params: ProjectSearchParams, *, user_id: int | None) 
     else:
         sort = ["_score", newest, tie]
     search = search.sort(*sort)
-    fields = {"skills": "skill_slugs", "regions": "region", "categories": "category", "remote": "remote"}
+    fields = {"skills": "skill_slugs", "regions": "region", "mrcs": "mrc", "categories": "category", "remote": "remote"}
     return _prepare(search, PROJECT_FACETS, fields, params)

@@ -31,9 +31,10 @@ def search_url(context, name: str, value="", remove: bool = False) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, page: int) -> str:
+def page_url(context, page: int, name: str = "page") -> str:
+    """The current query string on page `page` (of the list paged by the parameter `name`)."""
     query = context["request"].GET.copy()
-    query["page"] = str(page)
+    query[name] = str(page)
     return f"?{query.urlencode()}"
 
 

@@ -36,10 +36,13 @@
         li.id = list.id + "-" + i;
         li.setAttribute("role", "option");
         li.textContent = item.name;
-        if (item.region_name) {
+        // Places: "Saint-Louis — Kamouraska, Bas-Saint-Laurent" (the label), the MRC and region muted.
+        var where = item.label && item.label.indexOf(item.name) === 0 ? item.label.slice(item.name.length)
+          : (item.region_name ? " · " + item.region_name : "");
+        if (where) {
           var small = document.createElement("span");
           small.className = "muted small";
-          small.textContent = " · " + item.region_name;
+          small.textContent = where;
           li.appendChild(small);
         }
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });

@@ -21,6 +21,20 @@
     if (!data.get("near")) { data.delete("radius_km"); }
   });
 
+  // The MRC list shows only the chosen region's MRCs; a chosen MRC of another region is let go.
+  var region = form.querySelector("#region");
+  var mrc = form.querySelector("[data-mrc-select]");
+  if (region && mrc) {
+    region.addEventListener("change", function () {
+      Array.prototype.forEach.call(mrc.options, function (option) {
+        var other = option.value !== "" && region.value !== "" && option.dataset.region !== region.value;
+        option.hidden = other;
+        option.disabled = other;
+        if (other && option.selected) { mrc.value = ""; }
+      });
+    });
+  }
+
   // The filters panel comes closed (folded on phones); wider screens already show its content through
   // CSS, so opening it here only keeps its state true for assistive technology, and moves nothing. (A
   // browser without ::details-content shows it closed until this runs.)

@@ -24,7 +24,8 @@ def test_by_default_every_kind_is_emailed_right_away(db):
     user = UserFactory()
     assert all(email_preferences.email_allowed(user=user, kind=kind) for kind in ALL_KINDS)
     assert email_preferences.UNREAD_MESSAGES in ALL_KINDS
-    assert set(NotificationKind.values) <= set(ALL_KINDS)
+    # New projects that fit a freelancer have their own choice (at once, daily by default, never).
+    assert set(NotificationKind.values) - {NotificationKind.PROJECT_MATCH} <= set(ALL_KINDS)
 
 
 def test_the_page_shows_the_defaults_then_saves_the_members_choices(client, db):
@@ -32,7 +33,7 @@ def test_the_page_shows_the_defaults_then_saves_the_members_choices(client, db):
     client.force_login(user)
     page = client.get(reverse("email-preferences")).content.decode()
     assert page.count('name="kinds"') == len(ALL_KINDS)
-    assert page.count("checked") == len(ALL_KINDS) + 1  # Every kind, and "immediate".
+    assert page.count("checked") == len(ALL_KINDS) + 2  # Every kind, "immediate", and new projects "daily".
     assert "Nouvelle évaluation" in page and "Messages non lus dans une conversation" in page
 
     keep = [NotificationKind.QUOTE_ACCEPTED, NotificationKind.INVITATION]
@@ -46,7 +47,7 @@ def test_the_page_shows_the_defaults_then_saves_the_members_choices(client, db):
     assert not email_preferences.email_allowed(user=user, kind=email_preferences.UNREAD_MESSAGES)
 
     page = client.get(reverse("email-preferences")).content.decode()
-    assert page.count("checked") == len(keep) + 1
+    assert page.count("checked") == len(keep) + 2
 
 
 @pytest.mark.parametrize("frequency", [DigestFrequency.DAILY, DigestFrequency.NEVER])

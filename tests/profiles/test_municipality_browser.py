@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from profiles.models import FreelancerProfile, Region
 from projects.models import Project
-from tests.factories import UserFactory
+from tests.factories import MrcFactory, UserFactory
 
 from .test_municipality_input import make_place
 
@@ -40,8 +40,9 @@ def test_st_finds_saint_and_the_keyboard_chooses_it_on_a_phone(asgi_server, new_
     page.locator("#id_municipality").press_sequentially("st-jean")
     options = page.get_by_role("listbox").get_by_role("option")
     expect(options).to_have_count(2)
-    expect(options.nth(0)).to_have_text("St-Jean-sur-Richelieu · Montérégie")
-    expect(options.nth(1)).to_have_text("Saint-Jean-Port-Joli · Chaudière-Appalaches")
+    # Each as "name — MRC, region" (these two have no MRC loaded).
+    expect(options.nth(0)).to_have_text("St-Jean-sur-Richelieu — Montérégie")
+    expect(options.nth(1)).to_have_text("Saint-Jean-Port-Joli — Chaudière-Appalaches")
     expect(page.locator("#id_municipality")).to_have_attribute("aria-expanded", "true")
     screenshot(page, "profile-municipality-suggestions-phone")
     page.keyboard.press("ArrowDown")
@@ -56,9 +57,10 @@ def test_st_finds_saint_and_the_keyboard_chooses_it_on_a_phone(asgi_server, new_
     assert FreelancerProfile.objects.get(user=user).municipality == sjpj
 
 
-def test_a_namesake_is_chosen_by_its_region_on_the_project_form(asgi_server, new_page, screenshot):
-    make_place("Saint-Louis", Region.BAS_SAINT_LAURENT, population=600)
-    montérégie = make_place("Saint-Louis", Region.MONTEREGIE, population=750)
+def test_a_namesake_is_chosen_by_its_mrc_on_the_project_form(asgi_server, new_page, screenshot):
+    make_place("Saint-Louis", Region.BAS_SAINT_LAURENT, population=600, mrc=MrcFactory())
+    maskoutains = MrcFactory(code="54", name="Les Maskoutains", region=Region.MONTEREGIE)
+    montérégie = make_place("Saint-Louis", Region.MONTEREGIE, population=750, mrc=maskoutains)
     user = UserFactory(email="cliente@exemple.qc.ca")
     page = new_page()
     log_in(page, asgi_server.url, user.email)
@@ -70,8 +72,10 @@ def test_a_namesake_is_chosen_by_its_region_on_the_project_form(asgi_server, new
     page.fill("#id_municipality", "saint-louis")
     suggestions = page.get_by_role("listbox").get_by_role("option")
     expect(suggestions).to_have_count(2)
+    expect(suggestions.nth(0)).to_have_text("Saint-Louis — Les Maskoutains, Montérégie")
+    expect(suggestions.nth(1)).to_have_text("Saint-Louis — Kamouraska, Bas-Saint-Laurent")
     screenshot(page, "project-municipality-suggestions-desktop")
-    suggestions.filter(has_text="Montérégie").click()
+    suggestions.filter(has_text="Les Maskoutains").click()
     page.click("button[value=publish]")
     page.wait_for_url("**/projets/*/")
     assert Project.objects.get().municipality == montérégie

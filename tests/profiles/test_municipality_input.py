@@ -15,27 +15,29 @@ from profiles.models import FreelancerProfile, Region
 from profiles.selectors import municipality_resolve, municipality_search
 from profiles.services import search_key
 from projects.models import Project
-from tests.factories import FreelancerProfileFactory, MunicipalityFactory, ProjectFactory, UserFactory
+from tests.factories import FreelancerProfileFactory, MrcFactory, MunicipalityFactory, ProjectFactory, UserFactory
 
 # Also on SQLite (`make run`): the lookups must behave the same there.
 pytestmark = pytest.mark.embedded
 
 
-def make_place(name: str, region=Region.CHAUDIERE_APPALACHES, population: int = 1_000):
-    return MunicipalityFactory(name=name, search_name=search_key(name), region=region, population=population)
+def make_place(name: str, region=Region.CHAUDIERE_APPALACHES, population: int = 1_000, mrc=None):
+    return MunicipalityFactory(name=name, search_name=search_key(name), region=region, population=population, mrc=mrc)
 
 
 @pytest.fixture
 def towns(db):
-    """Both spellings Quebec uses (Saint-/St-), and two places called Saint-Louis."""
+    """Both spellings Quebec uses (Saint-/St-), and two places called Saint-Louis in two MRCs."""
+    kamouraska = MrcFactory()
+    maskoutains = MrcFactory(code="54", name="Les Maskoutains", region=Region.MONTEREGIE)
     return {
         "sjpj": make_place("Saint-Jean-Port-Joli", population=3_300),
         "sjsr": make_place("St-Jean-sur-Richelieu", Region.MONTEREGIE, population=95_000),
         "ste_catherine": make_place("Ste-Catherine", Region.MONTEREGIE, population=17_000),
         "levis": make_place("Lévis", population=150_000),
         "riviere": make_place("Rivière-du-Loup", Region.BAS_SAINT_LAURENT, population=20_000),
-        "louis_bsl": make_place("Saint-Louis", Region.BAS_SAINT_LAURENT, population=600),
-        "louis_mont": make_place("Saint-Louis", Region.MONTEREGIE, population=750),
+        "louis_bsl": make_place("Saint-Louis", Region.BAS_SAINT_LAURENT, population=600, mrc=kamouraska),
+        "louis_mont": make_place("Saint-Louis", Region.MONTEREGIE, population=750, mrc=maskoutains),
     }
 
 
@@ -76,6 +78,19 @@ def test_the_autocomplete_api_answers_st_with_saint(client, towns):
     ]
 
 
+def test_the_autocomplete_tells_namesakes_apart_by_their_mrc(client, towns):
+    body = client.get(reverse("api-municipality-search"), {"q": "saint-louis"}).json()
+    assert [(r["label"], r["mrc"]) for r in body["results"]] == [
+        (
+            "Saint-Louis — Les Maskoutains, Montérégie",
+            {"code": "54", "name": "Les Maskoutains", "slug": "les-maskoutains"},
+        ),
+        ("Saint-Louis — Kamouraska, Bas-Saint-Laurent", {"code": "14", "name": "Kamouraska", "slug": "kamouraska"}),
+    ]
+    body = client.get(reverse("api-municipality-search"), {"q": "levis"}).json()
+    assert [(r["label"], r["mrc"]) for r in body["results"]] == [("Lévis — Chaudière-Appalaches", None)]
+
+
 # --- A typed name, resolved --------------------------------------------------------------------
 
 
@@ -88,8 +103,12 @@ def test_the_autocomplete_api_answers_st_with_saint(client, towns):
         ("saint-jean-sur-richelieu", "sjsr"),
         ("sainte-catherine", "ste_catherine"),
         ("levis", "levis"),
-        ("Saint-Louis (Montérégie)", "louis_mont"),
+        ("Saint-Louis (Montérégie)", "louis_mont"),  # As places were written before they had an MRC.
         ("saint louis (bas-saint-laurent)", "louis_bsl"),
+        ("Saint-Louis — Les Maskoutains, Montérégie", "louis_mont"),
+        ("st-louis - kamouraska, bas-saint-laurent", "louis_bsl"),
+        ("Saint-Louis — Kamouraska", "louis_bsl"),
+        ("Lévis — Chaudière-Appalaches", "levis"),
     ],
 )
 def test_a_typed_name_stands_for_one_place(towns, typed, key):
@@ -102,22 +121,28 @@ def test_a_typed_name_stands_for_one_place(towns, typed, key):
         (
             "Saint-Louis",
             "Il y a plusieurs « Saint-Louis » au Québec : choisissez-en une dans les suggestions, ou écrivez "
-            "« Saint-Louis (Bas-Saint-Laurent) » ou « Saint-Louis (Montérégie) ».",
+            "« Saint-Louis — Kamouraska, Bas-Saint-Laurent » ou « Saint-Louis — Les Maskoutains, Montérégie ».",
         ),
         (
             "st-louis",
             "Il y a plusieurs « st-louis » au Québec : choisissez-en une dans les suggestions, ou écrivez "
-            "« Saint-Louis (Bas-Saint-Laurent) » ou « Saint-Louis (Montérégie) ».",
+            "« Saint-Louis — Kamouraska, Bas-Saint-Laurent » ou « Saint-Louis — Les Maskoutains, Montérégie ».",
         ),
         ("Atlantide", "Aucune municipalité du Québec ne s'appelle « Atlantide ». Vérifiez l'orthographe."),
         (
             "Lév",
-            "Aucune municipalité du Québec ne s'appelle « Lév ». Vouliez-vous dire « Lévis (Chaudière-Appalaches) » ?",
+            "Aucune municipalité du Québec ne s'appelle « Lév ». Vouliez-vous dire « Lévis — Chaudière-Appalaches » ?",
         ),
         (
             "Saint-Louis (Mars)",
             "Aucune municipalité du Québec ne s'appelle « Saint-Louis (Mars) ». Vouliez-vous dire "
-            "« Saint-Louis (Montérégie) » ou « Saint-Louis (Bas-Saint-Laurent) » ?",
+            "« Saint-Louis — Les Maskoutains, Montérégie » ou « Saint-Louis — Kamouraska, Bas-Saint-Laurent » ?",
+        ),
+        (
+            "Saint-Louis — Témiscouata, Bas-Saint-Laurent",
+            "Aucune municipalité du Québec ne s'appelle « Saint-Louis — Témiscouata, Bas-Saint-Laurent ». "
+            "Vouliez-vous dire « Saint-Louis — Les Maskoutains, Montérégie » ou "
+            "« Saint-Louis — Kamouraska, Bas-Saint-Laurent » ?",
         ),
         ("!!!", "Aucune municipalité du Québec ne s'appelle « !!! ». Vérifiez l'orthographe."),
         ("x" * 5_000, f"Aucune municipalité du Québec ne s'appelle « {'x' * 200} ». Vérifiez l'orthographe."),
@@ -135,7 +160,7 @@ def test_the_message_reads_in_english_too(towns):
         municipality_resolve(text="Saint-Louis")
     assert str(caught.value.message) == (
         "There is more than one “Saint-Louis” in Quebec: choose one from the suggestions, or type "
-        "“Saint-Louis (Bas-Saint-Laurent)” or “Saint-Louis (Montérégie)”."
+        "“Saint-Louis — Kamouraska, Bas-Saint-Laurent” or “Saint-Louis — Les Maskoutains, Montérégie”."
     )
 
 
@@ -173,9 +198,9 @@ def test_a_chosen_suggestion_tells_namesakes_apart(client, towns):
     chosen = towns["louis_mont"]
     client.post(reverse("profile-edit"), profile_post(municipality=str(chosen.pk), municipality_name="Saint-Louis"))
     assert FreelancerProfile.objects.get(user=user).municipality == chosen
-    # Shown back with its region, so that sending the page again without script keeps it.
+    # Shown back with its MRC and region, so that sending the page again without script keeps it.
     html = client.get(reverse("profile-edit")).content.decode()
-    assert 'name="municipality_name" value="Saint-Louis (Montérégie)"' in html
+    assert 'name="municipality_name" value="Saint-Louis — Les Maskoutains, Montérégie"' in html
 
 
 def test_a_name_changed_after_choosing_wins_over_the_old_choice(client, towns):

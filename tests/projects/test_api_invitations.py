@@ -56,6 +56,7 @@ def test_a_client_invites_a_freelancer_profile_on_their_open_project(owner, proj
         "freelancer": {"id": freelancer.pk, "name": "Julie Gagnon", "profile_id": profile.pk},
         "message": "Votre portfolio m'a plu.",
         "status": "pending",
+        "decline_reason": "",
         "answered_at": None,
         "created_at": response.json()["created_at"],
     }

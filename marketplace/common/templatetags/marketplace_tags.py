@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
 
 from marketplace.common import emails
 from marketplace.common.money import format_money
@@ -53,3 +55,27 @@ def stars(rating):
     full = int((Decimal(rating) - Decimal("0.01")).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     full = max(0, min(5, full))
     return "★" * full + "☆" * (5 - full)
+
+
+@register.simple_tag
+def place_line(place) -> str:
+    """A place as Municipality.full_label reads it ("Saint-Pascal — Kamouraska, Bas-Saint-Laurent"), the MRC linked.
+
+    `place`: a Municipality (its MRC selected with it: select_related("municipality__mrc")) or a search
+    card's place (search/cards.py), which carries the MRC's slug and name.
+    """
+    if place is None:
+        return ""
+    if hasattr(place, "mrc_slug"):
+        slug, mrc_name, region = place.mrc_slug, place.mrc_name, place.region_name
+    else:
+        mrc = place.mrc if place.mrc_id else None
+        slug, mrc_name = (mrc.slug, mrc.name) if mrc else ("", "")
+        region = place.get_region_display()
+    if not slug:
+        return format_html("{} — {}", place.name, region)
+    url = reverse("mrc-detail", args=[slug])
+    if mrc_name == place.name:
+        # A city that is its own MRC (territoire équivalent): the name itself leads to the MRC's page.
+        return format_html('<a href="{}">{}</a> — {}', url, place.name, region)
+    return format_html('{} — <a href="{}">{}</a>, {}', place.name, url, mrc_name, region)

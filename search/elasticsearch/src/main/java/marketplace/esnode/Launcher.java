@@ -45,8 +45,13 @@ public final class Launcher {
     public static final String NODE_NAME = "marketplace-test-node";
     public static final int DEFAULT_PORT = 9250;
 
-    /** Plugins loaded from the class path: HTTP/transport, the analysis subset, and {@code GET /}. */
-    static final List<Class<? extends Plugin>> PLUGINS = List.of(Netty4Plugin.class, AnalysisSubsetPlugin.class, RootEndpointPlugin.class);
+    /** Plugins loaded from the class path: HTTP/transport, the analysis and percolator subsets, and {@code GET /}. */
+    static final List<Class<? extends Plugin>> PLUGINS = List.of(
+        Netty4Plugin.class,
+        AnalysisSubsetPlugin.class,
+        PercolatorSubsetPlugin.class,
+        RootEndpointPlugin.class
+    );
 
     private Launcher() {}
 
