@@ -44,6 +44,7 @@ def _profile_data(profile: FreelancerProfile, files: list) -> dict:
         "languages": profile.languages,
         "availability": profile.availability,
         "available_from": profile.available_from,
+        "booked_weeks": [week.week_start for week in profile.booked_weeks.all()],
         "remote": profile.remote,
         "municipality": profile.municipality.name if profile.municipality else None,
         "travel_radius_km": profile.travel_radius_km,
@@ -61,7 +62,7 @@ def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
     profile = (
         FreelancerProfile.objects.filter(user_id=user.pk)
         .select_related("municipality")
-        .prefetch_related("skills", "portfolio_items__images")
+        .prefetch_related("skills", "portfolio_items__images", "booked_weeks")
         .first()
     )
     prefs = email_preferences_get(user=user)

@@ -393,7 +393,7 @@ class MrcDetailApi(APIView):
         responses={200: MrcDetailSerializer, **error_responses(404)},
     )
     def get(self, request, slug: str):
-        return Response(_mrc(selectors.mrc_get(slug=slug), detail=True))
+        return Response(_mrc(selectors.mrc_get_with_counts(slug=slug), detail=True))
 
 
 class SavedSearchInput(JSONInputSerializer):

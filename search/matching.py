@@ -19,7 +19,6 @@ under `make run`. Availability, blocks and visibility are applied after, by the 
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -40,8 +39,6 @@ from search.client import get_client
 from search.models import ProjectMatch
 from search.querysets import searchable_profiles, searchable_projects
 from search.taxonomy import profile_categories
-
-logger = logging.getLogger(__name__)
 
 MAX_NEARBY = 10
 # A degree of latitude is at least this many km: the SQL box is never narrower than the circle.
@@ -149,7 +146,7 @@ def _database_fits(project: Project) -> list[FreelancerProfile]:
 def _backend_candidate_ids(project: Project) -> list[int]:
     """Work and place, from Elasticsearch's percolator when configured (raises BackendUnavailable when down)."""
     if get_client() is not None:
-        # helper 5's percolator: the stored "what I want to hear about" queries, matched in one call.
+        # The freelancers' stored "what I want to hear about" queries (search/percolator.py), in one call.
         return indexing.percolate_project(project)
     return [profile.pk for profile in _database_fits(project)]
 
@@ -198,13 +195,15 @@ def project_matches_run(*, project_ids: list[int]) -> int:
                     "profile_id", flat=True
                 )
             )
-            new_ids = [pk for pk in profile_ids if pk not in already]
+            # One row each, created or not: two drains racing on one project can't both tell someone, the
+            # unique (project, profile) lets one of them create it.
+            new_ids = [
+                pk
+                for pk in profile_ids
+                if pk not in already and ProjectMatch.objects.get_or_create(project=project, profile_id=pk)[1]
+            ]
             if not new_ids:
                 continue
-            # ignore_conflicts: a second drain racing this one can't tell anyone twice, the row is the proof.
-            ProjectMatch.objects.bulk_create(
-                [ProjectMatch(project=project, profile_id=pk) for pk in new_ids], ignore_conflicts=True
-            )
             url = reverse("project-detail", args=[project.pk])
             place = project.municipality.name if project.municipality_id else ""
             for profile in FreelancerProfile.objects.select_related("user").filter(pk__in=new_ids):

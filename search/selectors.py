@@ -215,11 +215,17 @@ def mrc_list_by_region() -> list[RegionMrcs]:
     return list(groups.values())
 
 
-def mrc_get(*, slug: str) -> MrcCounts:
-    """One MRC by its slug, with its counts; NotFound when there is none."""
+def mrc_get(*, slug: str) -> Mrc:
+    """One MRC by its slug; NotFound when there is none."""
     mrc = Mrc.objects.filter(slug=slug).first()
     if mrc is None:
         raise NotFound(_("Cette MRC n'existe pas."))
+    return mrc
+
+
+def mrc_get_with_counts(*, slug: str) -> MrcCounts:
+    """One MRC by its slug with its counts; NotFound when there is none."""
+    mrc = mrc_get(slug=slug)
     return MrcCounts(mrc, *mrc_counts(mrc_ids=[mrc.pk]).get(mrc.pk, (0, 0)))
 
 

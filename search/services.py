@@ -16,7 +16,7 @@ from projects.models import Category, Project
 from search import indexing
 from search.backends.base import BackendUnavailable
 from search.client import get_client
-from search.models import SavedSearch, SavedSearchMatch
+from search.models import ProjectMatch, SavedSearch, SavedSearchMatch
 from search.params import ProjectSearchParams
 from search.percolator import saved_search_params
 
@@ -106,6 +106,11 @@ def saved_searches_match_projects(*, project_ids: list[int]) -> int:
     if not projects:
         return 0
     created = 0
+    told_by_profile = set(
+        ProjectMatch.objects.filter(project_id__in=[p.pk for p in projects]).values_list(
+            "profile__user_id", "project_id"
+        )
+    )
     saved_searches = SavedSearch.objects.select_related("user").filter(user__is_active=True)
     if get_client() is not None:
         indexing.saved_searches_sync()
@@ -131,7 +136,10 @@ def saved_searches_match_projects(*, project_ids: list[int]) -> int:
             if not was_created:
                 continue
             created += 1
-            if saved_search.frequency == SavedSearch.Frequency.IMMEDIATE:
+            if (saved_search.user_id, hit.id) in told_by_profile:
+                # Already told by their profile (search/matching.py, which runs first): one notice per project.
+                SavedSearchMatch.objects.filter(pk=_match.pk).update(notified_at=timezone.now())
+            elif saved_search.frequency == SavedSearch.Frequency.IMMEDIATE:
                 _notify_one(saved_search, _match)
     return created
 

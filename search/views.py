@@ -21,6 +21,14 @@ from search.params import FreelancerSearchParams, ProjectSearchParams, freelance
 RADIUS_CHOICES = [10, 25, 50, 100, 200, 500]
 
 
+def _with_recommended_by(result):
+    """Freelancer cards say "recommandé·e par N collègues": projects owns recommendations and counts them (one query)."""
+    counts = project_selectors.recommended_by_counts(profile_ids=[card.id for card in result.objects])
+    for card in result.objects:
+        card.recommended_by = counts.get(card.id, 0)
+    return result
+
+
 class _SearchView(TemplateView):
     parse = None
     sort_choices: list = []
@@ -74,12 +82,7 @@ class FreelancerSearchView(_SearchView):
     ]
 
     def search(self, params):
-        result = selectors.freelancer_search(params=params)
-        # "recommandé·e par N collègues": projects owns recommendations and counts them (one query).
-        counts = project_selectors.recommended_by_counts(profile_ids=[card.id for card in result.objects])
-        for card in result.objects:
-            card.recommended_by = counts.get(card.id, 0)
-        return result
+        return _with_recommended_by(selectors.freelancer_search(params=params))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -132,16 +135,18 @@ class MrcDetailView(TemplateView):
     template_name = "search/mrc_detail.html"
 
     def get_context_data(self, *, slug: str, **kwargs):
-        found = selectors.mrc_get(slug=slug)
-        freelancers = selectors.freelancer_search(
-            params=FreelancerSearchParams(
-                mrc=found.mrc.slug, page=_page_number(self.request.GET.get("page", "")), page_size=MRC_PAGE_SIZE
+        mrc = selectors.mrc_get(slug=slug)
+        freelancers = _with_recommended_by(
+            selectors.freelancer_search(
+                params=FreelancerSearchParams(
+                    mrc=mrc.slug, page=_page_number(self.request.GET.get("page", "")), page_size=MRC_PAGE_SIZE
+                )
             )
         )
         # Public projects only, whoever looks: this page is the MRC's shop window.
         projects = selectors.project_search(
             params=ProjectSearchParams(
-                mrc=found.mrc.slug,
+                mrc=mrc.slug,
                 sort="date",
                 page=_page_number(self.request.GET.get("page_projets", "")),
                 page_size=MRC_PAGE_SIZE,
@@ -149,9 +154,9 @@ class MrcDetailView(TemplateView):
         )
         return {
             **super().get_context_data(**kwargs),
-            "mrc": found.mrc,
-            "title": selectors.mrc_title(found.mrc),
-            "region_name": found.mrc.get_region_display(),
+            "mrc": mrc,
+            "title": selectors.mrc_title(mrc),
+            "region_name": mrc.get_region_display(),
             "freelancers": freelancers,
             "projects": projects,
         }

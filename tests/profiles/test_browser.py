@@ -154,7 +154,8 @@ def test_a_new_member_creates_a_profile_and_manages_the_portfolio(asgi_server, n
     page.click("form.profile-form button[type=submit]")
     page.wait_for_url("**/pigistes/*/")
     assert page.locator("h1").inner_text() == "Marc Ouellet"
-    assert page.get_by_text("Lévis, Chaudière-Appalaches").is_visible()
+    # As every page names a place (Municipality.full_label): Lévis is its own MRC (territoire équivalent).
+    assert page.get_by_text("Lévis — Chaudière-Appalaches").is_visible()
     page.goto(f"{asgi_server.url}/mon-profil/portfolio/")
     page.fill("#id_title", "Bilan annuel d'une coopérative")
     page.set_input_files("#id_images", files=[{"name": "bilan.svg", "mimeType": "image/svg+xml", "buffer": b"<svg/>"}])

@@ -55,3 +55,25 @@ def test_booking_weeks_on_desktop_and_phone(asgi_server, new_page, screenshot):
         page.goto(f"{asgi_server.url}/pigistes/{profile.pk}/")
         assert page.get_by_text("Libre cette semaine").is_visible()
         screenshot(page, f"calendar-profile-{'phone' if phone else 'desktop'}")
+
+
+def test_searching_who_is_free_between_two_dates_on_desktop_and_phone(asgi_server, new_page, screenshot, settings):
+    settings.ELASTICSEARCH_URL = ""  # the database backend: this page's look, not the engine
+    monday = week_of(timezone.localdate())
+    free = FreelancerProfileFactory(display_name="Julie Tremblay")
+    busy = FreelancerProfileFactory(display_name="Marc Gagnon")
+    BookedWeek.objects.create(profile=busy, week_start=monday + datetime.timedelta(weeks=2))
+    BookedWeek.objects.create(profile=free, week_start=monday)
+    for phone in (False, True):
+        page = new_page(phone=phone)
+        page.goto(f"{asgi_server.url}/recherche/pigistes/")
+        if phone and page.locator("summary").first.is_visible():
+            page.locator("summary").first.click()
+        page.fill("input[name=free_from]", (monday + datetime.timedelta(weeks=2)).isoformat())
+        page.fill("input[name=free_to]", (monday + datetime.timedelta(weeks=2, days=4)).isoformat())
+        page.locator("input[name=free_to]").press("Enter")
+        page.wait_for_url("**free_from=*")
+        assert page.get_by_text("Julie Tremblay").is_visible()
+        assert page.get_by_text("Marc Gagnon").count() == 0
+        assert page.get_by_text("Libre à partir de la semaine du").first.is_visible()
+        screenshot(page, f"calendar-search-{'phone' if phone else 'desktop'}")

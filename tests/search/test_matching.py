@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from messaging.services import user_block
 from notifications.models import Notification, NotificationKind
@@ -17,8 +18,11 @@ from profiles.services import search_key
 from projects.models import Invitation, Project
 from projects.services import project_create, project_update
 from search import matching
-from search.models import ProjectMatch, SearchOutboxEntry
+from search.models import ProjectMatch, SavedSearch, SavedSearchMatch, SearchOutboxEntry
 from search.outbox import outbox_drain
+from search.params import project_search_params
+from search.privacy import export_data
+from search.services import saved_search_create
 from tests.factories import FreelancerProfileFactory, MrcFactory, MunicipalityFactory, SkillFactory, UserFactory
 
 from .conftest import drain, sync_index
@@ -420,3 +424,48 @@ def test_a_wished_start_in_the_past_is_refused_by_the_form_and_the_api_and_nothi
         "/api/v1/projects/", {**form, "skills": [], "starts_on": in_a_month}, content_type="application/json"
     )
     assert created.status_code == 201 and created.json()["starts_on"] == in_a_month
+
+
+@pytest.mark.embedded
+def test_the_notification_reads_in_english_and_the_data_export_lists_the_projects_told_about(
+    database_backend, saint_pascal, photography
+):
+    freelancer = photographer(place("Kamouraska"), skill=photography)
+    project = publish(UserFactory(), saint_pascal)
+    note = Notification.objects.get(recipient=freelancer.user, kind=NotificationKind.PROJECT_MATCH)
+    with translation.override("en"):
+        assert notification_text(note).title == "New project near you: “Photos de notre fromagerie” (Saint-Pascal)"
+    data, _files = export_data(user=freelancer.user)
+    assert [(m["project_id"], m["title"]) for m in data["projects_told_about"]] == [(project.pk, project.title)]
+
+
+@pytest.mark.embedded
+def test_a_saved_search_matching_the_same_project_tells_nobody_a_second_time(
+    database_backend, saint_pascal, photography
+):
+    freelancer = photographer(place("Kamouraska"), skill=photography)
+    saved = saved_search_create(
+        user=freelancer.user, params=project_search_params(QueryDict("q=photos")), frequency="immediate"
+    )
+    SavedSearch.objects.filter(pk=saved.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=1))
+    publish(UserFactory(), saint_pascal)
+    assert list(Notification.objects.filter(recipient=freelancer.user).values_list("kind", flat=True)) == [
+        "project_match"
+    ]
+    # The saved search did match: recorded as told, so its daily digest won't list it either.
+    assert SavedSearchMatch.objects.get(saved_search=saved).notified_at is not None
+
+
+@pytest.mark.embedded
+def test_an_invite_only_project_still_lists_who_fits_for_its_owner_to_invite(
+    client, database_backend, saint_pascal, photography
+):
+    photographer(place("Kamouraska"), skill=photography, name="Kim Kamouraska")
+    owner = UserFactory()
+    project = publish(owner, saint_pascal, visibility="invited")
+    client.force_login(owner)
+    html = client.get(reverse("project-detail", args=[project.pk])).content.decode()
+    block = html.split('id="nearby-freelancers"')[1].split("</section>")[0]
+    assert "Kim Kamouraska" in block
+    assert "Votre projet est sur invitation : eux ne le voient que si vous les invitez." in block
+    assert told(project) == []

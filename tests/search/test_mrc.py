@@ -358,3 +358,18 @@ def test_the_mrc_titles_read_as_in_french(db):
     assert mrc_title(MrcFactory(code="30", name="Le Granit")) == "MRC du Granit"
     assert mrc_title(MrcFactory(code="39", name="Arthabaska")) == "MRC d'Arthabaska"
     assert mrc_title(MrcFactory(code="17", name="L'Islet")) == "MRC de L'Islet"
+
+
+@pytest.mark.embedded
+def test_the_mrc_pages_run_a_constant_number_of_queries(client, database_search, places, django_assert_max_num_queries):
+    for i in range(20):
+        MrcFactory(code=f"{70 + i}", name=f"MRC numéro {i}")
+        FreelancerProfileFactory(municipality=places["saint_pascal"])
+        ProjectFactory(municipality=places["saint_pascal"])
+    # The MRCs, then freelancers and projects counted per MRC; a session-less visitor.
+    with django_assert_max_num_queries(3):
+        assert client.get("/mrc/").status_code == 200
+    # The MRC and the MRC facet's names, then per list (database backend): candidates and their skills, the
+    # page's rows and their skills (and projects' invitations).
+    with django_assert_max_num_queries(11):
+        assert client.get("/mrc/kamouraska/").status_code == 200

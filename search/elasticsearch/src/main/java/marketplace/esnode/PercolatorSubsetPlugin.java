@@ -33,6 +33,8 @@ import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.ConstantScoreScorer;
 import org.apache.lucene.search.ConstantScoreWeight;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.LongValuesSource;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -46,6 +48,8 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TwoPhaseIterator;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.BytesRefBuilder;
 import org.elasticsearch.TransportVersion;
@@ -102,8 +106,10 @@ import org.elasticsearch.xcontent.XContentType;
  * {@code <field>.minimum_should_match}; queries whose terms can't be known (exists, match_all,
  * only must_not…) are flagged in {@code <field>.extraction}. A percolation parses the document with
  * the index's mapping into a Lucene MemoryIndex, selects candidates with a CoveringQuery over the
- * document's terms (plus the flagged queries), and runs only the candidates' stored queries (kept
- * as JSON in {@code <field>.query_source} doc values) against the one-document MemoryIndex.
+ * document's terms (plus the flagged queries), and confirms each candidate: queries made only of
+ * term sets, exists and bool are decided on the document's terms from a compact formula stored in
+ * {@code <field>.formula}; the others run their stored query (kept as JSON in
+ * {@code <field>.query_source} doc values) against the one-document MemoryIndex.
  */
 public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin, SearchPlugin {
 
@@ -138,6 +144,10 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
 
     static String sourceField(String field) {
         return field + ".query_source";
+    }
+
+    static String formulaField(String field) {
+        return field + ".formula";
     }
 
     static final String UNEXTRACTABLE = "unextractable";
@@ -240,6 +250,10 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
             Extraction extraction = extract(luceneQuery);
 
             context.doc().add(new BinaryDocValuesField(sourceField(field), new BytesRef(Strings.toString(query))));
+            BytesRef formula = Formula.of(luceneQuery);
+            if (formula != null) {
+                context.doc().add(new BinaryDocValuesField(formulaField(field), formula));
+            }
             if (extraction.unextractable) {
                 context.doc().add(new StringField(extractionField(field), UNEXTRACTABLE, Field.Store.NO));
                 context.doc().add(new NumericDocValuesField(msmField(field), 1));
@@ -497,16 +511,21 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
             memorySearcher.setQueryCache(null);
 
             List<Query> documentTerms = new ArrayList<>();
+            Set<BytesRef> encodedTerms = new HashSet<>();
+            Set<String> fields = new HashSet<>();
             LeafReader reader = memorySearcher.getIndexReader().leaves().get(0).reader();
             String termsField = termsField(fieldType.name());
             for (FieldInfo info : reader.getFieldInfos()) {
+                fields.add(info.name);
                 Terms terms = reader.terms(info.name);
                 if (terms == null) {
                     continue;
                 }
                 TermsEnum it = terms.iterator();
                 for (BytesRef term = it.next(); term != null; term = it.next()) {
-                    documentTerms.add(new TermQuery(new Term(termsField, encode(info.name, term))));
+                    BytesRef encoded = encode(info.name, term);
+                    encodedTerms.add(encoded);
+                    documentTerms.add(new TermQuery(new Term(termsField, encoded)));
                 }
             }
             BooleanQuery.Builder candidates = new BooleanQuery.Builder();
@@ -517,7 +536,7 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
                 );
             }
             candidates.add(new TermQuery(new Term(extractionField(fieldType.name()), UNEXTRACTABLE)), BooleanClause.Occur.SHOULD);
-            return new PercolateQuery(fieldType.name(), candidates.build(), memorySearcher, context);
+            return new PercolateQuery(fieldType.name(), candidates.build(), memorySearcher, context, new Formula.Doc(encodedTerms, fields));
         }
 
         @Override
@@ -547,12 +566,14 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
         private final Query candidates;
         private final IndexSearcher memorySearcher;
         private final SearchExecutionContext context;
+        private final Formula.Doc doc;
 
-        PercolateQuery(String field, Query candidates, IndexSearcher memorySearcher, SearchExecutionContext context) {
+        PercolateQuery(String field, Query candidates, IndexSearcher memorySearcher, SearchExecutionContext context, Formula.Doc doc) {
             this.field = field;
             this.candidates = candidates;
             this.memorySearcher = memorySearcher;
             this.context = context;
+            this.doc = doc;
         }
 
         /** Synchronized: the search context and the MemoryIndex are not meant for concurrent use. */
@@ -580,11 +601,17 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
                         return null;
                     }
                     BinaryDocValues sources = DocValues.getBinary(leaf.reader(), source);
+                    BinaryDocValues formulas = DocValues.getBinary(leaf.reader(), formulaField(field));
                     DocIdSetIterator approximation = candidateScorer.iterator();
                     TwoPhaseIterator confirmed = new TwoPhaseIterator(approximation) {
                         @Override
                         public boolean matches() throws IOException {
-                            return sources.advanceExact(approximation.docID()) && storedQueryMatches(sources.binaryValue());
+                            int docId = approximation.docID();
+                            if (formulas.advanceExact(docId)) {
+                                // Term-only queries: decided on the document's terms, without parsing the query.
+                                return Formula.matches(formulas.binaryValue(), doc);
+                            }
+                            return sources.advanceExact(docId) && storedQueryMatches(sources.binaryValue());
                         }
 
                         @Override
@@ -620,6 +647,159 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
         @Override
         public int hashCode() {
             return System.identityHashCode(this);
+        }
+    }
+
+    /**
+     * A stored query's Lucene form as a compact boolean formula over the document's terms, for the
+     * queries made only of term sets, exists and bool (most of them): confirming a candidate is then
+     * a few set lookups instead of parsing the query and searching the MemoryIndex. Lucene's rules:
+     * a bool needs every must/filter clause, no must_not one, and its should clauses as Lucene counts
+     * them (at least minimum_should_match, or one when there is no required clause).
+     */
+    static final class Formula {
+        private static final byte ALL = 1, NONE = 2, SET = 3, EXISTS = 4, BOOL = 5;
+
+        record Doc(Set<BytesRef> terms, Set<String> fields) {}
+
+        /** The formula of `query`, or null when it holds anything else (the stored query is run instead). */
+        static BytesRef of(Query query) throws IOException {
+            ByteBuffersDataOutput out = new ByteBuffersDataOutput();
+            return write(query, out) ? new BytesRef(out.toArrayCopy()) : null;
+        }
+
+        private static void writeSet(ByteBuffersDataOutput out, List<BytesRef> terms) throws IOException {
+            out.writeByte(SET);
+            out.writeVInt(terms.size());
+            for (BytesRef t : terms) {
+                out.writeVInt(t.length);
+                out.writeBytes(t.bytes, t.offset, t.length);
+            }
+        }
+
+        private static boolean write(Query query, ByteBuffersDataOutput out) throws IOException {
+            if (query instanceof ConstantScoreQuery q) {
+                return write(q.getQuery(), out);
+            }
+            if (query instanceof BoostQuery q) {
+                return write(q.getQuery(), out);
+            }
+            if (query instanceof MatchAllDocsQuery) {
+                out.writeByte(ALL);
+                return true;
+            }
+            if (query instanceof MatchNoDocsQuery) {
+                out.writeByte(NONE);
+                return true;
+            }
+            if (query instanceof TermQuery q) {
+                writeSet(out, List.of(PercolatorSubsetPlugin.encode(q.getTerm().field(), q.getTerm().bytes())));
+                return true;
+            }
+            if (query instanceof TermInSetQuery q) {
+                List<BytesRef> terms = new ArrayList<>();
+                PrefixCodedTerms.TermIterator it = q.getTermData().iterator();
+                for (BytesRef term = it.next(); term != null; term = it.next()) {
+                    terms.add(PercolatorSubsetPlugin.encode(it.field(), term));
+                }
+                writeSet(out, terms);
+                return true;
+            }
+            if (query instanceof SynonymQuery q) {
+                List<BytesRef> terms = new ArrayList<>();
+                for (Term t : q.getTerms()) {
+                    terms.add(PercolatorSubsetPlugin.encode(t.field(), t.bytes()));
+                }
+                writeSet(out, terms);
+                return true;
+            }
+            if (query instanceof FieldExistsQuery q) {
+                out.writeByte(EXISTS);
+                out.writeString(q.getField());
+                return true;
+            }
+            if (query instanceof BooleanQuery q) {
+                List<Query> required = new ArrayList<>();
+                List<Query> optional = new ArrayList<>();
+                List<Query> excluded = new ArrayList<>();
+                for (BooleanClause clause : q.clauses()) {
+                    switch (clause.getOccur()) {
+                        case MUST, FILTER -> required.add(clause.getQuery());
+                        case SHOULD -> optional.add(clause.getQuery());
+                        case MUST_NOT -> excluded.add(clause.getQuery());
+                    }
+                }
+                out.writeByte(BOOL);
+                out.writeVInt(q.getMinimumNumberShouldMatch());
+                for (List<Query> clauses : List.of(required, optional, excluded)) {
+                    out.writeVInt(clauses.size());
+                    for (Query clause : clauses) {
+                        if (write(clause, out) == false) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+
+        static boolean matches(BytesRef formula, Doc doc) throws IOException {
+            return eval(new ByteArrayDataInput(formula.bytes, formula.offset, formula.length), formula.bytes, doc);
+        }
+
+        /** Reads one node and its children whatever the answer, so the cursor always ends after the node. */
+        private static boolean eval(ByteArrayDataInput in, byte[] bytes, Doc doc) throws IOException {
+            byte type = in.readByte();
+            switch (type) {
+                case ALL:
+                    return true;
+                case NONE:
+                    return false;
+                case SET: {
+                    int count = in.readVInt();
+                    boolean found = false;
+                    BytesRef scratch = new BytesRef(bytes, 0, 0);
+                    for (int i = 0; i < count; i++) {
+                        int length = in.readVInt();
+                        if (found == false) {
+                            scratch.offset = in.getPosition();
+                            scratch.length = length;
+                            found = doc.terms().contains(scratch);
+                        }
+                        in.skipBytes(length);
+                    }
+                    return found;
+                }
+                case EXISTS:
+                    return doc.fields().contains(in.readString());
+                case BOOL: {
+                    int minimumShould = in.readVInt();
+                    boolean ok = true;
+                    int requiredCount = in.readVInt();
+                    for (int i = 0; i < requiredCount; i++) {
+                        ok &= eval(in, bytes, doc);
+                    }
+                    int optionalCount = in.readVInt();
+                    int matchedShould = 0;
+                    for (int i = 0; i < optionalCount; i++) {
+                        if (eval(in, bytes, doc)) {
+                            matchedShould++;
+                        }
+                    }
+                    int excludedCount = in.readVInt();
+                    for (int i = 0; i < excludedCount; i++) {
+                        ok &= eval(in, bytes, doc) == false;
+                    }
+                    if (requiredCount == 0 && optionalCount == 0) {
+                        return false; // a purely negative bool matches nothing in Lucene
+                    }
+                    int neededShould = minimumShould > 0 ? minimumShould : (requiredCount == 0 ? 1 : 0);
+                    return ok && matchedShould >= neededShould;
+                }
+                default:
+                    throw new IllegalStateException("unknown formula node " + type);
+            }
         }
     }
 }
