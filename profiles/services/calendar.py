@@ -17,6 +17,8 @@ from profiles.models import BookedWeek, FreelancerProfile, User
 
 # How far ahead a week can be booked (the calendar shows as many).
 MAX_WEEKS_AHEAD = 52
+# A list longer than this is not a calendar (duplicates aside): refused before checking each date.
+MAX_LIST = 4 * (MAX_WEEKS_AHEAD + 1)
 
 
 def _week_label(day: datetime.date) -> str:
@@ -67,8 +69,13 @@ def booked_weeks_set(*, user: User, weeks: Iterable, today: datetime.date | None
         errors = FieldErrors()
         errors.add("weeks", _("Donnez une liste de dates de lundis (AAAA-MM-JJ)."))
         errors.raise_if_any()
+    weeks = list(weeks)
+    if len(weeks) > MAX_LIST:
+        errors = FieldErrors()
+        errors.add("weeks", _("%(max)s semaines au plus.") % {"max": MAX_WEEKS_AHEAD + 1})
+        errors.raise_if_any()
     # Every week is checked before anything is written: one bad week refuses the whole list.
-    wanted = _clean_weeks(list(weeks), today=today)
+    wanted = _clean_weeks(weeks, today=today)
     current = today - datetime.timedelta(days=today.weekday())
     with transaction.atomic():
         profile = FreelancerProfile.objects.select_for_update().filter(user=user).first()

@@ -89,6 +89,16 @@ def test_past_weeks_already_stored_are_pruned_not_refused():
     assert booked(profile) == [monday + WEEK]
 
 
+def test_a_list_far_longer_than_a_calendar_is_refused_at_once():
+    profile = FreelancerProfileFactory()
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.booked_weeks_set(user=profile.user, weeks=["2027-02-30"] * 1000)
+
+    assert refused.value.errors == {"weeks": ["53 semaines au plus."]}
+    assert booked(profile) == []
+
+
 def test_a_member_without_a_profile_is_told_to_create_one():
     with pytest.raises(NotFound):
         services.booked_weeks_set(user=UserFactory(), weeks=[this_monday()])

@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from profiles.models import Municipality, User
-from profiles.services import profile_save
+from profiles.selectors import week_of
+from profiles.services import booked_weeks_set, profile_save
 from projects.models import Project, ProjectStatus, Quote, QuoteStatus
 from projects.services import (
     DECISION_GRACE_DAYS,
+    invitation_from_recommendation,
+    invitation_pass_on,
     invitation_send,
     project_attachments_add,
     project_cancel,
@@ -31,6 +34,7 @@ from projects.services import (
     project_create,
     project_send_decision_reminders,
     quote_accept,
+    recommendation_send,
     quote_decline,
     quote_request_revision,
     quote_shortlist,
@@ -567,6 +571,11 @@ class Command(BaseCommand):
                 "travel_radius_km": rng.choice([0, 25, 50, 75, 100, 150]),
             }
             profile_save(user=user, data=data, avatar=_avatar(f"{first} {last}", rng))
+            if availability != "unavailable" and rng.random() < 0.4:
+                # Booked a few of the coming weeks, as people are: the calendar and "libre à partir de" show it.
+                this_week = week_of(timezone.localdate())
+                weeks = {this_week + datetime.timedelta(weeks=rng.randint(0, 10)) for _ in range(rng.randint(1, 4))}
+                booked_weeks_set(user=user, weeks=sorted(weeks))
             users.append(user)
         return users
 
@@ -584,6 +593,21 @@ class Command(BaseCommand):
             ("boulangerie@pigiste.localhost", "Boulangerie coopérative"),
         ]
         return [self._user(email, name) for email, name in names]
+
+    def _pass_on(self, rng: random.Random, owner, project, bidders, freelancers) -> list:
+        """The first invited freelancer is booked and recommends a colleague, whom the client invites."""
+        busy = bidders[0]
+        colleague = rng.choice([f for f in freelancers if f not in bidders])
+        invitation = busy.invitations.get(project=project)
+        invitation_pass_on(
+            user=busy,
+            invitation_id=invitation.pk,
+            colleague_profile_ids=[colleague.freelancer_profile.pk],
+            note="Je suis complet ce mois-ci, mais je travaille souvent avec cette personne : fiable et soignée.",
+        )
+        recommendation = project.recommendations.get(colleague=colleague)
+        invitation_from_recommendation(user=owner, recommendation_id=recommendation.pk)
+        return [*bidders[1:], colleague]
 
     def _projects(self, rng: random.Random, places, clients, freelancers) -> None:
         today = timezone.localdate()
@@ -605,6 +629,9 @@ class Command(BaseCommand):
                 "budget_type": budget_type,
                 "budget_min": None if budget_type == "to_discuss" else str(low if budget_type == "fixed" else 40),
                 "budget_max": None if budget_type == "to_discuss" else str(low * 2 if budget_type == "fixed" else 90),
+                "starts_on": (today + datetime.timedelta(days=rng.randint(7, 28))).isoformat()
+                if rng.random() < 0.6
+                else None,
                 "deadline": (today + datetime.timedelta(days=rng.randint(30, 120))).isoformat(),
                 "municipality": rng.choice(places).pk,
                 "remote": rng.random() < 0.5,
@@ -627,6 +654,17 @@ class Command(BaseCommand):
                         freelancer_profile_id=bidder.freelancer_profile.pk,
                         message="Bonjour, votre profil correspond à ce que nous cherchons.",
                     )
+                if state == "open":
+                    bidders = self._pass_on(rng, owner, project, bidders, freelancers)
+            elif state == "open" and index % 4 == 0:
+                # A colleague passes the project on, unasked ("Recommander à un collègue").
+                recommender, colleague = rng.sample([f for f in freelancers if f not in bidders], k=2)
+                recommendation_send(
+                    user=recommender,
+                    project_id=project.pk,
+                    colleague_profile_ids=[colleague.freelancer_profile.pk],
+                    note="J'ai pensé à toi : c'est tout à fait ton domaine, et c'est près de chez toi.",
+                )
             quotes = []
             for bidder in bidders:
                 hourly = budget_type == "hourly"
