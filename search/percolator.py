@@ -29,6 +29,7 @@ from search.taxonomy import profile_categories
 PROFILE = "profile"
 SAVED_SEARCH = "search"
 PAGE = 10_000  # the most one page may hold; beyond, search_after pages on
+PERCOLATE_TIMEOUT_SECONDS = 30
 
 
 class MatchingDocument(ProjectDocument):
@@ -154,7 +155,8 @@ def percolate(document: dict) -> tuple[list[int], list[int]]:
     Raises BackendUnavailable when the node is down or the index is missing: the caller's outbox
     entries stay and matching runs again when it is back.
     """
-    client = require_client()
+    # Longer than a page's timeout: at 100 000 stored queries a busy node may take seconds, and this runs in the outbox.
+    client = require_client().options(request_timeout=PERCOLATE_TIMEOUT_SECONDS)
     profiles: list[int] = []
     searches: list[int] = []
     body = {

@@ -58,6 +58,12 @@ NOT_PAGES: dict[str, str] = {
     "quote-withdraw": "POST only",
     "quote-shortlist": "POST only",
     "quote-request-revision": "POST only (the form is in the quote table)",
+    "invitation-pass-on": "POST only (the form is on the project page)",
+    "project-recommend": "POST only (the form is on the project page)",
+    "recommendation-invite": "POST only (the client's recommended colleagues, on the project page)",
+    "robots-txt": "robots.txt (plain text, for crawlers)",
+    "sitemap": "sitemap index (XML, for crawlers)",
+    "sitemap-section": "sitemap section (XML, for crawlers)",
 }
 # Whole families: the JSON API and Django's admin (staff only, Django's own templates).
 NOT_PAGE_PREFIXES = ("api-", "admin:")
@@ -101,9 +107,15 @@ def build_world() -> dict:
     from profiles.services import portfolio_item_create
     from projects import services
     from projects.models import ProjectStatus, Visibility
-    from tests.factories import FreelancerProfileFactory, MunicipalityFactory, ProjectFactory, UserFactory
+    from tests.factories import (
+        FreelancerProfileFactory,
+        MrcFactory,
+        MunicipalityFactory,
+        ProjectFactory,
+        UserFactory,
+    )
 
-    place = MunicipalityFactory(name="Rivière-du-Loup")
+    place = MunicipalityFactory(name="Rivière-du-Loup", mrc=MrcFactory(code="12", name="Rivière-du-Loup"))
     client = UserFactory(email="fromagerie@exemple.qc.ca", name="Fromagerie du Fleuve")
     freelancer = UserFactory(email="emile@exemple.qc.ca", name="Émile Ébert")
     profile = FreelancerProfileFactory(
@@ -146,6 +158,11 @@ def build_world() -> dict:
         owner=client, title="Étiquettes de fromage", visibility=Visibility.INVITED, municipality=place
     )
     services.invitation_send(user=client, project_id=invited.pk, freelancer_profile_id=profile.pk, message="Bonjour")
+    # A colleague passed on to the client (the recommended colleagues' cards on the owner's project page).
+    colleague = FreelancerProfileFactory(municipality=place, display_name="Rose Ouellet")
+    services.recommendation_send(
+        user=others[0], project_id=open_project.pk, colleague_profile_ids=[colleague.pk], note="Très fiable."
+    )
     ProjectFactory(owner=client, title="Brouillon : infolettre", status=ProjectStatus.DRAFT, published_at=None)
 
     conversation, _created = conversation_open(user=client, project_id=open_project.pk, with_user_id=freelancer.pk)
@@ -195,6 +212,7 @@ PAGES_WITH_OBJECTS: dict[str, list[tuple[str, Callable[[dict], str]]]] = {
     ],
     "freelancer-invite": [("client", lambda w: reverse("freelancer-invite", args=[w["profile"].pk]))],
     "client-detail": [("anonymous", lambda w: reverse("client-detail", args=[w["client"].pk]))],
+    "mrc-detail": [("anonymous", lambda w: reverse("mrc-detail", args=[w["profile"].municipality.mrc.slug]))],
     "portfolio-item-update": [
         ("freelancer", lambda w: reverse("portfolio-item-update", args=[w["portfolio_item"].pk]))
     ],

@@ -59,6 +59,7 @@ RULES_BEYOND_THE_SCHEMA = [
     # Against today's date
     "L'échéance ne peut pas être dans le passé.",
     "La date limite des soumissions ne peut pas être dans le passé.",
+    "Le début souhaité ne peut pas être dans le passé.",
     "Cette date est déjà passée.",
     "La date de livraison ne peut pas être dans le passé.",
     # Against the rows that exist, or who asks

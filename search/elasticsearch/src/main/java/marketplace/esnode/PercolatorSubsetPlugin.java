@@ -35,6 +35,7 @@ import org.apache.lucene.search.ConstantScoreWeight;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.LongValuesSource;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -313,6 +314,9 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
         }
         if (query instanceof BoostQuery q) {
             return extract(q.getQuery());
+        }
+        if (query instanceof IndexOrDocValuesQuery q) {
+            return extract(q.getIndexQuery()); // keyword terms with doc values: the same terms either way
         }
         if (query instanceof MatchNoDocsQuery) {
             return Extraction.NONE;
@@ -683,6 +687,9 @@ public final class PercolatorSubsetPlugin extends Plugin implements MapperPlugin
             }
             if (query instanceof BoostQuery q) {
                 return write(q.getQuery(), out);
+            }
+            if (query instanceof IndexOrDocValuesQuery q) {
+                return write(q.getIndexQuery(), out);
             }
             if (query instanceof MatchAllDocsQuery) {
                 out.writeByte(ALL);
