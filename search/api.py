@@ -116,6 +116,9 @@ def _parameter(name: str, type_=OpenApiTypes.STR, description: str = "", **kwarg
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
 
 
+# The page's form sends its empty date boxes: empty means no limit, as in `search.params`.
+_DATE_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
+
 # Amounts in dollars: what `search.params` reads (never negative, at most MAX_AMOUNT).
 _AMOUNT = {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT}
 
@@ -209,11 +212,11 @@ class FreelancerSearchApi(APIView):
             ),
             _parameter(
                 "free_from",
-                OpenApiTypes.DATE,
+                _DATE_OR_EMPTY,
                 "Disponible entre `free_from` et `free_to` (AAAA-MM-JJ) : libre toute la période "
                 "(ni « non disponible », ni une semaine réservée). Dans les 12 prochains mois.",
             ),
-            _parameter("free_to", OpenApiTypes.DATE, "Fin de la période (pas avant `free_from`)."),
+            _parameter("free_to", _DATE_OR_EMPTY, "Fin de la période (pas avant `free_from`)."),
             _parameter("sort", description="Tri (distance : avec `near`).", enum=["", *FREELANCER_SORTS]),
         ],
         responses={

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.common.inputs import TRUE_WORDS, FieldErrors
+from marketplace.common.inputs import TRUE_WORDS, FieldErrors, iso_date
 from profiles.models import Availability, Mrc, Municipality, Region, Skill, skill_key
 from projects.models import Category
 
@@ -403,14 +403,10 @@ def _iso_date(errors: FieldErrors, data, name: str) -> datetime.date | None:
     raw = _get(data, name)
     if not raw:
         return None
-    try:
-        # Only AAAA-MM-JJ (what a date field sends): fromisoformat alone would also take 20261101 or 2026-W45.
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-            return datetime.date.fromisoformat(raw)
-    except ValueError:
-        pass
-    errors.add(name, _("Date invalide : utilisez AAAA-MM-JJ."))
-    return None
+    day = iso_date(raw)
+    if day is None:
+        errors.add(name, _("Date invalide : utilisez AAAA-MM-JJ."))
+    return day
 
 
 def _free_period(errors: FieldErrors, data) -> dict:
@@ -443,14 +439,10 @@ def _posted_since(errors: FieldErrors, data) -> datetime.date | None:
         return None
     if re.fullmatch(POSTED_SINCE_DAYS, raw):
         return timezone.localdate() - datetime.timedelta(days=int(raw))
-    try:
-        # Only AAAA-MM-JJ: fromisoformat alone would also take 20261101 or week dates (2026-W45).
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-            return datetime.date.fromisoformat(raw)
-    except ValueError:
-        pass
-    errors.add("posted_since", _("Date invalide : utilisez AAAA-MM-JJ ou un nombre de jours."))
-    return None
+    day = iso_date(raw)
+    if day is None:
+        errors.add("posted_since", _("Date invalide : utilisez AAAA-MM-JJ ou un nombre de jours."))
+    return day
 
 
 def _bool(errors: FieldErrors, data, name: str) -> bool:

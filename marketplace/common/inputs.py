@@ -7,6 +7,7 @@ and returns None (or the cleaned value) so a service can report every bad field 
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
@@ -90,19 +91,32 @@ def parse_int(value, *, field: str, errors: FieldErrors, message=None) -> int | 
     return int(number)
 
 
+def iso_date(text: str) -> datetime.date | None:
+    """The date written AAAA-MM-JJ, or None: what a date field and the API schema's `date` format send.
+
+    fromisoformat alone would also take 20261101 or week dates (2026-W45), which the schema refuses.
+    """
+    text = text.strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def parse_date(value, *, field: str, errors: FieldErrors) -> datetime.date | None:
-    """A date from a form, JSON (ISO, AAAA-MM-JJ) or Python value; None when empty or refused."""
+    """A date from a form, JSON (AAAA-MM-JJ) or Python value; None when empty or refused."""
     if _blank(value):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
+    day = iso_date(str(value))
+    if day is None:
         errors.add(field, _("Entrez une date valide (AAAA-MM-JJ)."))
-        return None
+    return day
 
 
 def parse_list(value, *, field: str, errors: FieldErrors, message) -> list:

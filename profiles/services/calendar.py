@@ -32,8 +32,11 @@ def _clean_weeks(values: Iterable, *, today: datetime.date) -> set[datetime.date
     last = current + datetime.timedelta(weeks=MAX_WEEKS_AHEAD)
     weeks: set[datetime.date] = set()
     for value in values:
-        day = parse_date(value, field="weeks", errors=errors)
+        # An empty item is a mistake in the list, not "no week": parse_date would take it for a blank field.
+        day = parse_date(value, field="weeks", errors=errors) if value not in (None, "") else None
         if day is None:
+            if value in (None, ""):
+                errors.add("weeks", _("Entrez une date valide (AAAA-MM-JJ)."))
             continue
         if day.weekday() != 0:
             errors.add(

@@ -54,8 +54,10 @@ def test_booking_weeks_keeps_exactly_the_given_mondays_and_reindexes_the_profile
         (lambda monday: monday + 53 * WEEK, "est à plus de 52 semaines"),
         (lambda monday: "2027-02-30", "Entrez une date valide (AAAA-MM-JJ)."),
         (lambda monday: "lundi prochain", "Entrez une date valide (AAAA-MM-JJ)."),
+        (lambda monday: "", "Entrez une date valide (AAAA-MM-JJ)."),
+        (lambda monday: (monday + 2 * WEEK).strftime("%Y%m%d"), "Entrez une date valide (AAAA-MM-JJ)."),
     ],
-    ids=["not-a-monday", "past-week", "too-far", "impossible-date", "not-a-date"],
+    ids=["not-a-monday", "past-week", "too-far", "impossible-date", "not-a-date", "empty", "without-hyphens"],
 )
 def test_a_bad_week_refuses_the_whole_list_and_nothing_changes(week, message):
     profile = FreelancerProfileFactory()

@@ -96,6 +96,7 @@ def test_result_cards_show_the_next_free_week(people, client):
     [
         ({"free_from": "2027-02-30"}, "free_from", "Date invalide : utilisez AAAA-MM-JJ."),
         ({"free_to": "demain"}, "free_to", "Date invalide : utilisez AAAA-MM-JJ."),
+        ({"free_to": "20270111"}, "free_to", "Date invalide : utilisez AAAA-MM-JJ."),
         ({"free_from": "DAY+10", "free_to": "DAY+3"}, "free_to", "La fin de la période est avant son début."),
         ({"free_from": "DAY+800"}, "free_from", "Choisissez un début de période dans les 12 prochains mois."),
     ],
