@@ -20,6 +20,7 @@ from marketplace.common.api_schema import DECIMAL, NOT_BLANK, documented
 from marketplace.common.errors import NotFound
 from marketplace.common.ratelimit import ratelimit
 from profiles import api_tokens, email_preferences, selectors, services
+from profiles.hooks import profile_counts
 from profiles.models import Availability, DigestFrequency, FreelancerProfile, Municipality, Report
 
 
@@ -85,6 +86,9 @@ class ProfileSerializer(serializers.ModelSerializer):
     next_free_week = serializers.SerializerMethodField(
         help_text="Monday of the first week the freelancer is free (null: not available)."
     )
+    recommended_by = serializers.SerializerMethodField(
+        help_text="Distinct colleagues whose recommendation led this freelancer to quote (never named)."
+    )
 
     class Meta:
         model = FreelancerProfile
@@ -98,6 +102,7 @@ class ProfileSerializer(serializers.ModelSerializer):
             "completed_projects_count",
             "portfolio",
             "next_free_week",
+            "recommended_by",
         ]
         read_only_fields = fields
 
@@ -106,6 +111,9 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     def get_next_free_week(self, profile) -> datetime.date | None:
         return selectors.profile_next_free_week(profile)
+
+    def get_recommended_by(self, profile) -> int:
+        return profile_counts("recommended_by", profile_ids=[profile.pk]).get(profile.pk, 0)
 
     def get_avatar_url(self, profile) -> str | None:
         if not profile.avatar_thumbnail:

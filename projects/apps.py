@@ -16,11 +16,15 @@ class ProjectsConfig(AppConfig):
         )
         # Modules that read models, imported once the apps are loaded. `receivers`: a project written before
         # sign-up is saved for the new account, and goes live on e-mail confirmation.
+        from profiles.hooks import profile_count_provide
         from profiles.services import report_target_register
         from projects import receivers  # noqa: F401
+        from projects.selectors import recommended_by_counts
         from projects.services import freelancer_rating_refresh
 
         # Members report projects and reviews to staff through the reports of profiles, below this app.
+        # « Recommandé·e par N collègues », which the profile API shows too.
+        profile_count_provide("recommended_by", recommended_by_counts)
         report_target_register(
             kind="project",
             model=self.get_model("Project"),

@@ -194,6 +194,9 @@ def test_the_profile_says_how_many_colleagues_recommended_them_without_naming_th
     page = client.get(url).content.decode()
     assert "recommandé·e par 2 collègues" in page
     assert "Recommande 0" not in page and "Recommande 1" not in page
+    shown = client.get(f"/api/v1/freelancers/{colleague.pk}/").json()
+    assert shown["recommended_by"] == 2
+    assert "Recommande" not in str(shown)
 
 
 def test_the_search_card_says_it_too(client, owner, colleague, settings):
