@@ -57,7 +57,7 @@ def test_a_member_exports_their_data_sets_emails_and_deletes_then_keeps_their_ac
 
     page.get_by_role("link", name="Gérer mes courriels").click()
     page.get_by_label("Nouvelle évaluation").uncheck()
-    page.get_by_label("Un résumé par jour, au plus").check()
+    page.get_by_role("group", name="À quelle fréquence").get_by_label("Un résumé par jour, au plus").check()
     page.get_by_role("button", name="Enregistrer").click()
     assert page.get_by_text("Vos préférences de courriel sont enregistrées.").is_visible()
     screenshot(page, "privacy-email-preferences-desktop")

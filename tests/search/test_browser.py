@@ -85,7 +85,7 @@ def test_search_pages_in_the_browser(live_search, new_page, screenshot):
     page.fill("#near-input", "rivi")
     page.wait_for_selector("#near-options li")
     # The site's one municipality autocomplete, with the region after each name.
-    assert "Rivière-du-Loup · Bas-Saint-Laurent" in page.locator("#near-options").inner_text()
+    assert "Rivière-du-Loup — Bas-Saint-Laurent" in page.locator("#near-options").inner_text()
     screenshot(page, "search-near-autocomplete")
     page.click("#near-options li >> text=Rivière-du-Loup")
     page.select_option("#radius", "50")
