@@ -13,6 +13,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def bench_database(name: str, *, script: str, needs_elasticsearch: bool = False) -> str:
+    """The URL of the benchmark's own PostgreSQL database `name` (created if missing, kept between runs),
+    beside the one DATABASE_URL names; exits with a message when the services it needs aren't given."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit(f"bench/{script} needs DATABASE_URL pointing at PostgreSQL.")
+    if needs_elasticsearch and not os.environ.get("ELASTICSEARCH_URL"):
+        sys.exit(f"bench/{script} needs ELASTICSEARCH_URL (scripts/elasticsearch.sh start <port> <dir>).")
+    base = url.rpartition("/")[0]
+    with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
 def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 

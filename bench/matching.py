@@ -28,31 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
-from bench._serve import percentile  # noqa: E402
+from bench._serve import bench_database, percentile  # noqa: E402
 from bench.search import HEADLINES, SKILLS  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
 BATCH = 5_000
 WORDS = ["logo", "site web", "photographie", "comptabilité", "traduction", "érablière", "mariage", "vidéo", ""]
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("bench/matching.py needs DATABASE_URL pointing at PostgreSQL.")
-    if not os.environ.get("ELASTICSEARCH_URL"):
-        sys.exit("bench/matching.py needs ELASTICSEARCH_URL (scripts/elasticsearch.sh start <port> <dir>).")
-    return url.rpartition("/")[0] + "/bench_matching"
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    admin_url = url.rpartition("/")[0].replace("postgres://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench_matching'").fetchone():
-            conn.execute("CREATE DATABASE bench_matching")
 
 
 def seed(profiles: int, saved_searches: int) -> None:
@@ -161,8 +143,7 @@ def main() -> None:
     parser.add_argument("--skip-store", action="store_true", help="reuse the matching index of an earlier run")
     args = parser.parse_args()
 
-    url = _database_url()
-    _ensure_database(url)
+    url = bench_database("bench_matching", script="matching.py", needs_elasticsearch=True)
     os.environ["DATABASE_URL"] = url
     import django
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 # The benchmarks run with DEBUG off, where the settings refuse the development key; their servers inherit this one.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
-from bench._serve import asgi_server, percentile  # noqa: E402
+from bench._serve import asgi_server, bench_database, percentile  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -32,24 +32,6 @@ PROFILES = 20_000
 PROJECTS = 100_000
 QUOTES = 300_000
 BATCH = 5_000
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("bench/pages.py needs DATABASE_URL pointing at PostgreSQL.")
-    base, _, _name = url.rpartition("/")
-    return f"{base}/bench_pages"
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    admin_url = url.rpartition("/")[0].replace("postgres://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench_pages'").fetchone()
-        if not exists:
-            conn.execute("CREATE DATABASE bench_pages")
 
 
 def seed() -> dict:
@@ -203,8 +185,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
 
-    url = _database_url()
-    _ensure_database(url)
+    url = bench_database("bench_pages", script="pages.py")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
     import django

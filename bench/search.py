@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 # The benchmarks run with DEBUG off, where the settings refuse the development key; their servers inherit this one.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
-from bench._serve import asgi_server, percentile  # noqa: E402
+from bench._serve import asgi_server, bench_database, percentile  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -120,24 +120,6 @@ QUERIES = [
     "boutique en ligne",
     "affiche",
 ]
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("bench/search.py needs DATABASE_URL pointing at PostgreSQL.")
-    if not os.environ.get("ELASTICSEARCH_URL"):
-        sys.exit("bench/search.py needs ELASTICSEARCH_URL (scripts/elasticsearch.sh start <port> <dir>).")
-    return url.rpartition("/")[0] + "/bench_search"
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    admin_url = url.rpartition("/")[0].replace("postgres://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench_search'").fetchone():
-            conn.execute("CREATE DATABASE bench_search")
 
 
 def seed(profiles: int, projects: int) -> None:
@@ -338,8 +320,7 @@ def main() -> None:
     parser.add_argument("--skip-index", action="store_true", help="Reuse the indices of the previous run.")
     args = parser.parse_args()
 
-    url = _database_url()
-    _ensure_database(url)
+    url = bench_database("bench_search", script="search.py", needs_elasticsearch=True)
     os.environ["DATABASE_URL"] = url
     os.environ["ELASTICSEARCH_INDEX_PREFIX"] = "bench_search"
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")

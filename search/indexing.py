@@ -251,6 +251,22 @@ def refresh() -> None:
         raise BackendUnavailable(str(exc)) from exc
 
 
+def _put_live(client, *, name: str, alias: str, others) -> None:
+    """Point `alias` at the freshly built index `name`, then drop the indices it replaces."""
+    client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+    client.indices.refresh(index=name)
+    old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
+    actions = [{"remove": {"index": index, "alias": alias}} for index in old]
+    actions.append({"add": {"index": name, "alias": alias}})
+    client.indices.update_aliases(actions=actions)
+    # Let searches already running on the old index finish before it goes.
+    time.sleep(OLD_INDEX_GRACE_SECONDS)
+    # Leftovers of an interrupted rebuild go too, but never the index just built.
+    for index in others:
+        if index != name:
+            client.indices.delete(index=index, ignore_unavailable=True)
+
+
 def rebuild(*, kind: str, progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> str:
     """Build a fresh index of `kind` from the database, then swap the alias to it; returns the new index name.
 
@@ -279,18 +295,7 @@ def rebuild(*, kind: str, progress: Callable[[int, int], None] | None = None, ch
             done += len(batch)
             if progress:
                 progress(done, total)
-        client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
-        client.indices.refresh(index=name)
-        old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
-        actions = [{"remove": {"index": index, "alias": alias}} for index in old]
-        actions.append({"add": {"index": name, "alias": alias}})
-        client.indices.update_aliases(actions=actions)
-        # Let searches already running on the old index finish before it goes.
-        time.sleep(OLD_INDEX_GRACE_SECONDS)
-        # Leftovers of an interrupted rebuild go too, but never the index just built.
-        for index in concrete_indices(kind):
-            if index != name:
-                client.indices.delete(index=index, ignore_unavailable=True)
+        _put_live(client, name=name, alias=alias, others=concrete_indices(kind))
     except (TransportError, ApiError) as exc:
         raise BackendUnavailable(str(exc)) from exc
     return name
@@ -493,16 +498,7 @@ def rebuild_matching(*, progress: Callable[[int, int], None] | None = None, chun
                 done += len(batch)
                 if progress:
                     progress(done, total)
-        client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
-        client.indices.refresh(index=name)
-        old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
-        actions = [{"remove": {"index": index, "alias": alias}} for index in old]
-        actions.append({"add": {"index": name, "alias": alias}})
-        client.indices.update_aliases(actions=actions)
-        time.sleep(OLD_INDEX_GRACE_SECONDS)
-        for index in matching_indices():
-            if index != name:
-                client.indices.delete(index=index, ignore_unavailable=True)
+        _put_live(client, name=name, alias=alias, others=matching_indices())
     except (TransportError, ApiError) as exc:
         raise BackendUnavailable(str(exc)) from exc
     return name
