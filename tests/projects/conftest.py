@@ -33,6 +33,22 @@ def project(owner, municipality):
 
 
 @pytest.fixture
+def invitation(project, freelancer):
+    """The owner's « demande de soumission » to `freelancer` for `project`."""
+    from projects.services import invitation_send
+
+    return invitation_send(
+        user=project.owner, project_id=project.pk, freelancer_profile_id=freelancer.freelancer_profile.pk
+    )
+
+
+@pytest.fixture
+def colleague(db):
+    """A freelancer someone recommends."""
+    return FreelancerProfileFactory(display_name="Léa Bouchard", headline="Photographe culinaire")
+
+
+@pytest.fixture
 def today():
     return timezone.localdate()
 

@@ -18,18 +18,6 @@ def api_for(user) -> APIClient:
     return api
 
 
-@pytest.fixture
-def colleague():
-    return FreelancerProfileFactory(display_name="Léa Bouchard", headline="Photographe culinaire")
-
-
-@pytest.fixture
-def invitation(project, freelancer) -> Invitation:
-    return invitation_send(
-        user=project.owner, project_id=project.pk, freelancer_profile_id=freelancer.freelancer_profile.pk
-    )
-
-
 def _answer(user, invitation, body):
     return api_for(user).post(f"/api/v1/invitations/{invitation.pk}/answer/", body, format="json")
 

@@ -4,17 +4,9 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Invitation, InvitationStatus
-from projects.services import invitation_send
 from tests.factories import FreelancerProfileFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
-
-
-@pytest.fixture
-def invitation(project, freelancer) -> Invitation:
-    return invitation_send(
-        user=project.owner, project_id=project.pk, freelancer_profile_id=freelancer.freelancer_profile.pk
-    )
 
 
 def test_the_dashboard_offers_to_accept_or_decline_a_pending_invitation(client, freelancer, invitation):

@@ -23,18 +23,6 @@ from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFacto
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
-@pytest.fixture
-def colleague():
-    return FreelancerProfileFactory(display_name="Léa Bouchard", headline="Photographe culinaire")
-
-
-@pytest.fixture
-def invitation(project, freelancer) -> Invitation:
-    return invitation_send(
-        user=project.owner, project_id=project.pk, freelancer_profile_id=freelancer.freelancer_profile.pk
-    )
-
-
 def _texts(user, kind):
     return [tuple(notification_text(n)) for n in Notification.objects.filter(recipient=user, kind=kind)]
 
