@@ -61,6 +61,9 @@ RULES_BEYOND_THE_SCHEMA = [
     "La date limite des soumissions ne peut pas être dans le passé.",
     "Le début souhaité ne peut pas être dans le passé.",
     "Cette date est déjà passée.",
+    # « Disponible entre … et … »: from today (the start's default) to a year ahead
+    "La fin de la période est avant son début.",
+    "Choisissez un début de période dans les 12 prochains mois.",
     # A booked week: a Monday, from the current week to a year ahead
     "n'est pas un lundi : une semaine se réserve par son lundi.",
     "est déjà passée : elle ne peut plus être réservée.",
