@@ -33,6 +33,7 @@ from projects.models import (
 from projects.permissions import invitation_get_visible, project_get_visible, quote_get_visible
 from projects.services.projects import MAX_SKILLS, PROJECT_FIELDS
 from projects.services.quotes import QUOTE_FIELDS
+from projects.services.recommendations import MAX_COLLEAGUES
 
 # --- Serializers: output shapes, and input types only (the rules live in the services) ---------------
 
@@ -835,7 +836,12 @@ class RecommendationSerializer(serializers.Serializer):
 class RecommendationInputSerializer(JSONInputSerializer):
     colleagues = documented(
         serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID)),
-        {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            "minItems": 1,
+            "maxItems": MAX_COLLEAGUES,
+        },
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
 

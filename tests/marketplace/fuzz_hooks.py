@@ -52,6 +52,8 @@ RULES_BEYOND_THE_SCHEMA = [
     "Indiquez une municipalité, ou précisez que le travail peut se faire à distance.",
     "Indiquez à partir de quelle date vous êtes disponible.",
     "Le message est vide.",
+    "Choisissez au moins un collègue à recommander.",  # « pas disponible — je recommande… » names colleagues
+    "Vous pouvez recommander au plus",
     "Indiquez un délai de livraison en jours ou une date.",
     "Indiquez le nombre d'heures estimé pour un taux horaire.",
     "Le total estimé ne peut pas dépasser 10 000 000 $.",
