@@ -8,6 +8,16 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
+from collectives.models import Collective, CollectiveKind, CollectiveMembership, MemberRole, MembershipStatus
+from community.models import (
+    Event,
+    Group,
+    GroupAccess,
+    GroupMembership,
+    GroupMembershipStatus,
+    GroupRole,
+    OrganiserKind,
+)
 from profiles.models import FreelancerProfile, Mrc, Municipality, Region, Skill, User, skill_key
 from profiles.services import search_key
 from projects.models import BudgetType, Category, Project, ProjectStatus, Quote, QuoteStatus, Review, Visibility
@@ -149,3 +159,66 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     author_is_client = True
     rating = 5
     comment = "Travail impeccable, livré à temps."
+
+
+class CollectiveFactory(factory.django.DjangoModelFactory):
+    """A collective with no members; add them with CollectiveMembershipFactory."""
+
+    class Meta:
+        model = Collective
+
+    name = factory.Sequence(lambda n: f"Collectif du Kamouraska {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = CollectiveKind.COLLECTIVE
+    description = "Graphistes, photographes et rédactrices du Bas-Saint-Laurent."
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class CollectiveMembershipFactory(factory.django.DjangoModelFactory):
+    """An active member (a freelancer with a profile) of a collective."""
+
+    class Meta:
+        model = CollectiveMembership
+
+    collective = factory.SubFactory(CollectiveFactory)
+    member = factory.LazyAttribute(lambda o: FreelancerProfileFactory().user)
+    role = MemberRole.MEMBER
+    status = MembershipStatus.ACTIVE
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Rendez-vous des travailleurs autonomes {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    description = "Rencontres entre travailleurs autonomes de la région."
+    access = GroupAccess.PUBLIC
+    organiser_kind = OrganiserKind.CHAMBER
+    mrc = factory.SubFactory(MrcFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMembership
+
+    group = factory.SubFactory(GroupFactory)
+    member = factory.SubFactory(UserFactory)
+    role = GroupRole.MEMBER
+    status = GroupMembershipStatus.ACTIVE
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    group = factory.SubFactory(GroupFactory)
+    title = "Solitude et équilibre"
+    theme = "Solitude"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    municipality = factory.SubFactory(MunicipalityFactory)
+    address = "12, rue Principale"
+    capacity = 12

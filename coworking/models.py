@@ -1,0 +1,1 @@
+"""Shared workspaces (coworking): a directory with proximity search."""
