@@ -21,6 +21,16 @@ class NotificationKind(models.TextChoices):
     PROJECT_MATCH = "project_match", _("Nouveau projet près de chez vous")
     INVITATION_ANSWERED = "invitation_answered", _("Réponse à une demande de soumission")
     RECOMMENDED = "recommended", _("Un·e collègue vous recommande")
+    COLLECTIVE_INVITATION = "collective_invitation", _("Invitation à un collectif")
+    COLLECTIVE_JOINED = "collective_joined", _("Nouveau membre du collectif")
+    JOINT_QUOTE_ASSIGNED = "joint_quote_assigned", _("Soumission commune")
+    GROUP_INVITATION = "group_invitation", _("Invitation à un groupe")
+    GROUP_REQUEST = "group_request", _("Demande d'adhésion à un groupe")
+    GROUP_POST = "group_post", _("Nouveau message au babillard")
+    EVENT_REGISTERED = "event_registered", _("Inscription à un événement")
+    EVENT_PROMOTED = "event_promoted", _("Une place s'est libérée")
+    EVENT_REMINDER = "event_reminder", _("Rappel : événement demain")
+    COWORKING_APPROVED = "coworking_approved", _("Espace de travail approuvé")
 
 
 class Notification(TimeStampedModel):
