@@ -1,4 +1,11 @@
 # The app image: one image for web (gunicorn + uvicorn workers), worker and search-outbox.
+
+# Leaflet (the map of /carte/) from npm, pinned by scripts/leaflet/package-lock.json.
+FROM node:22-slim AS static-deps
+WORKDIR /build
+COPY scripts/leaflet/package.json scripts/leaflet/package-lock.json ./
+RUN npm ci --no-audit --no-fund --silent
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -21,6 +28,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+COPY --from=static-deps /build/node_modules/leaflet/dist scripts/leaflet/node_modules/leaflet/dist
 # Static files (hashed names, compressed) and translations are built into the image, as root, then
 # the code stays read-only for the app user; only var/ (local media fallback) is writable.
 RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --noinput -v 0 \

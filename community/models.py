@@ -121,6 +121,8 @@ class Event(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("capacité"), null=True, blank=True, validators=[MinValueValidator(1)])
     registration_deadline = models.DateTimeField(_("date limite d'inscription"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # A cancelled event stays visible (marked cancelled) so that registered members understand why.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -161,3 +163,10 @@ class Registration(TimeStampedModel):
                 fields=["cohort", "member"], condition=~Q(status="annule"), name="registration_one_per_cohort"
             ),
         ]
+
+
+class CalendarFeed(TimeStampedModel):
+    """The secret address of a member's iCalendar feed; a new token revokes the old address."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)

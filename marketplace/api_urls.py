@@ -9,4 +9,8 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("search.api_urls")),
     path("", include("privacy.api_urls")),
+    path("", include("community.api_urls")),
+    path("", include("coworking.api_urls")),
+    path("", include("collectives.api_urls")),
+    path("", include("engagements.api_urls")),
 ]

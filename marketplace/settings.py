@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "community",
     "coworking",
     "projects",
+    "engagements",
     "messaging",
     "search",
     "privacy",
@@ -213,7 +214,12 @@ FORMAT_MODULE_PATH = ["marketplace.common.formats"]
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Leaflet (the map of search/templates/search/map.html), installed by npm from scripts/leaflet/package.json
+    # (scripts/bootstrap.sh, the Dockerfile): served as /static/vendor/leaflet/, never copied into the repository.
+    ("vendor/leaflet", BASE_DIR / "scripts" / "leaflet" / "node_modules" / "leaflet" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Media: the local filesystem by default; S3 (or MinIO) as soon as a bucket is named. Public media
@@ -299,6 +305,15 @@ else:
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="marketplace")
 
+# --- Map (/carte/) -----------------------------------------------------------
+# The map's tiles: OpenStreetMap's by default ({z}/{x}/{y}); empty, the map draws its markers on a blank
+# background (the tests, which have no Internet). The tile server's origin is allowed in img-src below.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+
 # --- Background tasks (django-tasks, durable database backend) ---------------
 TASKS = {
     "default": {
@@ -349,7 +364,14 @@ SPECTACULAR_SETTINGS = {
         "ProjectInputStatusEnum": ["draft", "open"],  # what a client may ask for when creating a project
         "InvitationStatusEnum": "projects.models.InvitationStatus",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "CollectiveKindEnum": "collectives.models.CollectiveKind",
+        "CollectiveRoleEnum": "collectives.models.MemberRole",
+        "CollectiveMembershipStatusEnum": "collectives.models.MembershipStatus",
         "EmailFrequencyEnum": ["immediate", "daily", "never"],  # profiles.models.DigestFrequency
+        "EventRegistrationStatusEnum": "community.models.RegistrationStatus",
+        "GroupRoleEnum": ["organisateur", "membre"],  # community.models.GroupRole
+        "GroupMembershipStatusEnum": "community.models.GroupMembershipStatus",
+        "GroupCurrentStatusEnum": ["demande", "invite", "actif"],  # a membership that has not ended
     },
 }
 
@@ -397,12 +419,14 @@ if AWS_STORAGE_BUCKET_NAME:
         _MEDIA_ORIGINS.append(AWS_S3_ENDPOINT_URL.rstrip("/"))
     else:
         _MEDIA_ORIGINS.append("https://*.amazonaws.com")
+# The map's tile server (MAP_TILE_URL), e.g. https://tile.openstreetmap.org.
+_TILE_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL))] if MAP_TILE_URL else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS, *_TILE_ORIGINS],
         "media-src": ["'self'", *_MEDIA_ORIGINS],
         "font-src": ["'self'"],
         # 'self' covers the same-origin WebSocket (ws:/wss:) in current browsers.
@@ -424,8 +448,15 @@ RATE_LIMITS = {
     "report-create": "10/h",
     # Each invitation notifies and e-mails a freelancer: a client may not flood them.
     "invitation-send": "30/h",
+    # The same for a collective's invitations; creating collectives is rare.
+    "collective-invite": "30/h",
+    "collective-create": "10/h",
     "message-send": "20/10s",
     "search": "60/m",
+    # Groups: an invitation notifies a member; a bulletin post reaches every member's socket.
+    "group-create": "10/h",
+    "group-invite": "60/h",
+    "group-post": "30/m",
 }
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

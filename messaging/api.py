@@ -17,7 +17,10 @@ def conversation_payload(conversation, *, user) -> dict:
     last = getattr(conversation, "last_message", None)
     return {
         "id": conversation.pk,
-        "project": {"id": conversation.project_id, "title": conversation.project.title},
+        # Null for two freelancers talking without a project (a peer conversation).
+        "project": {"id": conversation.project_id, "title": conversation.project.title}
+        if conversation.project_id
+        else None,
         "client": conversation.client_id,
         "freelancer": conversation.freelancer_id,
         "with_user": {"id": other.pk, "name": other.public_name},
@@ -51,7 +54,7 @@ class MessageOut(serializers.Serializer):
 
 class ConversationOut(serializers.Serializer):
     id = serializers.IntegerField()
-    project = serializers.DictField(help_text='{"id", "title"}')
+    project = serializers.DictField(help_text='{"id", "title"}; null between two freelancers.', allow_null=True)
     client = serializers.IntegerField()
     freelancer = serializers.IntegerField()
     with_user = serializers.DictField()
@@ -110,6 +113,36 @@ class ConversationListApi(APIView):
         data.is_valid(raise_exception=True)
         conversation, created = services.conversation_open(
             user=request.user, project_id=data.validated_data["project"], with_user_id=data.validated_data["with_user"]
+        )
+        conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=conversation.pk)
+        return Response(
+            conversation_payload(conversation, user=request.user),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class PeerConversationOpenSerializer(JSONInputSerializer):
+    with_user = serializers.IntegerField(min_value=1, help_text="The other freelancer's user id.")
+
+
+class ConversationPeerOpenApi(APIView):
+    """POST {with_user}: open a conversation with another freelancer, without a project, or return yours."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PeerConversationOpenSerializer,
+        responses={200: ConversationOut, 201: ConversationOut, **error_responses(400, 403, 404, 429)},
+        description=(
+            "Both must be freelancers; refused across a block (403), to oneself (400), and past "
+            f"{services.PEER_CONVERSATIONS_PER_DAY} new peer conversations a day (429)."
+        ),
+    )
+    def post(self, request):
+        data = PeerConversationOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation, created = services.peer_conversation_open(
+            user=request.user, with_user_id=data.validated_data["with_user"]
         )
         conversation = selectors.conversation_get_for_reader(user=request.user, conversation_id=conversation.pk)
         return Response(

@@ -25,6 +25,7 @@ from channels.utils import await_many_dispatch
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from community.selectors import group_unread_total
 from marketplace.common import live
 from marketplace.common.errors import DomainError
 from marketplace.common.json_input import JSONInputError, json_input_loads
@@ -95,6 +96,8 @@ def _connect_state(user):
     return {
         "total": selectors.unread_message_total(user=user),
         "notifications": unread_notification_count(user=user),
+        # Unread posts of the member's groups' bulletin boards (the header's "Groupes" badge).
+        "groups": group_unread_total(user=user),
     }
 
 
@@ -413,6 +416,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def messaging_quote(self, event):
         frame = {key: value for key, value in event.items() if key != "type"}
         await self._frame({"type": "quote", **frame})
+
+    async def messaging_bulletin(self, event):
+        """A new post on the board of one of the member's groups (community.services.bulletin)."""
+        frame = {key: value for key, value in event.items() if key != "type"}
+        await self._frame({"type": "bulletin", **frame})
 
     async def messaging_layer_recovered(self, event):
         """Redis came back (possibly empty): rejoin every group, then fetch what the pushes missed."""

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.models import TimeStampedModel
@@ -11,9 +12,19 @@ from marketplace.common.storage import RandomKey, get_private_storage
 
 
 class Conversation(TimeStampedModel):
-    """One client and one freelancer talking about one project."""
+    """One client and one freelancer talking about one project, or two freelancers talking (no project).
 
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="conversations")
+    A peer conversation (`project` NULL) keeps the same two columns: `client` is the freelancer who
+    opened it, `freelancer` the one they wrote to. We chose this over a `kind` field or a second pair of
+    columns because every rule of the chat (the send path's locked read, the participant checks, the
+    unread counts, the blocks) reads "the two people" from `client_id` and `freelancer_id` and needs no
+    change; only what names the conversation (its project's title) learns that it can be missing.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="conversations", null=True, blank=True
+    )
+    # Without a project: the freelancer who opened the conversation (counted by the peer rate limit).
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # Denormalised under the conversation's row lock so the inbox sorts and pages cheaply.
@@ -27,10 +38,22 @@ class Conversation(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["project", "client", "freelancer"], name="one_conversation_per_pair"),
             models.CheckConstraint(condition=~models.Q(client=models.F("freelancer")), name="conversation_two_people"),
+            # Two freelancers have one conversation, whoever opened it (NULL projects escape the one above).
+            models.UniqueConstraint(
+                Least("client", "freelancer"),
+                Greatest("client", "freelancer"),
+                condition=models.Q(project__isnull=True),
+                name="one_peer_conversation_per_pair",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.project} — {self.client} / {self.freelancer}"
+        return f"{self.project or _('Entre pigistes')} — {self.client} / {self.freelancer}"
+
+    @property
+    def is_peer(self) -> bool:
+        """Two freelancers talking, without a project."""
+        return self.project_id is None
 
     def other_user_id(self, user_id: int) -> int:
         return self.freelancer_id if user_id == self.client_id else self.client_id

@@ -61,7 +61,10 @@ def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
         conversation_data.append(
             {
                 "id": conversation.pk,
-                "project": {"id": conversation.project_id, "title": conversation.project.title},
+                # None between two freelancers (a peer conversation has no project).
+                "project": {"id": conversation.project_id, "title": conversation.project.title}
+                if conversation.project_id
+                else None,
                 "with": other.public_name,
                 "my_role": "client" if conversation.client_id == user.pk else "freelancer",
                 "created_at": conversation.created_at,

@@ -8,11 +8,11 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import linebreaks, urlize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.errors import NotFound, PermissionDenied, ValidationFailed
+from marketplace.common.text import plain_text_html
 from messaging.models import Attachment, Block, Conversation, Message, Participant
 from notifications.models import Notification
 from profiles.models import FreelancerProfile
@@ -23,11 +23,8 @@ MAX_PAGE_SIZE = 200
 
 
 def message_body_html(body: str) -> SafeString:
-    """Plain text with links made clickable; everything else escaped (the only renderer of message text)."""
-    html = urlize(body, nofollow=True, autoescape=True)
-    html = html.replace("<a ", '<a target="_blank" rel="noopener noreferrer nofollow" ').replace(' rel="nofollow"', "")
-    # urlize escaped the text; linebreaks keeps that (autoescape=False: don't escape twice).
-    return mark_safe(linebreaks(html, autoescape=False))  # noqa: S308
+    """Plain text with links made clickable; everything else escaped (the site's one rule, shared with groups)."""
+    return plain_text_html(body)
 
 
 def attachment_payload(attachment: Attachment) -> dict:
@@ -79,13 +76,17 @@ def conversation_get_for_reader(*, user, conversation_id) -> Conversation:
         .filter(pk=conversation_id)
         .first()
     )
-    if conversation is None or not (user.pk in (conversation.client_id, conversation.freelancer_id) or user.is_staff):
+    if conversation is None or not (conversation_is_participant(user=user, conversation=conversation) or user.is_staff):
         raise NotFound(_("Cette conversation n'existe pas."))
     return conversation
 
 
 def conversation_is_participant(*, user, conversation: Conversation) -> bool:
-    return user.pk in (conversation.client_id, conversation.freelancer_id)
+    """The client, the freelancer, or a member a joint quote added (a Participant row of their own)."""
+    if user.pk in (conversation.client_id, conversation.freelancer_id):
+        return True
+    # Only members of a collective's joint quote reach this query; the two sides never do.
+    return Participant.objects.filter(conversation=conversation, user_id=user.pk).exists()
 
 
 def conversation_get_for_participant(*, user, conversation_id) -> Conversation:
@@ -266,4 +267,18 @@ def inbox_roles(*, user) -> InboxRoles:
     return InboxRoles(
         client=Project.objects.filter(owner=user).exists(),
         freelancer=FreelancerProfile.objects.filter(user=user).exists(),
+    )
+
+
+def peer_write_allowed(*, user, other_user_id: int) -> bool:
+    """Whether a freelancer's "Écrire" button to another freelancer shows: both freelancers, no block.
+
+    One query (the profile page runs a fixed number). messaging.services.peer_conversation_open decides.
+    """
+    if not user.is_authenticated or user.pk == other_user_id:
+        return False
+    return (
+        FreelancerProfile.objects.filter(user_id=user.pk, is_hidden=False)
+        .filter(~blocked_between(user_id=user.pk, other_id=other_user_id))
+        .exists()
     )

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -100,6 +100,36 @@ def conversation_open(*, user, project_id: int, with_user_id: int) -> tuple[Conv
         # Both opened it at the same moment: the other request won, use its row.
         return Conversation.objects.get(project=project, client=client, freelancer=freelancer), False
     return conversation, True
+
+
+def joint_quote_participants_add(*, quote) -> None:
+    """Add the members assigned lines of a joint quote to its author's conversation with the client.
+
+    Opens that conversation if needed: every assigned member sees and writes in the one thread about the
+    work. Members are never removed: what they read and wrote stays theirs to read.
+    """
+    project = quote.project
+    if quote.freelancer_id == project.owner_id:
+        return
+    exists = Conversation.objects.filter(project=project, client_id=project.owner_id, freelancer_id=quote.freelancer_id)
+    if not exists.exists() and _users_blocked(user_a_id=project.owner_id, user_b_id=quote.freelancer_id):
+        # As conversation_open: no new conversation across a block.
+        return
+    conversation, _created = Conversation.objects.get_or_create(
+        project=project, client_id=project.owner_id, freelancer_id=quote.freelancer_id
+    )
+    members = set(quote.line_items.exclude(assignee=None).values_list("assignee_id", flat=True))
+    wanted = {project.owner_id, quote.freelancer_id} | members
+    present = set(Participant.objects.filter(conversation=conversation).values_list("user_id", flat=True))
+    Participant.objects.bulk_create(
+        [Participant(conversation=conversation, user_id=user_id) for user_id in sorted(wanted - present)],
+        ignore_conflicts=True,
+    )
+
+
+def _is_added_member(conversation: Conversation, *, user_id: int) -> bool:
+    """A member a joint quote added: only senders other than the two sides pay for this query."""
+    return Participant.objects.filter(conversation=conversation, user_id=user_id).exists()
 
 
 def _content_hash(body: str, files: list[tuple[str, bytes]]) -> str:
@@ -246,7 +276,11 @@ def _save_messages(ready: list[_ReadyMessage]) -> dict[int, SendResult]:
             repeats.append((item, first))
             continue
         conversation = conversations.get(item.conversation_id)
-        if conversation is not None and item.user.pk not in (conversation.client_id, conversation.freelancer_id):
+        if (
+            conversation is not None
+            and item.user.pk not in (conversation.client_id, conversation.freelancer_id)
+            and not _is_added_member(conversation, user_id=item.user.pk)
+        ):
             conversation = None
         try:
             existing = _send_refusal(
@@ -329,24 +363,30 @@ def _marks_move(conversations: dict[int, Conversation], messages: list[Message])
         conversation.last_message_id = message.pk
         conversation.last_activity_at = message.created_at
         conversation.updated_at = now
-    # Two statements whatever the batch's size (a CASE per row cost more to build than to run): each
-    # locked conversation takes its newest message, each sender's read mark their own newest message.
-    changed = {message.conversation_id for message in messages}
-    newest = Message.objects.filter(conversation_id=OuterRef("pk")).order_by("-id")
-    Conversation.objects.filter(pk__in=changed).update(
-        last_message_id=Subquery(newest.values("id")[:1]),
-        last_activity_at=Subquery(newest.values("created_at")[:1]),
-        updated_at=now,
+    # The new marks are known here, under the conversations' locks: each row gets a plain UPDATE with its
+    # values, all sent together. Django's `update()` built an UPDATE with subqueries on every batch, and
+    # building it cost more than running it (a third of the server's time at 200 chat clients).
+    _rows_update(
+        Conversation,
+        set_fields=("last_message_id", "last_activity_at", "updated_at"),
+        key_fields=("id",),
+        rows=[
+            (c.last_message_id, c.last_activity_at, now, c.pk)
+            for c in {conversations[message.conversation_id] for message in messages}
+        ],
     )
-    # The sender has read everything up to their own message.
-    own_newest = Message.objects.filter(
-        conversation_id=OuterRef("conversation_id"),
-        sender_id=OuterRef("user_id"),
-        id__gte=min(message.pk for message in messages),
-    ).order_by("-id")
-    Participant.objects.filter(
-        conversation_id__in=changed, user_id__in={message.sender_id for message in messages}
-    ).update(last_read_id=Coalesce(Subquery(own_newest.values("id")[:1]), F("last_read_id")))
+    # The sender has read everything up to their own message (a read mark never moves backwards).
+    own_newest = {(message.conversation_id, message.sender_id): message.pk for message in messages}
+    _rows_update(
+        Participant,
+        set_fields=("last_read_id",),
+        key_fields=("conversation_id", "user_id"),
+        below="last_read_id",
+        rows=[
+            (message_id, conversation_id, sender_id, message_id)
+            for (conversation_id, sender_id), message_id in own_newest.items()
+        ],
+    )
 
     new_for: dict[tuple[int, int], int] = defaultdict(int)
     for message in messages:
@@ -362,6 +402,33 @@ def _marks_move(conversations: dict[int, Conversation], messages: list[Message])
         message.schedule_email = key not in emailed and 0 < here <= new_for[key]
         emailed.add(key)
     transaction.on_commit(lambda: _after_messages(messages))
+
+
+def _rows_update(model, *, set_fields: tuple, key_fields: tuple, rows: list[tuple], below: str | None = None) -> None:
+    """`UPDATE … SET set_fields WHERE key_fields [AND below < value]` once per row, in one `executemany`.
+
+    Each row gives the values in that order (and the bound of `below` last), as the model's fields
+    would; each field prepares its value for this database (dates become text on SQLite).
+    """
+    fields = [model._meta.get_field(name) for name in (*set_fields, *key_fields, *((below,) if below else ()))]
+    params = [
+        [field.get_db_prep_value(value, connection) for field, value in zip(fields, row, strict=True)] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_row_update_sql(model, set_fields, key_fields, below), params)
+
+
+@functools.cache
+def _row_update_sql(model, set_fields: tuple, key_fields: tuple, below: str | None) -> str:
+    quote = connection.ops.quote_name
+    column = {field.name: field.column for field in model._meta.concrete_fields}
+    column.update({field.attname: field.column for field in model._meta.concrete_fields})
+    where = [f"{quote(column[name])} = %s" for name in key_fields]
+    if below:
+        where.append(f"{quote(column[below])} < %s")
+    sets = ", ".join(f"{quote(column[name])} = %s" for name in set_fields)
+    # Only names from the model's metadata go into the text; every value is a parameter.
+    return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {' AND '.join(where)}"  # noqa: S608
 
 
 @functools.cache
@@ -515,6 +582,68 @@ def _after_read(*, conversation_id: int, user_id: int, up_to: int) -> None:
     events.read_updated(conversation_id=conversation_id, user_id=user_id, up_to=up_to)
 
 
+# Against unsolicited mass messages: a member opens at most this many new peer conversations a day (the
+# ones they already have always reopen). Counted in the database so every worker agrees.
+PEER_CONVERSATIONS_PER_DAY = 10
+PEER_RATE_WINDOW = datetime.timedelta(days=1)
+
+
+def peer_conversation_open(*, user, with_user_id: int) -> tuple[Conversation, bool]:
+    """Open a conversation between two freelancers without a project, or return the one they have.
+
+    Both must have a public freelancer profile. Whoever opened it is `client`, the other `freelancer`
+    (see Conversation). The same chat, protocol and send path as a project's conversation follow.
+    """
+    if not FreelancerProfile.objects.filter(user_id=user.pk, is_hidden=False).exists():
+        raise PermissionDenied(_("Les conversations entre pigistes sont réservées aux pigistes : créez votre profil."))
+    if with_user_id == user.pk:
+        raise ValidationFailed(_("Vous ne pouvez pas vous écrire à vous-même."), field="with_user")
+    other = User.objects.filter(
+        pk=with_user_id, is_active=True, erased_at__isnull=True, freelancer_profile__is_hidden=False
+    ).first()
+    if other is None:
+        raise NotFound(_("Ce pigiste n'existe pas ou son profil n'est plus public."), field="with_user")
+
+    existing = _peer_conversation_between(user.pk, other.pk)
+    if existing is not None:
+        return existing, False
+    if _users_blocked(user_a_id=user.pk, user_b_id=other.pk):
+        raise PermissionDenied(_("Cette conversation n'est pas possible : l'un de vous a bloqué l'autre."))
+    try:
+        with transaction.atomic():
+            # The opener's row lock serialises their openings, so two at once can't both pass the limit.
+            User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+            opened_lately = Conversation.objects.filter(
+                project__isnull=True, client_id=user.pk, created_at__gte=timezone.now() - PEER_RATE_WINDOW
+            ).count()
+            if opened_lately >= PEER_CONVERSATIONS_PER_DAY:
+                raise RateLimited(
+                    _(
+                        "Vous avez ouvert %(n)d conversations avec des pigistes aujourd'hui : c'est la limite. "
+                        "Réessayez demain, ou poursuivez une conversation existante."
+                    )
+                    % {"n": PEER_CONVERSATIONS_PER_DAY}
+                )
+            conversation = Conversation.objects.create(project=None, client_id=user.pk, freelancer=other)
+            Participant.objects.bulk_create(
+                [
+                    Participant(conversation=conversation, user_id=user.pk),
+                    Participant(conversation=conversation, user=other),
+                ]
+            )
+    except IntegrityError:
+        # The other opened it at the same moment (one_peer_conversation_per_pair): theirs is ours.
+        return _peer_conversation_between(user.pk, other.pk), False
+    return conversation, True
+
+
+def _peer_conversation_between(user_a_id: int, user_b_id: int) -> Conversation | None:
+    return Conversation.objects.filter(
+        Q(client_id=user_a_id, freelancer_id=user_b_id) | Q(client_id=user_b_id, freelancer_id=user_a_id),
+        project__isnull=True,
+    ).first()
+
+
 def user_block(*, user, blocked_user_id: int) -> Block:
     """Block another member: no new message either way; history stays readable."""
     if blocked_user_id == user.pk:
@@ -579,7 +708,9 @@ def unread_messages_email(*, conversation_id: int | None = None, now: datetime.d
     for participant_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
             participant = (
-                Participant.objects.select_for_update(skip_locked=True)
+                # Only the participant's row: PostgreSQL can't lock the nullable side of the outer join to a
+                # peer conversation's missing project (Conversation.project is NULL between two freelancers).
+                Participant.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("user", "conversation__project")
                 .filter(pk=participant_id)
                 .first()

@@ -104,6 +104,21 @@ class ConversationOpenView(LoginRequiredMixin, View):
         return redirect("conversation-list")
 
 
+class ConversationPeerOpenView(ConversationOpenView):
+    """POST with_user (the "Écrire" buttons between freelancers): open (or find) the peer conversation."""
+
+    def post(self, request):
+        try:
+            with_user_id = int(request.POST.get("with_user", ""))
+        except (ValueError, TypeError):
+            flash.error(request, _("Choisissez une personne."))
+            return self.back(request)
+        with catch_refusal(request, every=True):
+            conversation, _created = services.peer_conversation_open(user=request.user, with_user_id=with_user_id)
+            return HttpResponseRedirect(f"{reverse('conversation-detail', args=[conversation.pk])}?{WRITE_PARAM}=1")
+        return self.back(request)
+
+
 class ConversationBlockView(LoginRequiredMixin, View):
     """POST: block or unblock the other person of a conversation."""
 

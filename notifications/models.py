@@ -31,6 +31,13 @@ class NotificationKind(models.TextChoices):
     EVENT_PROMOTED = "event_promoted", _("Une place s'est libérée")
     EVENT_REMINDER = "event_reminder", _("Rappel : événement demain")
     COWORKING_APPROVED = "coworking_approved", _("Espace de travail approuvé")
+    ENGAGEMENT_OPENED = "engagement_opened", _("Mandat ouvert")
+    MILESTONES_PROPOSED = "milestones_proposed", _("Jalons proposés")
+    MILESTONES_ACCEPTED = "milestones_accepted", _("Jalons acceptés")
+    WORK_DELIVERED = "work_delivered", _("Travail livré")
+    DELIVERY_APPROVED = "delivery_approved", _("Livraison approuvée")
+    CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+    DELIVERY_REMINDER = "delivery_reminder", _("Rappel : livraison à approuver")
 
 
 class Notification(TimeStampedModel):

@@ -193,6 +193,15 @@ def _recommended(p: _Params) -> NotificationText:
 
 
 def _project_match(p: _Params) -> NotificationText:
+    collective = p.text("collective", required=False)
+    if collective:
+        # Told to a collective's admins (search/matching.py).
+        return NotificationText(
+            _("Nouveau projet pour votre collectif « {collective} » : « {title} »").format(
+                collective=collective, title=p.text("title")
+            ),
+            _("Ce projet correspond aux compétences des membres de votre collectif et à sa région. Soumissionnez !"),
+        )
     place = p.text("place", required=False)
     if place:
         title = _("Nouveau projet près de chez vous : « {title} » ({place})").format(title=p.text("title"), place=place)
@@ -200,6 +209,165 @@ def _project_match(p: _Params) -> NotificationText:
         title = _("Nouveau projet pour vous : « {title} »").format(title=p.text("title"))
     return NotificationText(
         title, _("Ce projet correspond à vos compétences, à votre région et à vos disponibilités. Soumissionnez !")
+    )
+
+
+def _coworking_approved(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Espace de travail approuvé : « {name} »").format(name=p.text("name")),
+        _("L'espace que vous avez proposé est maintenant dans le répertoire des espaces de travail partagés."),
+    )
+
+
+def _collective_invitation(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Invitation à rejoindre « {collective} »").format(collective=p.text("collective")),
+        _("{name} vous invite à rejoindre le collectif. Acceptez ou déclinez dans « Mes collectifs ».").format(
+            name=p.text("name")
+        ),
+    )
+
+
+def _collective_joined(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Nouveau membre dans « {collective} »").format(collective=p.text("collective")),
+        _("{name} a accepté votre invitation et fait maintenant partie du collectif.").format(name=p.text("name")),
+    )
+
+
+def _group_invitation(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Invitation au groupe « {group} »").format(group=p.text("group")),
+        _("{name} vous invite à rejoindre le groupe. Acceptez ou déclinez sur la page du groupe.").format(
+            name=p.text("name")
+        ),
+    )
+
+
+def _group_request(p: _Params) -> NotificationText:
+    # To the organisers: someone asks to join. To the one who asked: the organisers' answer.
+    answer, group = p.text("answer", required=False), p.text("group")
+    if answer == "accepted":
+        return NotificationText(
+            _("Bienvenue dans « {group} »").format(group=group),
+            _("Votre demande d'adhésion est acceptée : vous pouvez lire et écrire au babillard du groupe."),
+        )
+    if answer == "refused":
+        return NotificationText(
+            _("Demande refusée : « {group} »").format(group=group),
+            _("Les organisateurs du groupe n'ont pas accepté votre demande d'adhésion."),
+        )
+    return NotificationText(
+        _("Demande d'adhésion à « {group} »").format(group=group),
+        _("{name} demande à rejoindre le groupe. Acceptez ou refusez sur la page du groupe.").format(
+            name=p.text("name")
+        ),
+    )
+
+
+def _joint_quote_assigned(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Soumission commune : « {title} »").format(title=p.text("title")),
+        _("{collective} vous assigne des postes dans sa soumission commune sur ce projet.").format(
+            collective=p.text("collective")
+        ),
+    )
+
+
+def _event_registered(p: _Params) -> NotificationText:
+    title = p.text("title")
+    if p.flag("waiting"):
+        return NotificationText(
+            _("Liste d'attente : « {title} »").format(title=title),
+            _(
+                "C'est complet : vous êtes sur la liste d'attente. Si une place se libère, elle est à vous et nous vous avisons."
+            ),
+        )
+    if p.has("date"):
+        body = _("Votre place est réservée. Rendez-vous le {date}.").format(date=p.date("date"))
+    else:
+        body = _("Votre place est réservée.")
+    return NotificationText(_("Inscription confirmée : « {title} »").format(title=title), body)
+
+
+def _event_promoted(p: _Params) -> NotificationText:
+    title = p.text("title")
+    if p.flag("cohort"):
+        body = _("Vous passez de la liste d'attente aux inscrit·e·s de la cohorte, pour toute la série de rencontres.")
+    else:
+        body = _("Vous passez de la liste d'attente aux inscrit·e·s.")
+    if p.has("date"):
+        body += " " + _("Rendez-vous le {date}.").format(date=p.date("date"))
+    return NotificationText(_("Une place s'est libérée : « {title} »").format(title=title), body)
+
+
+def _event_reminder(p: _Params) -> NotificationText:
+    place = p.text("place", required=False)
+    when = _("demain, le {date} à {time}").format(date=p.date("date"), time=p.text("time"))
+    if place:
+        body = _("C'est {when}, à cette adresse : {place}.").format(when=when, place=place)
+    elif p.flag("online"):
+        body = _("C'est {when}, en ligne : le lien est sur la page de l'événement.").format(when=when)
+    else:
+        body = _("C'est {when}.").format(when=when)
+    return NotificationText(_("Rappel : « {title} » demain").format(title=p.text("title")), body)
+
+
+def _engagement_opened(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Mandat ouvert : « {title} »").format(title=p.text("title")),
+        _("Ce qui a été convenu est dans le mandat : le prix, les lignes, les dates. La livraison passe par là."),
+    )
+
+
+def _milestones_proposed(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Jalons proposés : « {title} »").format(title=p.text("title")),
+        _("{name} propose de répartir le mandat en jalons. Acceptez la répartition ou proposez-en une autre.").format(
+            name=p.text("name")
+        ),
+    )
+
+
+def _milestones_accepted(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Jalons acceptés : « {title} »").format(title=p.text("title")),
+        _("{name} a accepté la répartition en jalons.").format(name=p.text("name")),
+    )
+
+
+def _work_delivered(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Travail livré : « {title} »").format(title=p.text("title")),
+        _(
+            "Approuvez la livraison ou demandez des modifications. Sans réponse, elle sera approuvée "
+            "automatiquement le {date}."
+        ).format(date=p.date("auto_on")),
+    )
+
+
+def _delivery_approved(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Livraison approuvée : « {title} »").format(title=p.text("title")),
+        _("La livraison est approuvée automatiquement, faute de réponse en 14 jours.")
+        if p.text("auto", required=False)
+        else _("Le client a approuvé votre livraison."),
+    )
+
+
+def _changes_requested(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Modifications demandées : « {title} »").format(title=p.text("title")),
+        _("Le client demande des modifications : {reason}").format(reason=p.text("reason")),
+    )
+
+
+def _delivery_reminder(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Livraison à approuver : « {title} »").format(title=p.text("title")),
+        _("Une livraison attend votre réponse. Sans réponse, elle sera approuvée automatiquement le {date}.").format(
+            date=p.date("auto_on")
+        ),
     )
 
 
@@ -217,6 +385,22 @@ _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
     NotificationKind.PROJECT_MATCH: _project_match,
     NotificationKind.INVITATION_ANSWERED: _invitation_answered,
     NotificationKind.RECOMMENDED: _recommended,
+    NotificationKind.COLLECTIVE_INVITATION: _collective_invitation,
+    NotificationKind.COLLECTIVE_JOINED: _collective_joined,
+    NotificationKind.COWORKING_APPROVED: _coworking_approved,
+    NotificationKind.GROUP_INVITATION: _group_invitation,
+    NotificationKind.GROUP_REQUEST: _group_request,
+    NotificationKind.JOINT_QUOTE_ASSIGNED: _joint_quote_assigned,
+    NotificationKind.EVENT_REGISTERED: _event_registered,
+    NotificationKind.EVENT_PROMOTED: _event_promoted,
+    NotificationKind.EVENT_REMINDER: _event_reminder,
+    NotificationKind.ENGAGEMENT_OPENED: _engagement_opened,
+    NotificationKind.MILESTONES_PROPOSED: _milestones_proposed,
+    NotificationKind.MILESTONES_ACCEPTED: _milestones_accepted,
+    NotificationKind.WORK_DELIVERED: _work_delivered,
+    NotificationKind.DELIVERY_APPROVED: _delivery_approved,
+    NotificationKind.CHANGES_REQUESTED: _changes_requested,
+    NotificationKind.DELIVERY_REMINDER: _delivery_reminder,
 }
 
 

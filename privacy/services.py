@@ -36,6 +36,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
+from collectives import privacy as collectives_privacy
+from community import privacy as community_privacy
+from coworking import privacy as coworking_privacy
+from engagements import privacy as engagements_privacy
 from marketplace.common.emails import email_signature
 from marketplace.common.errors import Conflict, Gone, NotFound, ValidationFailed
 from marketplace.common.logging import current_request_id
@@ -119,6 +123,10 @@ def data_export_collect(*, user) -> tuple[dict, list[tuple[str, object]]]:
         projects_privacy.export_data,
         messaging_privacy.export_data,
         search_privacy.export_data,
+        collectives_privacy.export_data,
+        coworking_privacy.export_data,
+        community_privacy.export_data,
+        engagements_privacy.export_data,
     ):
         app_data, app_files = export_data(user=user)
         data.update(app_data)
@@ -278,6 +286,10 @@ def account_purge(*, user_id: int) -> User:
     files = projects_privacy.erase(user=user)
     files += messaging_privacy.erase(user=user)
     files += search_privacy.erase(user=user)
+    files += collectives_privacy.erase(user=user)
+    files += coworking_privacy.erase(user=user)
+    files += community_privacy.erase(user=user)
+    files += engagements_privacy.erase(user=user)
     files += [
         (private_storage, key)
         for key in DataExport.objects.filter(user=user).exclude(file_key="").values_list("file_key", flat=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 from marketplace.common.api import JSONParser, error_responses
 from marketplace.common.api_input import AmountField, JSONInputSerializer
 from marketplace.common.api_schema import DECIMAL, NOT_BLANK, documented
-from marketplace.common.errors import NotFound
+from marketplace.common.errors import NotFound, ValidationFailed
 from marketplace.common.ratelimit import ratelimit
 from profiles import api_tokens, email_preferences, selectors, services
 from profiles.hooks import profile_counts
@@ -696,3 +697,121 @@ class MyBookedWeeksApi(APIView):
         data.is_valid(raise_exception=True)
         services.booked_weeks_set(user=request.user, weeks=data.validated_data["weeks"])
         return _booked_weeks_response(request.user)
+
+
+# --- The peer directory ("bottin des travailleurs autonomes") ----------------------------------------------
+
+
+class PeerOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The freelancer profile's id.")
+    user = serializers.IntegerField(help_text="The freelancer's user id (to open a conversation with them).")
+    display_name = serializers.CharField()
+    headline = serializers.CharField()
+    place = serializers.CharField(allow_null=True, help_text="Municipality — MRC, region.")
+    mrc = serializers.CharField(allow_null=True, help_text="The MRC's slug (the `mrc` filter).")
+    skills = serializers.ListField(child=serializers.CharField())
+    looking_for = serializers.CharField(help_text="Partners, collaborators, replacements… in their words.")
+    url = serializers.CharField()
+
+
+class PeerListOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    has_more = serializers.BooleanField()
+    results = PeerOut(many=True)
+
+
+def peer_payload(profile) -> dict:
+    place = profile.municipality
+    return {
+        "id": profile.pk,
+        "user": profile.user_id,
+        "display_name": profile.display_name,
+        "headline": profile.headline,
+        "place": place.full_label if place else None,
+        "mrc": place.mrc.slug if place and place.mrc_id else None,
+        "skills": [skill.name for skill in profile.skills.all()],
+        "looking_for": profile.peer_looking_for,
+        "url": reverse("freelancer-detail", args=[profile.pk]),
+    }
+
+
+class PeerDirectoryApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("mrc", str, description="An MRC's slug, e.g. kamouraska."),
+            OpenApiParameter("skill", str, description="A skill's slug, e.g. developpement-web."),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": 10_000},
+                description=f"{selectors.PEER_PAGE_SIZE} freelancers a page, from 1.",
+            ),
+        ],
+        responses={200: PeerListOut, **error_responses(400, 403)},
+        summary="Bottin des travailleurs autonomes",
+        description="Freelancers who listed themselves, by name; for freelancers only (403 for anyone else).",
+    )
+    def get(self, request):
+        selectors.peer_directory_access(user=request.user)
+        try:
+            number = int(request.query_params.get("page", "1"))
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 10_000:
+            raise ValidationFailed(_("« page » doit être un nombre entier à partir de 1."), field="page")
+        profiles = selectors.peer_directory_list(
+            mrc=request.query_params.get("mrc", ""), skill=request.query_params.get("skill", "")
+        )
+        start = (number - 1) * selectors.PEER_PAGE_SIZE
+        page = list(profiles[start : start + selectors.PEER_PAGE_SIZE])
+        count = profiles.count()
+        return Response(
+            {
+                "count": count,
+                "page": number,
+                "has_more": start + len(page) < count,
+                "results": [peer_payload(profile) for profile in page],
+            }
+        )
+
+
+class PeerListingIn(JSONInputSerializer):
+    listed = serializers.BooleanField(help_text="Whether other freelancers find me in the directory.")
+    looking_for = documented(
+        serializers.CharField(required=False, allow_blank=True, trim_whitespace=False),
+        {"type": "string", "maxLength": services.MAX_LOOKING_FOR},
+    )
+
+
+class PeerListingOut(serializers.Serializer):
+    listed = serializers.BooleanField()
+    looking_for = serializers.CharField()
+
+
+class MyPeerListingApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: PeerListingOut, **error_responses(404)}, summary="Mon inscription au bottin")
+    def get(self, request):
+        profile = FreelancerProfile.objects.filter(user=request.user).first()
+        if profile is None:
+            raise NotFound(_("Vous n'avez pas encore de profil de pigiste."))
+        return Response({"listed": profile.in_peer_directory, "looking_for": profile.peer_looking_for})
+
+    @extend_schema(
+        request=PeerListingIn,
+        responses={200: PeerListingOut, **error_responses(400, 404)},
+        summary="M'inscrire au bottin (ou m'en retirer)",
+        description="`looking_for` omitted keeps the current text; 404 until the freelancer profile exists.",
+    )
+    def put(self, request):
+        data = PeerListingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.peer_listing_set(
+            user=request.user,
+            listed=data.validated_data["listed"],
+            looking_for=data.validated_data.get("looking_for"),
+        )
+        return Response({"listed": profile.in_peer_directory, "looking_for": profile.peer_looking_for})

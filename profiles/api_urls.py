@@ -15,4 +15,6 @@ urlpatterns = [
     path("me/language/", api.MyLanguageApi.as_view(), name="api-my-language"),
     path("me/email-preferences/", api.EmailPreferencesApi.as_view(), name="api-email-preferences"),
     path("me/booked-weeks/", api.MyBookedWeeksApi.as_view(), name="api-my-booked-weeks"),
+    path("peers/", api.PeerDirectoryApi.as_view(), name="api-peer-directory"),
+    path("me/peer-listing/", api.MyPeerListingApi.as_view(), name="api-my-peer-listing"),
 ]

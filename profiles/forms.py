@@ -238,3 +238,21 @@ class SignupForm(forms.Form):
         account_name_set(user=user, name=self.cleaned_data["name"])
         # The language they signed up in is the one their e-mails start in (the confirmation included).
         account_language_set(user=user, language=getattr(request, "LANGUAGE_CODE", None) or get_language() or "fr-ca")
+
+
+class PeerListingForm(forms.Form):
+    """The profile page's "bottin" setting: listed or not, and what the freelancer looks for."""
+
+    in_peer_directory = forms.BooleanField(
+        label=_("Paraître dans le bottin des travailleurs autonomes"),
+        required=False,
+        help_text=_("Seuls les autres pigistes connectés voient le bottin ; les clients ne le voient pas."),
+    )
+    peer_looking_for = forms.CharField(
+        label=_("Ce que je cherche"),
+        required=False,
+        help_text=_(
+            "Ex. : un partenaire pour de gros contrats, un remplaçant pendant mes vacances, un local à partager."
+        ),
+        widget=forms.Textarea(attrs={"maxlength": 280, "rows": 2}),
+    )

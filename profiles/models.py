@@ -230,6 +230,9 @@ class FreelancerProfile(TimeStampedModel):
     is_hidden = models.BooleanField(default=False, help_text=_("Masqué par la modération."))
     # The freelancer's choice: when off, pages say "noindex" and the profile leaves the sitemap.
     indexable_by_search_engines = models.BooleanField(_("visible dans les moteurs de recherche"), default=True)
+    # The peer directory ("bottin"): other freelancers find colleagues there, apart from client search.
+    in_peer_directory = models.BooleanField(_("inscrit au bottin des travailleurs autonomes"), default=False)
+    peer_looking_for = models.CharField(_("ce que je cherche"), max_length=280, blank=True)
 
     class Meta:
         verbose_name = _("profil de pigiste")

@@ -7,21 +7,24 @@ import re
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
-from django.db.models import Case, DateField, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, DateField, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.common.errors import NotFound, ValidationFailed
+from marketplace.common.errors import NotFound, PermissionDenied, ValidationFailed
 from profiles.models import (
     Availability,
     BookedWeek,
     FreelancerProfile,
+    Mrc,
     Municipality,
     MunicipalityAlias,
     PortfolioImage,
     PortfolioItem,
     Region,
+    Skill,
 )
 from profiles.services import LANGUAGE_CHOICES, MAX_WEEKS_AHEAD, search_key
 
@@ -369,3 +372,57 @@ def freelancer_list_indexable():
 def freelancer_is_indexable(profile: FreelancerProfile) -> bool:
     """The same rule as `freelancer_list_indexable`, for a profile already loaded with its user."""
     return not profile.is_hidden and profile.user.is_active and profile.indexable_by_search_engines
+
+
+# --- The peer directory ("bottin des travailleurs autonomes") ---------------------------------------------
+
+PEER_PAGE_SIZE = 24
+
+
+def peer_directory_access(*, user) -> FreelancerProfile:
+    """The viewer's own profile: the directory is for freelancers among themselves, never for clients."""
+    profile = (
+        FreelancerProfile.objects.filter(user_id=user.pk, is_hidden=False).first() if user.is_authenticated else None
+    )
+    if profile is None:
+        raise PermissionDenied(
+            _("Le bottin des travailleurs autonomes est réservé aux pigistes : créez votre profil pour y accéder."),
+            action_url=reverse("profile-edit"),
+        )
+    return profile
+
+
+def peer_directory_listed():
+    """Every profile listed in the directory and still public (not hidden, account open)."""
+    return FreelancerProfile.objects.filter(
+        in_peer_directory=True, is_hidden=False, user__is_active=True, user__erased_at__isnull=True
+    )
+
+
+def peer_directory_list(*, mrc: str = "", skill: str = ""):
+    """Listed freelancers, by name, optionally in one MRC and with one skill (both by slug)."""
+    profiles = peer_directory_listed()
+    if mrc:
+        profiles = profiles.filter(municipality__mrc__slug=mrc)
+    if skill:
+        profiles = profiles.filter(skills__slug=skill)
+    return (
+        profiles.select_related("user", "municipality__mrc").prefetch_related("skills").order_by("display_name", "pk")
+    )
+
+
+def peer_directory_filters() -> dict:
+    """The MRCs and skills the directory's filters offer: only those of listed freelancers, with counts."""
+    listed = peer_directory_listed()
+    counts = dict(
+        listed.exclude(municipality__mrc=None)
+        .order_by()
+        .values("municipality__mrc_id")
+        .annotate(n=Count("pk"))
+        .values_list("municipality__mrc_id", "n")
+    )
+    mrcs = list(Mrc.objects.filter(pk__in=counts).order_by("name"))
+    for item in mrcs:
+        item.n = counts[item.pk]
+    skills = list(Skill.objects.filter(profiles__in=listed).annotate(n=Count("profiles")).order_by("name"))
+    return {"mrcs": mrcs, "skills": skills}

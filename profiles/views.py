@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.common.ratelimit import ratelimit
 from marketplace.common.web_errors import catch_refusal
 from profiles import selectors, services
-from profiles.forms import PortfolioItemForm, ProfileForm, ReportForm
+from profiles.forms import PeerListingForm, PortfolioItemForm, ProfileForm, ReportForm
 
 
 class ProfileEditView(LoginRequiredMixin, View):
     template_name = "profiles/profile_edit.html"
 
     def _render(self, request, form, profile, status=200):
-        return render(request, self.template_name, {"form": form, "profile": profile}, status=status)
+        context = {"form": form, "profile": profile}
+        if profile is not None:
+            context["peer_form"] = PeerListingForm(
+                initial={"in_peer_directory": profile.in_peer_directory, "peer_looking_for": profile.peer_looking_for}
+            )
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request):
         profile = selectors.profile_for_user(user=request.user)
@@ -183,3 +189,46 @@ class ReportCreateView(LoginRequiredMixin, View):
                 messages.success(request, _("Merci. L'équipe de modération examinera votre signalement."))
                 return HttpResponseRedirect(_report_back_url(request, kind, pk))
         return render(request, self.template_name, self._context(request, kind, pk, form))
+
+
+class PeerDirectoryView(LoginRequiredMixin, View):
+    """The "bottin des travailleurs autonomes": listed freelancers by MRC and skill, for freelancers only."""
+
+    template_name = "profiles/peer_directory.html"
+
+    def get(self, request):
+        me = selectors.peer_directory_access(user=request.user)
+        mrc, skill = request.GET.get("mrc", "")[:140], request.GET.get("competence", "")[:80]
+        page = Paginator(selectors.peer_directory_list(mrc=mrc, skill=skill), selectors.PEER_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        query = {key: value for key, value in (("mrc", mrc), ("competence", skill)) if value}
+        context = {
+            "me": me,
+            "page_obj": page,
+            "profiles": list(page.object_list),
+            "filters": selectors.peer_directory_filters(),
+            "mrc": mrc,
+            "skill": skill,
+            "query_string": urlencode(query),
+        }
+        return render(request, self.template_name, context)
+
+
+class PeerListingUpdateView(LoginRequiredMixin, View):
+    """POST from the profile page: be listed in the bottin (or not), with what one looks for."""
+
+    def post(self, request):
+        form = PeerListingForm(request.POST)
+        form.is_valid()
+        with catch_refusal(request, every=True):
+            profile = services.peer_listing_set(
+                user=request.user,
+                listed=form.cleaned_data.get("in_peer_directory", False),
+                looking_for=request.POST.get("peer_looking_for", ""),
+            )
+            if profile.in_peer_directory:
+                messages.success(request, _("Vous paraissez dans le bottin des travailleurs autonomes."))
+            else:
+                messages.success(request, _("Vous ne paraissez plus dans le bottin des travailleurs autonomes."))
+        return HttpResponseRedirect(reverse("profile-edit") + "#bottin")

@@ -117,11 +117,36 @@ class ProjectCreateInputSerializer(ProjectInputSerializer):
 class LineItemSerializer(JSONInputSerializer):
     description = documented(serializers.CharField(), {"type": "string", "maxLength": 200, "pattern": NOT_BLANK})
     amount = documented(serializers.DecimalField(max_digits=None, decimal_places=None), DECIMAL)
+    assignee = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Joint quotes only: the user id of the active member doing this line; null: the collective.",
+    )
+
+
+class LineItemOutputSerializer(serializers.Serializer):
+    description = serializers.CharField(read_only=True)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    assignee = serializers.SerializerMethodField(
+        help_text="Joint quotes: the member doing this line; null when the collective itself does it."
+    )
+
+    @extend_schema_field(
+        inline_serializer(
+            "LineItemAssignee", {"id": serializers.IntegerField(), "name": serializers.CharField()}, allow_null=True
+        )
+    )
+    def get_assignee(self, item) -> dict | None:
+        if item.assignee_id is None:
+            return None
+        return {"id": item.assignee_id, "name": item.assignee.public_name}
 
 
 class QuoteSerializer(serializers.ModelSerializer):
     freelancer = serializers.SerializerMethodField()
-    line_items = LineItemSerializer(many=True, read_only=True)
+    # A joint quote ("soumission commune"): the collective it was sent for by `freelancer`, an admin; else null.
+    collective = serializers.SerializerMethodField()
+    line_items = LineItemOutputSerializer(many=True, read_only=True)
     estimated_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     # The reason in the reader's language: the platform's worded now, the client's as they wrote it.
     decline_reason = serializers.CharField(source="decline_reason_text", read_only=True)
@@ -134,6 +159,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "freelancer",
+            "collective",
             *QUOTE_FIELDS,
             "estimated_total",
             "currency",
@@ -158,6 +184,18 @@ class QuoteSerializer(serializers.ModelSerializer):
             },
         )
     )
+    @extend_schema_field(
+        inline_serializer(
+            "QuoteCollective",
+            {"id": serializers.IntegerField(), "name": serializers.CharField(), "slug": serializers.CharField()},
+            allow_null=True,
+        )
+    )
+    def get_collective(self, quote) -> dict | None:
+        if quote.collective_id is None:
+            return None
+        return {"id": quote.collective_id, "name": quote.collective.name, "slug": quote.collective.slug}
+
     def get_freelancer(self, quote) -> dict:
         profile = getattr(quote.freelancer, "freelancer_profile", None)
         return {
@@ -186,7 +224,17 @@ class QuoteInputSerializer(JSONInputSerializer):
 
 
 class QuoteCreateInputSerializer(QuoteInputSerializer):
-    """A new quote: an amount and a message at least (the service says which is missing)."""
+    """A new quote: an amount and a message at least (the service says which is missing).
+
+    With `collective`, a joint quote: sent by an admin of that collective, with line items each assigned
+    to an active member (`assignee`) or to the collective (null), adding up to the total.
+    """
+
+    collective = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="A collective the caller administers: sends a joint quote for it (line items required).",
+    )
 
     amount = documented(serializers.DecimalField(max_digits=None, decimal_places=None), DECIMAL)
     message = documented(
@@ -309,7 +357,16 @@ class ProjectQuotesApi(GenericAPIView):
         )
         return Response(QuoteSerializer(quotes, many=True).data)
 
-    @extend_schema(request=QuoteCreateInputSerializer, responses={201: QuoteSerializer, **error_responses(409)})
+    @extend_schema(
+        request=QuoteCreateInputSerializer,
+        responses={201: QuoteSerializer, **error_responses(400, 403, 404, 409)},
+        description=(
+            "400: invalid fields (a line's `assignee` not an active member of the collective, lines not adding up, "
+            "`collective` not one of yours). 403: not an admin of `collective`, or your own project. 404: project "
+            "not visible. 409: you, an assigned member or the collective already has a live quote on the project, "
+            "or the project no longer takes quotes."
+        ),
+    )
     @ratelimit(scope="quote-submit")
     def post(self, request, pk):
         data = _input(QuoteCreateInputSerializer, request)

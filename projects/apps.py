@@ -16,11 +16,15 @@ class ProjectsConfig(AppConfig):
         )
         # Modules that read models, imported once the apps are loaded. `receivers`: a project written before
         # sign-up is saved for the new account, and goes live on e-mail confirmation.
+        from collectives import hooks as collective_hooks
         from profiles.hooks import profile_count_provide
         from profiles.services import report_target_register
-        from projects import receivers  # noqa: F401
+        from projects import (
+            receivers,  # noqa: F401
+            sections,
+        )
         from projects.selectors import recommended_by_counts
-        from projects.services import freelancer_rating_refresh
+        from projects.services import joint_quote_member_removal_check, review_ratings_refresh
 
         # Members report projects and reviews to staff through the reports of profiles, below this app.
         # « Recommandé·e par N collègues », which the profile API shows too.
@@ -36,5 +40,9 @@ class ProjectsConfig(AppConfig):
             model=self.get_model("Review"),
             author_field="author_id",
             # The subject's average must no longer count the hidden review.
-            on_hidden=lambda review: freelancer_rating_refresh(user_id=review.subject_id),
+            on_hidden=lambda review: review_ratings_refresh(review=review),
         )
+        # Collectives, below this app, refuse the departure of a member with lines on a live joint quote,
+        # and show the reviews of their joint work on their page.
+        collective_hooks.member_removal_check_register(joint_quote_member_removal_check)
+        collective_hooks.collective_page_section_register(sections.collective_reviews_section)

@@ -135,6 +135,50 @@ class QuoteForm(forms.Form):
         return data
 
 
+class JointLineItemForm(LineItemForm):
+    """A line of a joint quote: who does it, among the collective's active members (empty: the collective)."""
+
+    assignee = forms.TypedChoiceField(label=_("Fait par"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("Le collectif")),
+            *((member.pk, member.public_name) for member in members),
+        ]
+
+
+JointLineItemFormSet = forms.formset_factory(JointLineItemForm, extra=4, max_num=30, validate_max=True)
+
+
+class JointQuoteForm(QuoteForm):
+    """A collective's quote: the quote's fields, sent by an admin for one of their collectives."""
+
+    collective = forms.TypedChoiceField(label=_("Collectif"), coerce=int)
+
+    def __init__(self, *args, collectives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collective"].choices = [(c.pk, c.name) for c in collectives]
+        self.fields["message"].help_text = _(
+            "Présentez votre équipe, qui fait quoi et ce qui est inclus. Chaque membre assigné verra le projet "
+            "et la conversation avec le client."
+        )
+
+    def service_data(self, line_items_formset=None) -> dict:
+        data = super().service_data()
+        if line_items_formset is not None:
+            data["line_items"] = [
+                {
+                    "description": f.cleaned_data.get("description") or "",
+                    "amount": f.cleaned_data.get("amount"),
+                    "assignee": f.cleaned_data.get("assignee"),
+                }
+                for f in line_items_formset.forms
+                if f.cleaned_data.get("description") or f.cleaned_data.get("amount") is not None
+            ]
+        return data
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Raison (facultative, le pigiste la verra)"),

@@ -56,3 +56,53 @@ def nearby_freelancers_set(finder: Callable[..., list]) -> None:
 def nearby_freelancers(*, project) -> list:
     """Up to 10 freelancers the project fits, nearest first (search.matching.NearbyFreelancer items)."""
     return _nearby_freelancers(project=project)
+
+
+_joint_quote_listeners: list[Callable[..., None]] = []
+
+
+def joint_quote_changed_listen(listener: Callable[..., None]) -> None:
+    """Have `listener(quote=...)` called when a joint quote's assigned members may have changed.
+
+    messaging adds those members to the conversation between the client and the quote's author.
+    """
+    if listener not in _joint_quote_listeners:
+        _joint_quote_listeners.append(listener)
+
+
+def joint_quote_changed(*, quote) -> None:
+    """Called inside the write transaction of a joint quote's submission or change."""
+    for listener in _joint_quote_listeners:
+        listener(quote=quote)
+
+
+_quote_accepted_listeners: list[Callable[..., None]] = []
+
+
+def quote_accepted_listen(listener: Callable[..., None]) -> None:
+    """Have `listener(quote=...)` called when a client accepts a quote.
+
+    engagements opens the engagement ("mandat") holding what was agreed.
+    """
+    if listener not in _quote_accepted_listeners:
+        _quote_accepted_listeners.append(listener)
+
+
+def quote_accepted(*, quote) -> None:
+    """Called inside quote_accept's transaction: a listener's refusal undoes the acceptance."""
+    for listener in _quote_accepted_listeners:
+        listener(quote=quote)
+
+
+_engagement_finder: Callable[..., object | None] = lambda *, user, project: None  # noqa: E731
+
+
+def engagement_finder_set(finder: Callable[..., object | None]) -> None:
+    """Have `finder(user=..., project=...)` give the engagement a party of the project may open, or None."""
+    global _engagement_finder
+    _engagement_finder = finder
+
+
+def engagement_for(*, user, project):
+    """The engagement ("mandat") of this project that `user` takes part in, for a link on the project page."""
+    return _engagement_finder(user=user, project=project)

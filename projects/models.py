@@ -236,6 +236,11 @@ class Quote(TimeStampedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="quotes")
     freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quotes")
+    # A joint quote ("soumission commune"): sent by `freelancer`, an admin, for this collective; its line
+    # items are assigned to members. Null for a freelancer's own quote.
+    collective = models.ForeignKey(
+        "collectives.Collective", on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
     pricing = models.CharField(_("tarification"), max_length=10, choices=Pricing.choices, default=Pricing.FIXED)
     # Fixed: the total. Hourly: the rate, and `estimated_hours` gives the estimate.
     amount = models.DecimalField(
@@ -276,6 +281,12 @@ class Quote(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["project"], condition=Q(status="accepted"), name="one_accepted_quote_per_project"
             ),
+            # A collective's own rule, like its members': one live joint quote per project (null: no collective).
+            models.UniqueConstraint(
+                fields=["project", "collective"],
+                condition=Q(status__in=["pending", "shortlisted"]),
+                name="one_live_quote_per_collective_and_project",
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT), name="quote_amount_in_range"),
         ]
 
@@ -305,6 +316,18 @@ class Quote(TimeStampedModel):
         return self.decline_reason
 
     @property
+    def assigned_members(self) -> list:
+        """A joint quote's members who have lines, in line order, each once (from the prefetched lines)."""
+        items = getattr(self, "line_item_list", None)
+        if items is None:
+            items = list(self.line_items.all())
+        members: dict[int, object] = {}
+        for item in items:
+            if item.assignee_id is not None and item.assignee_id not in members:
+                members[item.assignee_id] = item.assignee
+        return list(members.values())
+
+    @property
     def is_live(self) -> bool:
         """Still waiting for the client's decision."""
         return self.status in LIVE_QUOTE_STATUSES
@@ -326,6 +349,10 @@ class QuoteLineItem(models.Model):
     description = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
     position = models.PositiveIntegerField(default=0)
+    # On a joint quote: the member doing this line; null is the collective itself (and every single quote).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_quote_lines"
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.errors import NotFound, PermissionDenied
-from projects.models import Invitation, Project, ProjectAttachment, ProjectStatus, Quote, Visibility
+from projects.models import Invitation, Project, ProjectAttachment, ProjectStatus, Quote, QuoteLineItem, Visibility
 
 
 def project_is_visible_to(*, user, project: Project, invited: bool | None = None) -> bool:
@@ -24,10 +25,11 @@ def project_is_visible_to(*, user, project: Project, invited: bool | None = None
 
 
 def _is_involved(user, project: Project) -> bool:
-    """Whether a freelancer was invited to the project or quoted on it."""
+    """Whether a freelancer was invited to the project, quoted on it, or was assigned a line of a joint quote."""
     return (
         Invitation.objects.filter(project=project, freelancer=user).exists()
         or Quote.objects.filter(project=project, freelancer=user).exists()
+        or QuoteLineItem.objects.filter(quote__project=project, assignee=user).exists()
     )
 
 
@@ -72,17 +74,21 @@ def project_attachment_get_readable(*, user, project_id: int, attachment_id: int
 
 
 def quote_is_visible_to(*, user, quote: Quote) -> bool:
-    """A quote shows to its author, the project's owner and staff only."""
+    """A quote shows to its author, the project's owner, staff, and the members a joint quote assigns lines."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or quote.freelancer_id == user.pk or quote.project.owner_id == user.pk
+    if user.is_staff or quote.freelancer_id == user.pk or quote.project.owner_id == user.pk:
+        return True
+    return quote.collective_id is not None and quote.line_items.filter(assignee=user).exists()
 
 
 def quote_get_visible(*, user, quote_id: int) -> Quote:
     """The quote if the user may read it, else NotFound (another freelancer's quote doesn't exist for you)."""
     quote = (
-        Quote.objects.select_related("project", "freelancer__freelancer_profile")
-        .prefetch_related("line_items")
+        Quote.objects.select_related("project", "freelancer__freelancer_profile", "collective")
+        .prefetch_related(
+            Prefetch("line_items", queryset=QuoteLineItem.objects.select_related("assignee__freelancer_profile"))
+        )
         .filter(pk=quote_id)
         .first()
     )

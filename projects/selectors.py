@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from collectives.models import Collective, CollectiveMembership, MemberRole, MembershipStatus
+from collectives.selectors import active_members
 from marketplace.common.errors import NotFound, PermissionDenied
 from profiles.models import FreelancerProfile, User
 from projects.hooks import writing_rules
@@ -24,6 +26,7 @@ from projects.models import (
     ProjectAttachment,
     ProjectStatus,
     Quote,
+    QuoteLineItem,
     QuoteStatus,
     Recommendation,
     Review,
@@ -80,8 +83,19 @@ def project_queryset_for_api() -> QuerySet[Project]:
     )
 
 
+def _line_items_with_assignees() -> Prefetch:
+    """A quote's lines as a list, each with its assignee's public name at hand (joint quotes)."""
+    return Prefetch(
+        "line_items",
+        queryset=QuoteLineItem.objects.select_related("assignee__freelancer_profile"),
+        to_attr="line_item_list",
+    )
+
+
 def _quote_queryset() -> QuerySet[Quote]:
-    return Quote.objects.select_related("freelancer__freelancer_profile").prefetch_related("line_items")
+    return Quote.objects.select_related("freelancer__freelancer_profile", "collective").prefetch_related(
+        Prefetch("line_items", queryset=QuoteLineItem.objects.select_related("assignee__freelancer_profile"))
+    )
 
 
 def _price_key(quote: Quote) -> Decimal:
@@ -150,10 +164,11 @@ def quotes_for_owner(*, project: Project, sort: str = "price") -> list[Quote]:
     quote_fields = [f.name for f in Quote._meta.concrete_fields]
     quotes = (
         Quote.objects.filter(project=project)
-        .select_related("freelancer__freelancer_profile")
-        .only(*quote_fields, *_QUOTE_AUTHOR_FIELDS)
+        .select_related("freelancer__freelancer_profile", "collective")
+        .only(*quote_fields, *_QUOTE_AUTHOR_FIELDS, "collective__id", "collective__name", "collective__slug")
         # A plain list per quote: the table reads it on every row, where line_items.all() built a queryset.
-        .prefetch_related(Prefetch("line_items", to_attr="line_item_list"))
+        # The same query names each line's member on a joint quote ("Soumission commune").
+        .prefetch_related(_line_items_with_assignees())
     )
     return quotes_sorted(list(quotes), sort=sort)
 
@@ -169,7 +184,12 @@ def quotes_for_viewer(*, user, project: Project, sort: str = "price") -> list[Qu
         return []
     if project.owner_id == user.pk or user.is_staff:
         return quotes_for_owner(project=project, sort=sort)
-    return _own_quotes(user=user, project=project)
+    # Their own, and the joint quotes that assign them a line.
+    return list(
+        _quote_queryset()
+        .filter(Q(freelancer=user) | Q(collective__isnull=False, line_items__assignee=user), project=project)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)
@@ -296,6 +316,7 @@ class ProjectPage:
     quote_count: int
     quotes: list[Quote] = field(default_factory=list)  # owner and staff only
     my_quote: Quote | None = None
+    joint_quote: Quote | None = None  # a member assigned lines of a collective's quote: that quote
     invited: bool = False
     can_quote: bool = False
     takes_quotes: bool = False
@@ -371,6 +392,11 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
         )
         if page.can_quote and not project.viewer_has_profile:
             page.can_quote, page.needs_profile = False, True
+        if page.my_quote is None:
+            # Not its author but assigned lines of a joint quote: the member follows the collective's quote.
+            page.joint_quote = joint_quote_for_member(user=user, project=project)
+            if page.joint_quote is not None and page.joint_quote.is_live:
+                page.can_quote = False
         if page.my_quote is not None and page.my_quote.status == QuoteStatus.ACCEPTED:
             page.hired_quote = page.my_quote
         page.can_write_to_client = _may_write_to_client(project=project, invited=page.invited)
@@ -394,6 +420,18 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
             page.can_review = is_party and page.my_review is None
             page.can_edit_review = page.my_review is not None and page.my_review.is_editable()
     return page
+
+
+def joint_quote_for_member(*, user, project: Project) -> Quote | None:
+    """The latest joint quote on the project that assigns `user` a line (not as its author), if any."""
+    return (
+        _quote_queryset()
+        .filter(project=project, collective__isnull=False, line_items__assignee=user)
+        .exclude(freelancer=user)
+        .distinct()
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def _project_detail_for_owner(*, user, project_id: int, sort: str, refusal) -> ProjectPage:
@@ -662,14 +700,43 @@ def _summarise(reviews_qs) -> ReviewSummary:
     )
 
 
+def reviews_counting_for(user_id) -> Q:
+    """The reviews that count for a freelancer (an id or an OuterRef): those of their own work, and those of
+    the joint quotes that assigned them a line — the client reviews the collective's work once, and it counts
+    for each member who did it."""
+    assigned = QuoteLineItem.objects.filter(
+        quote__project_id=OuterRef("project_id"),
+        quote__status=QuoteStatus.ACCEPTED,
+        quote__collective__isnull=False,
+        assignee_id=user_id if not isinstance(user_id, OuterRef) else OuterRef(user_id),
+    )
+    return Q(subject_id=user_id) | Q(Exists(assigned))
+
+
+def collective_reviews_q(collective_id: int) -> Q:
+    """The clients' reviews of a collective's accepted joint quotes: its rating is made of these alone."""
+    accepted = Quote.objects.filter(
+        project_id=OuterRef("project_id"), status=QuoteStatus.ACCEPTED, collective_id=collective_id
+    )
+    return Q(Exists(accepted), author_is_client=True, is_hidden=False)
+
+
+def collective_reviews(*, collective_id: int) -> ReviewSummary:
+    """Visible reviews of a collective's joint work, newest first, and their average."""
+    return _summarise(Review.objects.filter(collective_reviews_q(collective_id)))
+
+
 def freelancer_reviews(*, user_id: int) -> ReviewSummary:
-    """Visible reviews clients left a freelancer, newest first, their average, and how many colleagues
-    recommended them (two queries: the page's cap counts them)."""
-    reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False)
+    """Visible reviews clients left a freelancer (with those of joint quotes that assigned them lines),
+    newest first, their average, and how many colleagues recommended them (two queries: the page's cap
+    counts them)."""
+    reviews_qs = Review.objects.filter(reviews_counting_for(user_id), author_is_client=True, is_hidden=False)
+    # One group over every review that counts (a constant groups them all): their own and the joint ones.
     per_subject = (
-        Review.objects.filter(subject_id=OuterRef("pk"), author_is_client=True, is_hidden=False)
+        Review.objects.filter(reviews_counting_for(OuterRef("pk")), author_is_client=True, is_hidden=False)
         .order_by()
-        .values("subject_id")
+        .annotate(one=Value(1))
+        .values("one")
     )
     # Distinct recommenders whose recommendation led this freelancer to quote on that project.
     recommenders = (
@@ -765,3 +832,46 @@ def project_list_indexable() -> QuerySet[Project]:
 def project_is_indexable(project: Project) -> bool:
     """The same rule as `project_list_indexable` for one project: open, public, not hidden, taking quotes."""
     return project.visibility == Visibility.PUBLIC and not project.is_hidden and project.takes_quotes
+
+
+@dataclass
+class JointQuoteFormPage:
+    """What an admin needs to write a collective's quote on a project."""
+
+    project: Project
+    collectives: list  # the collectives the user administers
+    collective: object  # the chosen one
+    members: list[User]  # its active members, admins first
+
+
+def joint_quote_form_page(*, user, project_id: int, collective_id=None) -> JointQuoteFormPage:
+    """The joint-quote form's data: NotFound when the project is not visible, 403 without a collective to run."""
+    project = project_get_visible(user=user, project_id=project_id)
+    administered = list(_collectives_administered_by(user))
+    if not administered:
+        raise PermissionDenied(_("Seuls les administrateurs d'un collectif peuvent envoyer une soumission commune."))
+    try:
+        wanted = int(collective_id) if collective_id not in (None, "") else None
+    except (TypeError, ValueError):
+        wanted = None
+    collective = next((c for c in administered if c.pk == wanted), administered[0])
+    return JointQuoteFormPage(
+        project=project, collectives=administered, collective=collective, members=list(active_members(collective))
+    )
+
+
+def _collectives_administered_by(user) -> QuerySet[Collective]:
+    if not user.is_authenticated:
+        return Collective.objects.none()
+    return Collective.objects.filter(
+        Exists(
+            CollectiveMembership.objects.filter(
+                collective=OuterRef("pk"), member=user, status=MembershipStatus.ACTIVE, role=MemberRole.ADMIN
+            )
+        )
+    ).order_by("name")
+
+
+def collectives_administered(*, user) -> list[Collective]:
+    """The collectives `user` administers: the project page offers them a joint quote."""
+    return list(_collectives_administered_by(user))

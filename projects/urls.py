@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("projets/<int:pk>/evaluer/", views.ReviewCreateView.as_view(), name="review-create"),
     path("projets/<int:pk>/soumissions/", views.QuoteCreateView.as_view(), name="quote-create"),
+    path("projets/<int:pk>/soumission-commune/", views.JointQuoteCreateView.as_view(), name="joint-quote-create"),
     path(
         "projets/<int:pk>/soumissions/fragment/",
         views.ProjectQuotesFragmentView.as_view(),

@@ -29,6 +29,8 @@ from projects import hooks, selectors, services, signup
 from projects.forms import (
     DeclineForm,
     InviteForm,
+    JointLineItemFormSet,
+    JointQuoteForm,
     LineItemFormSet,
     ProjectForm,
     QuoteForm,
@@ -198,7 +200,12 @@ class ProjectDetailView(View):
             "documents": selectors.project_documents_for_viewer(user=request.user, project=page.project),
             # "Pigistes près de votre projet": the owner's only, while it takes quotes.
             "nearby": hooks.nearby_freelancers(project=page.project) if page.is_owner else [],
+            # "Soumission commune": offered to the admins of a collective while they may quote.
+            "joint_collectives": (
+                selectors.collectives_administered(user=request.user) if page.can_quote and not page.is_owner else []
+            ),
             "seo": project_seo(project=page.project),
+            "engagement": hooks.engagement_for(user=request.user, project=page.project),
         }
         return robots_header(render(request, self.template_name, context, status=status), context["seo"])
 
@@ -358,6 +365,43 @@ class QuoteCreateView(View):
                 messages.success(request, _("Votre soumission est envoyée. Le client en est avisé."))
                 return HttpResponseRedirect(_project_url(pk, "#my-quote"))
         return ProjectDetailView().render_page(request, pk, quote_form=form, items_formset=items, status=400)
+
+
+class JointQuoteCreateView(LoginRequiredMixin, View):
+    """A collective's quote ("soumission commune"): an admin assigns each line to a member, one total."""
+
+    template_name = "projects/joint_quote_form.html"
+
+    def _page(self, request, pk):
+        collective_id = request.POST.get("collective") or request.GET.get("collectif")
+        return selectors.joint_quote_form_page(user=request.user, project_id=pk, collective_id=collective_id)
+
+    def _render(self, request, page, form, items, *, status=200):
+        context = {"page": page, "project": page.project, "form": form, "items_formset": items}
+        return render(request, self.template_name, context, status=status)
+
+    def _items(self, page, data=None):
+        kwargs = {"members": page.members}
+        return JointLineItemFormSet(data, prefix="items", form_kwargs=kwargs)
+
+    def get(self, request, pk):
+        page = self._page(request, pk)
+        form = JointQuoteForm(collectives=page.collectives, initial={"collective": page.collective.pk})
+        return self._render(request, page, form, self._items(page))
+
+    @ratelimit(scope="quote-submit")
+    def post(self, request, pk):
+        page = self._page(request, pk)
+        form = JointQuoteForm(request.POST, collectives=page.collectives)
+        items = self._items(page, request.POST)
+        if form.is_valid() and items.is_valid():
+            with catch_refusal(form=form):
+                services.quote_submit(user=request.user, project_id=pk, data=form.service_data(items))
+                messages.success(
+                    request, _("La soumission commune est envoyée. Le client et les membres assignés en sont avisés.")
+                )
+                return HttpResponseRedirect(_project_url(pk, "#my-quote"))
+        return self._render(request, page, form, items, status=400)
 
 
 class _QuoteView(LoginRequiredMixin, View):

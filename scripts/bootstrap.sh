@@ -35,9 +35,21 @@ _messages() {
         .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv >/dev/null
 }
 
+npm_static_deps() {
+    # Leaflet, the map of /carte/ (served as static files: marketplace/settings.py STATICFILES_DIRS), pinned by
+    # scripts/leaflet/package-lock.json; installed again when that lock changes.
+    local dir=scripts/leaflet
+    command -v npm >/dev/null 2>&1 || _apt npm
+    if [ ! -f "$dir/node_modules/leaflet/dist/leaflet.js" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        echo "==> npm ci (leaflet)"
+        npm ci --prefix "$dir" --no-audit --no-fund --silent
+    fi
+}
+
 bootstrap_run() {
     _venv requirements.txt
     _messages
+    npm_static_deps
     # The demo's avatars draw initials with DejaVu Sans (É, È, Ç…: Pillow's built-in font has no accents).
     _apt fonts-dejavu-core
 }
@@ -45,6 +57,7 @@ bootstrap_run() {
 bootstrap_dev() {
     _venv requirements-dev.txt
     _messages
+    npm_static_deps
 }
 
 npm_test_deps() {

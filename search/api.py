@@ -15,20 +15,27 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from collectives.models import CollectiveKind
 from marketplace.common.api import error_responses
 from marketplace.common.api_input import JSONInputSerializer
 from marketplace.common.ratelimit import ratelimit
 from profiles.models import Availability, Region
 from projects.models import Category
 from search import matching, selectors, services
+from search.map import LAYERS as MAP_LAYERS
+from search.map import MAX_RADIUS_KM as MAP_MAX_RADIUS_KM
+from search.map import map_near, map_params, marker_data
 from search.params import (
+    COLLECTIVE_SCOPES,
     FREELANCER_SORTS,
     LANGUAGE_PATTERN,
     MAX_AMOUNT,
     MAX_PAGE_SIZE,
     MAX_RADIUS_KM,
+    MAX_SPACE_MBPS,
     POSTED_SINCE_DAYS,
     PROJECT_SORTS,
+    coworking_search_params,
     freelancer_search_params,
     project_search_params,
 )
@@ -71,6 +78,13 @@ class _HitFields(serializers.Serializer):
 
 
 class FreelancerHitSerializer(_HitFields):
+    type = serializers.ChoiceField(
+        choices=["freelancer", "collective"],
+        help_text="« collective » : un collectif (filtre `collectives`); son nom est `display_name`, son type "
+        "`collective_kind`, ses compétences celles de ses membres actifs.",
+    )
+    collective_kind = serializers.ChoiceField(choices=CollectiveKind.values, allow_null=True)
+    member_count = serializers.IntegerField(allow_null=True, help_text="Membres actifs d'un collectif.")
     display_name = serializers.CharField()
     headline = serializers.CharField()
     hourly_rate = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
@@ -169,6 +183,31 @@ def _distance(hit):
     return None if hit.distance_km is None else round(hit.distance_km, 1)
 
 
+def _collective_hit(card) -> dict:
+    """A collective found by the freelancer search, in the shape of a freelancer hit."""
+    return {
+        "id": card.id,
+        "type": "collective",
+        "collective_kind": card.kind,
+        "member_count": card.member_count,
+        "display_name": card.name,
+        "headline": card.kind_label,
+        "hourly_rate": None,
+        "municipality": _municipality(card.municipality),
+        "travel_radius_km": card.travel_radius_km,
+        "remote": card.remote,
+        "skills": card.skills,
+        "languages": [],
+        "availability": "",
+        "next_free_week": None,
+        "rating_average": None,
+        "rating_count": 0,
+        "distance_km": _distance(card.hit),
+        "highlights": card.hit.highlights,
+        "url": card.url,
+    }
+
+
 def _envelope(result, results):
     return {
         "count": result.total,
@@ -218,6 +257,13 @@ class FreelancerSearchApi(APIView):
             ),
             _parameter("free_to", _DATE_OR_EMPTY, "Fin de la période (pas avant `free_from`)."),
             _parameter("sort", description="Tri (distance : avec `near`).", enum=["", *FREELANCER_SORTS]),
+            _parameter(
+                "collectives",
+                description="Collectifs : vide, les pigistes seulement; « include », les collectifs aussi; « only », "
+                "les collectifs seulement. Les filtres propres aux personnes (taux, langue, disponibilité, "
+                "période libre, évaluation) ne retiennent que des pigistes.",
+                enum=["", *COLLECTIVE_SCOPES],
+            ),
         ],
         responses={
             200: _envelope_serializer(
@@ -234,8 +280,13 @@ class FreelancerSearchApi(APIView):
         result = selectors.freelancer_search(params=params)
         url = detail_url_maker("freelancer-detail")
         results = [
-            {
+            _collective_hit(p)
+            if p.is_collective
+            else {
                 "id": p.id,
+                "type": "freelancer",
+                "collective_kind": None,
+                "member_count": None,
                 "display_name": p.display_name,
                 "headline": p.headline,
                 "hourly_rate": _decimal(p.hourly_rate),
@@ -524,3 +575,166 @@ class ProjectNearbyFreelancersApi(APIView):
     def get(self, request, pk: int):
         entries = matching.nearby_freelancers_for_owner(user=request.user, project_id=pk)
         return Response({"results": NearbyFreelancerSerializer([_nearby(e) for e in entries], many=True).data})
+
+
+# --- Coworking spaces ------------------------------------------------------------------------------
+
+
+class CoworkingHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+    address = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    desks = serializers.IntegerField()
+    closed_offices = serializers.IntegerField()
+    meeting_rooms = serializers.IntegerField()
+    has_studio = serializers.BooleanField()
+    internet_mbps = serializers.IntegerField(allow_null=True)
+    price_hour = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    price_day = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    price_month = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    photo_url = serializers.CharField(help_text="The first photo's thumbnail, or empty.")
+    distance_km = serializers.FloatField(allow_null=True, help_text="Distance de `near`, en km (une décimale).")
+    url = serializers.CharField()
+
+
+class CoworkingSearchApi(APIView):
+    """Search the approved coworking spaces: around a municipality (nearest first) or all (by name); paged."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="search_coworking_spaces",
+        summary="Chercher des espaces de travail partagés",
+        parameters=[
+            *(p for p in _COMMON_PARAMETERS if p.name in ("near", "radius_km")),
+            _parameter(
+                "min_mbps",
+                {"type": "integer", "minimum": 0, "maximum": MAX_SPACE_MBPS},
+                "Internet d'au moins (Mbit/s).",
+            ),
+            _parameter("closed_office", OpenApiTypes.BOOL, "Seulement les espaces avec un bureau fermé."),
+            _parameter(
+                "max_day_price", _AMOUNT, "Prix par jour maximum ($) : les espaces sans prix par jour sont exclus."
+            ),
+            *(p for p in _COMMON_PARAMETERS if p.name in ("page", "page_size")),
+        ],
+        responses={
+            200: inline_serializer(
+                "CoworkingSearchResult",
+                fields={
+                    "count": serializers.IntegerField(),
+                    "page": serializers.IntegerField(),
+                    "page_size": serializers.IntegerField(),
+                    "pages": serializers.IntegerField(),
+                    "backend": serializers.ChoiceField(choices=["elasticsearch", "database"]),
+                    "notice": serializers.CharField(help_text="Non vide quand la recherche simplifiée a répondu."),
+                    "results": CoworkingHitSerializer(many=True),
+                    "suggestions": SuggestionSerializer(many=True),
+                },
+            ),
+            **_BAD_INPUT,
+        },
+    )
+    @ratelimit(scope="search", methods=("GET",))
+    def get(self, request):
+        params = coworking_search_params(request.query_params)
+        result = selectors.coworking_search(params=params)
+        results = [
+            {
+                "id": s.id,
+                "slug": s.slug,
+                "name": s.name,
+                "municipality": _municipality(s.municipality),
+                "address": s.address,
+                "latitude": s.latitude,
+                "longitude": s.longitude,
+                "desks": s.desks,
+                "closed_offices": s.closed_offices,
+                "meeting_rooms": s.meeting_rooms,
+                "has_studio": s.has_studio,
+                "internet_mbps": s.internet_mbps,
+                "price_hour": _decimal(s.price_hour),
+                "price_day": _decimal(s.price_day),
+                "price_month": _decimal(s.price_month),
+                "photo_url": s.photo_url,
+                "distance_km": _distance(s.hit),
+                "url": s.url,
+            }
+            for s in result.objects
+        ]
+        body = _envelope(result, results)
+        body.pop("facets")
+        return Response(body)
+
+
+# --- The map (/carte/) ----------------------------------------------------------------------------------
+
+
+class MapMarkerSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=list(MAP_LAYERS), help_text="Pigiste, espace de travail ou événement.")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    latitude = serializers.FloatField(help_text="Un pigiste est placé au centre de sa municipalité.")
+    longitude = serializers.FloatField()
+    distance_km = serializers.FloatField(help_text="Distance de `lieu`, en km (une décimale).")
+    url = serializers.CharField()
+    detail = serializers.CharField(help_text="Titre du pigiste, municipalité de l'espace, date et lieu de l'événement.")
+
+
+class MapResultSerializer(serializers.Serializer):
+    place = MunicipalityRefSerializer()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    radius_km = serializers.FloatField()
+    markers = MapMarkerSerializer(
+        many=True, help_text="Les pigistes, puis les espaces, puis les événements, chacun du plus proche au plus loin."
+    )
+
+
+class MapApi(APIView):
+    """The markers of the map near a place: freelancers, coworking spaces and upcoming events."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="map_markers",
+        summary="Carte : pigistes, espaces de travail et événements près d'un lieu",
+        parameters=[
+            _parameter("lieu", {"type": "integer", "minimum": 1}, "Identifiant de la municipalité.", required=True),
+            _parameter(
+                "rayon",
+                {"type": "number", "minimum": 1, "maximum": MAP_MAX_RADIUS_KM},
+                f"Rayon en km (50 par défaut, {MAP_MAX_RADIUS_KM} au plus).",
+            ),
+        ],
+        responses={200: MapResultSerializer, **_BAD_INPUT},
+    )
+    @ratelimit(scope="search", methods=("GET",))
+    def get(self, request):
+        params = map_params(request.query_params, require_place=True)
+        result = map_near(place=params.place, radius_km=params.radius_km)
+        place = params.place
+        return Response(
+            {
+                "place": {
+                    "id": place.pk,
+                    "name": place.name,
+                    "region": place.region,
+                    "region_name": place.get_region_display(),
+                    "mrc": place.mrc.slug if place.mrc_id else None,
+                    "mrc_name": place.mrc.name if place.mrc_id else None,
+                },
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "radius_km": params.radius_km,
+                "markers": [marker_data(marker) for marker in result.markers],
+            }
+        )

@@ -5,8 +5,10 @@ from search import api
 urlpatterns = [
     path("search/freelancers/", api.FreelancerSearchApi.as_view(), name="api-search-freelancers"),
     path("search/projects/", api.ProjectSearchApi.as_view(), name="api-search-projects"),
+    path("search/coworking/", api.CoworkingSearchApi.as_view(), name="api-search-coworking"),
     path("search/autocomplete/skills/", api.SkillAutocompleteApi.as_view(), name="api-autocomplete-skills"),
     # Municipality autocomplete is the profiles app's /api/v1/municipalities/?q= (one endpoint for it).
+    path("map/", api.MapApi.as_view(), name="api-map"),
     path("mrc/", api.MrcListApi.as_view(), name="api-mrc-list"),
     path("mrc/<slug:slug>/", api.MrcDetailApi.as_view(), name="api-mrc-detail"),
     path("search/saved/", api.SavedSearchListApi.as_view(), name="api-saved-searches"),

@@ -12,6 +12,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from collectives.models import CollectiveKind
 from profiles.models import Availability, FreelancerProfile, Region
 from profiles.selectors import free_week_label, next_free_week, profile_next_free_week
 from projects.models import Category, Project
@@ -23,6 +27,7 @@ SNIPPET_CHARS = 200
 _REGION_NAMES = dict(Region.choices)
 _AVAILABILITY_LABELS = dict(Availability.choices)
 _CATEGORY_LABELS = dict(Category.choices)
+_COLLECTIVE_KIND_LABELS = dict(CollectiveKind.choices)
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -140,6 +145,8 @@ class FreelancerCard:
     booked_weeks: list[str] | None = None
     free_week: str | None = None
 
+    is_collective = False
+
     @classmethod
     def from_data(cls, hit: Hit, data: dict) -> FreelancerCard:
         return cls(
@@ -211,7 +218,120 @@ class ProjectCard:
         return str(_CATEGORY_LABELS.get(self.category, self.category))
 
 
+def collective_card(collective, *, skills: list[str], member_count: int, reach_km: int, remote: bool) -> dict:
+    """The card of a collective as JSON-ready data (municipality selected; the rest from search/collectives.py)."""
+    return {
+        "name": collective.name,
+        "slug": collective.slug,
+        "kind": collective.kind,
+        "description": collective.description[:SNIPPET_CHARS],
+        "municipality": _place(collective.municipality),
+        "skills": skills,
+        "member_count": member_count,
+        "travel_radius_km": reach_km,
+        "remote": remote,
+    }
+
+
+@dataclass
+class CollectiveCard:
+    """A collective among the freelancers found (the "collectifs" filter of the freelancer search)."""
+
+    id: int
+    name: str
+    slug: str
+    kind: str
+    description: str
+    municipality: Place | None
+    skills: list[str]
+    member_count: int
+    travel_radius_km: int
+    remote: bool
+    hit: Hit = field(repr=False, default=None)
+
+    is_collective = True
+
+    @classmethod
+    def from_data(cls, hit: Hit, data: dict) -> CollectiveCard:
+        return cls(id=hit.id, hit=hit, **{**data, "municipality": _place_of(data["municipality"])})
+
+    @property
+    def kind_label(self) -> str:
+        return str(_COLLECTIVE_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def url(self) -> str:
+        return collective_url(self.slug)
+
+
+def collective_url(slug: str) -> str:
+    """The collective's public page, /collectifs/<slug>/."""
+    return reverse("collective-detail", args=[slug])
+
+
+def coworking_card(space) -> dict:
+    """The card of an approved coworking space (municipality selected, photos prefetched or not)."""
+    photo = next(iter(space.photos.all()), None)
+    return {
+        "name": space.name,
+        "slug": space.slug,
+        "municipality": _place(space.municipality),
+        "address": space.address,
+        "latitude": space.latitude,
+        "longitude": space.longitude,
+        "desks": space.desks,
+        "closed_offices": space.closed_offices,
+        "meeting_rooms": space.meeting_rooms,
+        "has_studio": space.has_studio,
+        "internet_mbps": space.internet_mbps,
+        "price_hour": _amount(space.price_hour),
+        "price_day": _amount(space.price_day),
+        "price_month": _amount(space.price_month),
+        # The storage key of the first photo's thumbnail; its URL is made when shown.
+        "photo": (photo.thumbnail_jpeg.name or photo.thumbnail.name) if photo else "",
+    }
+
+
+@dataclass
+class CoworkingCard:
+    """An approved coworking space found by the coworking search."""
+
+    id: int
+    name: str
+    slug: str
+    municipality: Place | None
+    address: str
+    latitude: float | None
+    longitude: float | None
+    desks: int
+    closed_offices: int
+    meeting_rooms: int
+    has_studio: bool
+    internet_mbps: int | None
+    price_hour: Decimal | None
+    price_day: Decimal | None
+    price_month: Decimal | None
+    photo: str
+    hit: Hit = field(repr=False, default=None)
+
+    @classmethod
+    def from_data(cls, hit: Hit, data: dict) -> CoworkingCard:
+        prices = {name: _decimal(data[name]) for name in ("price_hour", "price_day", "price_month")}
+        return cls(id=hit.id, hit=hit, **{**data, "municipality": _place_of(data["municipality"]), **prices})
+
+    @property
+    def photo_url(self) -> str:
+        return default_storage.url(self.photo) if self.photo else ""
+
+    @property
+    def url(self) -> str:
+        return reverse("coworking-detail", args=[self.slug])
+
+
 def cards(kind: str, hits: list[Hit]) -> list:
-    """The cards of hits carrying their card data (`kind`: "profile" or "project"), in hit order."""
-    card_class = FreelancerCard if kind == "profile" else ProjectCard
-    return [card_class.from_data(hit, hit.card) for hit in hits]
+    """The cards of hits carrying their card data (`kind`: "profile" or "project"), in hit order.
+
+    A freelancer search may hold collectives too: their hits say so (`hit.kind`).
+    """
+    card_class = {"profile": FreelancerCard, "project": ProjectCard, "coworking": CoworkingCard}[kind]
+    return [(CollectiveCard if hit.kind == "collective" else card_class).from_data(hit, hit.card) for hit in hits]

@@ -116,7 +116,40 @@ class ProjectDocument(Document):
     card = Object(enabled=False)
 
 
-DOCUMENTS = {"profile": ProfileDocument, "project": ProjectDocument}
+class CollectiveDocument(ProfileDocument):
+    """A collective (search/collectives.py), in its own index and searched beside the profiles.
+
+    Same fields as a profile, so one request spans both indices: its name is `display_name`, its kind
+    the `headline`, its description the `bio`, its skills the union of its active members'; the
+    freelancer-only fields (rate, languages, availability, rating) stay empty.
+    """
+
+    slug = Keyword()
+    member_count = Integer()
+
+
+class CoworkingDocument(Document):
+    """An approved coworking space: found by distance and filters, never by words."""
+
+    object_id = Long()
+    name = Keyword()
+    region = Keyword()
+    mrc = Keyword()
+    municipality_id = Integer()
+    # Absent for a space without any point: it never matches a distance filter.
+    location = GeoPoint()
+    internet_mbps = Integer()
+    closed_offices = Integer()
+    price_day = Float()
+    card = Object(enabled=False)
+
+
+DOCUMENTS = {
+    "profile": ProfileDocument,
+    "project": ProjectDocument,
+    "collective": CollectiveDocument,
+    "coworking": CoworkingDocument,
+}
 
 
 def index_definition(kind: str, name: str) -> Index:

@@ -151,7 +151,9 @@ def fulltext_refresh(*, kind: str, ids: Iterable[int]) -> None:
 
     Called by the search outbox only; a no-op on PostgreSQL, which reads the live rows.
     """
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or kind not in KINDS:
+        # Collectives have no full-text rows: the database backend reads them in Python (search/collectives.py);
+        # coworking spaces are found by place and filters, never by words.
         return
     ids = sorted(set(ids))
     if not ids:

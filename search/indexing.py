@@ -21,8 +21,9 @@ from profiles.models import FreelancerProfile
 from profiles.selectors import upcoming_booked_weeks
 from projects.models import Project
 from search.backends.base import BackendUnavailable
-from search.cards import profile_card, project_card
+from search.cards import coworking_card, profile_card, project_card
 from search.client import index_name, require_client
+from search.collectives import collective_document, collective_facts, searchable_collectives
 from search.documents import MAPPING_VERSION, index_definition
 from search.geo import current_places, reached_municipality_ids
 from search.models import SavedSearch
@@ -37,12 +38,12 @@ from search.percolator import (
     saved_search_params,
     saved_search_query,
 )
-from search.querysets import searchable_profiles, searchable_projects
+from search.querysets import searchable_profiles, searchable_projects, searchable_spaces
 from search.taxonomy import profile_categories
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("profile", "project")
+KINDS = ("profile", "project", "collective", "coworking")
 CHUNK = 500
 OLD_INDEX_GRACE_SECONDS = 2.0
 
@@ -147,9 +148,33 @@ def project_document(project: Project, places=None) -> dict:
     }
 
 
+def _collective_document(collective, places=None) -> dict:
+    # Two queries per collective (its members, their skills): collectives are few.
+    return collective_document(collective, collective_facts([collective.pk])[collective.pk], places)
+
+
+def coworking_document(space, places=None) -> dict:
+    """The indexed form of an approved coworking space (municipality selected, photos prefetched)."""
+    municipality = space.municipality
+    return {
+        "object_id": space.pk,
+        "name": space.name,
+        "region": municipality.region if municipality else None,
+        "mrc": _mrc(municipality)["mrc"],
+        "municipality_id": municipality.pk if municipality else None,
+        "location": {"lat": space.latitude, "lon": space.longitude} if space.has_point else None,
+        "internet_mbps": space.internet_mbps,
+        "closed_offices": space.closed_offices,
+        "price_day": float(space.price_day) if space.price_day is not None else None,
+        "card": coworking_card(space),
+    }
+
+
 SOURCES: dict[str, tuple[Callable, Callable]] = {
     "profile": (lambda: searchable_profiles().prefetch_related(upcoming_booked_weeks()), profile_document),
     "project": (searchable_projects, project_document),
+    "collective": (searchable_collectives, _collective_document),
+    "coworking": (searchable_spaces, coworking_document),
 }
 
 

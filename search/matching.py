@@ -14,6 +14,12 @@ Only public projects are announced: an invite-only one reaches the people its ow
 
 Candidates (work and place) come from the backend: Elasticsearch's percolator, or the same rule in SQL
 under `make run`. Availability, blocks and visibility are applied after, by the same code for both.
+
+Collectives hear about a public project too (search/collectives.py has the rule: their members' skills,
+their municipality within their members' longest travel radius, or remote work on both sides): each
+active admin of a fitting collective is told, once per project whatever the path (ProjectMatch on the
+admin's own profile), unless a block stands between them and the owner. An admin without a freelancer
+profile is not told (members are freelancers: the collectives app asks for a profile to join).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from projects.permissions import project_get_for_owner
 from search import indexing
 from search.backends.base import haversine_km
 from search.client import get_client
+from search.collectives import collective_admins, collectives_fitting
 from search.models import ProjectMatch
 from search.querysets import searchable_profiles, searchable_projects
 from search.taxonomy import profile_categories
@@ -214,6 +221,52 @@ def project_matches_run(*, project_ids: list[int]) -> int:
                     url=url,
                 )
                 told += 1
+    for project in projects:
+        told += _tell_collectives(project)
+    return told
+
+
+def _tell_collectives(project: Project) -> int:
+    """Tell the admins of the collectives the project fits, each once per project; returns how many were told."""
+    fitting = collectives_fitting(project)
+    if not fitting:
+        return 0
+    admins = collective_admins([collective.pk for collective, _facts in fitting])
+    profile_ids = {
+        admin.freelancer_profile.pk
+        for members in admins.values()
+        for admin in members
+        if hasattr(admin, "freelancer_profile")
+    }
+    allowed = set(
+        FreelancerProfile.objects.filter(pk__in=profile_ids)
+        .exclude(writing_rules().blocked_between(user_id=project.owner_id, other_id=OuterRef("user_id")))
+        .values_list("pk", flat=True)
+    )
+    url = reverse("project-detail", args=[project.pk])
+    place = project.municipality.name if project.municipality_id else ""
+    told = 0
+    for collective, _facts in fitting:
+        for admin in admins.get(collective.pk, []):
+            profile = getattr(admin, "freelancer_profile", None)
+            if profile is None or profile.pk not in allowed:
+                continue
+            with transaction.atomic():
+                # The admin heard about it already (as a freelancer, or through another collective): not again.
+                if not ProjectMatch.objects.get_or_create(project=project, profile=profile)[1]:
+                    continue
+                notify(
+                    recipient=admin,
+                    kind=NotificationKind.PROJECT_MATCH,
+                    params={
+                        "title": project.title,
+                        "place": place,
+                        "remote": project.remote,
+                        "collective": collective.name,
+                    },
+                    url=url,
+                )
+            told += 1
     return told
 
 

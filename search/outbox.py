@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from collectives.models import Collective
+from coworking.models import CoworkingSpace
 from profiles.models import FreelancerProfile
 from projects.models import Project
+from search.collectives import collective_ids_of_profile
 from search.models import SearchOutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -47,11 +50,33 @@ def _tell_listeners_on_commit(kind: str, object_id: int) -> None:
     transaction.on_commit(lambda: _tell_listeners(kind, [object_id]), robust=True)
 
 
+COLLECTIVE = "collective"
+
+# Kinds the outbox carries beyond the model's choices (a choice is only a label, kept out of a migration).
+EXTRA_KINDS = ("coworking", COLLECTIVE)
+
+
+def outbox_kind(kind: str) -> str:
+    """The kind as stored, or ValueError for a kind no index knows."""
+    if kind in EXTRA_KINDS:
+        return kind
+    return SearchOutboxEntry.Kind(kind).value
+
+
 def outbox_record(*, kind: str, object_id: int) -> None:
     """Mark a document ("profile" or "project") for reindexing, inside the caller's transaction."""
-    kind = SearchOutboxEntry.Kind(kind).value  # refuses a kind the index doesn't know
+    kind = outbox_kind(kind)  # refuses a kind the index doesn't know
     SearchOutboxEntry.objects.create(kind=kind, object_id=object_id)
     _tell_listeners_on_commit(kind, object_id)
+    if kind == SearchOutboxEntry.Kind.PROFILE:
+        # A member's skills, radius or visibility are part of their collectives' documents (one query).
+        for collective_id in collective_ids_of_profile(profile_id=object_id):
+            outbox_record_collective(collective_id=collective_id)
+
+
+def outbox_record_collective(*, collective_id: int) -> None:
+    """Mark a collective for reindexing, inside the caller's transaction (collectives.hooks.collective_changed)."""
+    outbox_record(kind=COLLECTIVE, object_id=collective_id)
 
 
 def outbox_record_profile(*, profile_id: int) -> None:
@@ -77,7 +102,18 @@ def outbox_record_places(*, municipality_ids) -> int:
         if object_ids:
             transaction.on_commit(lambda k=kind.value, o=object_ids: _tell_listeners(k, o), robust=True)
         marked += len(object_ids)
-    return marked
+    # Collectives show their municipality's MRC too.
+    collective_ids = list(Collective.objects.filter(municipality_id__in=ids).values_list("pk", flat=True))
+    SearchOutboxEntry.objects.bulk_create(SearchOutboxEntry(kind=COLLECTIVE, object_id=pk) for pk in collective_ids)
+    if collective_ids:
+        transaction.on_commit(lambda o=collective_ids: _tell_listeners(COLLECTIVE, o), robust=True)
+    marked += len(collective_ids)
+    # Coworking spaces show their municipality's MRC too.
+    space_ids = list(CoworkingSpace.objects.filter(municipality_id__in=ids).values_list("pk", flat=True))
+    SearchOutboxEntry.objects.bulk_create(SearchOutboxEntry(kind="coworking", object_id=pk) for pk in space_ids)
+    if space_ids:
+        transaction.on_commit(lambda o=space_ids: _tell_listeners("coworking", o), robust=True)
+    return marked + len(space_ids)
 
 
 @dataclass

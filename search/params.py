@@ -34,6 +34,8 @@ POSTED_SINCE_DAYS = r"^([0-9]{1,4})?$"
 _FALSE = ("", "0", "false", "off", "no", "non")
 
 FREELANCER_SORTS = ("relevance", "distance", "rate", "rating")
+# The freelancer search's "collectifs" filter: collectives beside the freelancers, or only them.
+COLLECTIVE_SCOPES = ("include", "only")
 PROJECT_SORTS = ("relevance", "date", "budget", "distance")
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
@@ -244,8 +246,13 @@ class FreelancerSearchParams(_SearchParams):
     # « Disponible entre … et … »: free for the whole period (profiles.selectors.free_during).
     free_from: datetime.date | None = None
     free_to: datetime.date | None = None
+    # The "collectifs" filter: "" (freelancers only), "include" (collectives too) or "only" (search/collectives.py).
+    collectives: str = ""
 
     def _own_filters(self) -> tuple:
+        return (*self._person_filters(), self.collectives)
+
+    def _person_filters(self) -> tuple:
         return (
             self.rate_min is not None,
             self.rate_max is not None,
@@ -254,6 +261,15 @@ class FreelancerSearchParams(_SearchParams):
             self.min_rating,
             self.free_from,
         )
+
+    @property
+    def searches_profiles(self) -> bool:
+        return self.collectives != "only"
+
+    @property
+    def searches_collectives(self) -> bool:
+        """Collectives asked for, and no filter only a person can meet (rate, language, availability…)."""
+        return self.collectives in COLLECTIVE_SCOPES and not any(self._person_filters())
 
 
 @dataclass(frozen=True)
@@ -282,6 +298,7 @@ def _as_pairs(params) -> list[tuple[str, str]]:
         "mrc",
         "language",
         "availability",
+        "collectives",
         "sort",
     ):
         value = getattr(params, name, "")
@@ -395,6 +412,9 @@ def freelancer_search_params(data) -> FreelancerSearchParams:
         availability=availability,
         min_rating=min_rating,
         **_free_period(errors, data),
+        collectives=_choice(
+            errors, data, "collectives", COLLECTIVE_SCOPES, _("Choix inconnu : « include » ou « only » (collectifs).")
+        ),
         **_sort_and_paging(errors, data, choices=FREELANCER_SORTS, near=common["near"]),
     )
 
@@ -477,4 +497,80 @@ def project_search_params(data) -> ProjectSearchParams:
         budget_max=budget_max,
         posted_since=_posted_since(errors, data),
         **_sort_and_paging(errors, data, choices=PROJECT_SORTS, near=common["near"]),
+    )
+
+
+# --- Coworking spaces ------------------------------------------------------------------------------
+
+MAX_SPACE_MBPS = 10_000
+
+
+@dataclass(frozen=True)
+class CoworkingSearchParams:
+    """A search of the approved coworking spaces: around a place (nearest first) or everywhere (by name)."""
+
+    near: Municipality | None = None
+    radius_km: float | None = None
+    min_mbps: int | None = None
+    closed_office: bool = False
+    max_day_price: Decimal | None = None
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    def filter_count(self) -> int:
+        return sum(bool(v) for v in (self.near, self.min_mbps, self.closed_office, self.max_day_price is not None))
+
+    def as_query(self, **changes) -> str:
+        params = replace(self, **changes) if changes else self
+        pairs = []
+        if params.near is not None:
+            pairs += [("near", str(params.near.pk)), ("radius_km", f"{params.radius_km:g}")]
+        if params.min_mbps is not None:
+            pairs.append(("min_mbps", str(params.min_mbps)))
+        if params.closed_office:
+            pairs.append(("closed_office", "1"))
+        if params.max_day_price is not None:
+            pairs.append(("max_day_price", str(params.max_day_price.normalize())))
+        if params.page > 1:
+            pairs.append(("page", str(params.page)))
+        if params.page_size != DEFAULT_PAGE_SIZE:
+            pairs.append(("page_size", str(params.page_size)))
+        return urlencode(pairs)
+
+
+def coworking_search_params(data) -> CoworkingSearchParams:
+    """Parse a coworking search from a QueryDict (or dict); raise ValidationFailed listing every bad parameter."""
+    errors = FieldErrors()
+    near, radius = _near(errors, data)
+    min_mbps = None
+    raw = _get(data, "min_mbps")
+    if raw:
+        try:
+            min_mbps = int(raw)
+        except ValueError:
+            errors.add("min_mbps", _("La vitesse minimale doit être un nombre entier de Mbit/s."))
+        else:
+            if not 0 <= min_mbps <= MAX_SPACE_MBPS:
+                errors.add("min_mbps", _("Entre 0 et %(max)s Mbit/s.") % {"max": MAX_SPACE_MBPS})
+                min_mbps = None
+            elif min_mbps == 0:
+                min_mbps = None
+    closed_office = _get(data, "closed_office").lower()
+    if closed_office not in TRUE_WORDS and closed_office not in _FALSE:
+        errors.add("closed_office", _("Oui ou non."))
+    max_day_price = _decimal(errors, data, "max_day_price", _("Le prix maximum doit être un montant positif."))
+    page, page_size = _paging(errors, data)
+    errors.raise_if_any()
+    return CoworkingSearchParams(
+        near=near,
+        radius_km=radius if near else None,
+        min_mbps=min_mbps,
+        closed_office=closed_office in TRUE_WORDS,
+        max_day_price=max_day_price,
+        page=page,
+        page_size=page_size,
     )

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from coworking.selectors import approved_spaces
 from profiles.models import FreelancerProfile, Skill
 from projects.models import Invitation, Project, Visibility, project_taking_quotes
 
@@ -35,3 +36,8 @@ def searchable_projects() -> QuerySet[Project]:
             Prefetch("invitations", queryset=Invitation.objects.only("id", "project_id", "freelancer_id")),
         )
     )
+
+
+def searchable_spaces():
+    """Coworking spaces anyone may find: the approved ones (coworking.selectors), first photo at hand for the card."""
+    return approved_spaces().prefetch_related("photos")

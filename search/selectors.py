@@ -17,7 +17,7 @@ from search.backends import db, es
 from search.backends.base import BackendUnavailable, SearchResult, haversine_km
 from search.cards import cards
 from search.models import SavedSearch
-from search.params import FreelancerSearchParams, ProjectSearchParams
+from search.params import CoworkingSearchParams, FreelancerSearchParams, ProjectSearchParams
 from search.querysets import searchable_profiles, searchable_projects
 
 logger = logging.getLogger(__name__)
@@ -242,3 +242,24 @@ def mrc_title(mrc: Mrc) -> str:
     if name.startswith(_VOWELS):
         return _("MRC d'%(name)s") % {"name": name}
     return _("MRC de %(name)s") % {"name": name}
+
+
+# --- Coworking spaces --------------------------------------------------------------------------------
+
+
+def coworking_search(*, params: CoworkingSearchParams, backend: str | None = None) -> SearchResult:
+    """Find approved coworking spaces (Elasticsearch, else the database): cards with `hit.distance_km` around `near`."""
+    result = _run(lambda: es.search_coworking(params), lambda: db.search_coworking(params), backend)
+    result.objects = cards("coworking", result.hits)
+    if result.total == 0:
+        drop = []
+        if params.near is not None and params.radius_km < 400:
+            drop.append(
+                (_("Élargir à %(km)s km") % {"km": int(params.radius_km * 3)}, {"radius_km": params.radius_km * 3})
+            )
+        if params.near is not None:
+            drop.append((_("Partout au Québec"), {"near": None, "radius_km": None}))
+        if params.min_mbps is not None or params.closed_office or params.max_day_price is not None:
+            drop.append((_("Sans filtres"), {"min_mbps": None, "closed_office": False, "max_day_price": None}))
+        result.suggestions = [{"label": label, "query": params.as_query(page=1, **changes)} for label, changes in drop]
+    return result

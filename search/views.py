@@ -1,5 +1,6 @@
 """Search pages: find a freelancer, find projects, saved searches (thin: selectors and services)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect, QueryDict
@@ -15,16 +16,24 @@ from projects import selectors as project_selectors
 from projects.models import Category
 from search import selectors, services
 from search.facets import LANGUAGE_LABELS
+from search.map import DEFAULT_RADIUS_KM, MAP_RADIUS_CHOICES, map_near, map_params, marker_data
 from search.models import SavedSearch
-from search.params import FreelancerSearchParams, ProjectSearchParams, freelancer_search_params, project_search_params
+from search.params import (
+    FreelancerSearchParams,
+    ProjectSearchParams,
+    coworking_search_params,
+    freelancer_search_params,
+    project_search_params,
+)
 
 RADIUS_CHOICES = [10, 25, 50, 100, 200, 500]
 
 
 def _with_recommended_by(result):
     """Freelancer cards say "recommandé·e par N collègues": projects owns recommendations and counts them (one query)."""
-    counts = project_selectors.recommended_by_counts(profile_ids=[card.id for card in result.objects])
-    for card in result.objects:
+    people = [card for card in result.objects if not card.is_collective]
+    counts = project_selectors.recommended_by_counts(profile_ids=[card.id for card in people])
+    for card in people:
         card.recommended_by = counts.get(card.id, 0)
     return result
 
@@ -187,3 +196,71 @@ class SavedSearchDeleteView(LoginRequiredMixin, View):
             services.saved_search_delete(user=request.user, saved_search_id=pk)
             messages.success(request, _("Recherche sauvegardée supprimée."))
         return HttpResponseRedirect(reverse("project-search"))
+
+
+class CoworkingSearchView(TemplateView):
+    """/coworking/: the directory of approved spaces, searched around a place with filters (both backends)."""
+
+    template_name = "coworking/space_list.html"
+
+    @ratelimit(scope="search", methods=("GET",))
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        status = 200
+        with catch_refusal(every=True) as refused:
+            params = coworking_search_params(request.GET)
+        if refused:
+            context["errors"] = refused.errors
+            status = 400
+        else:
+            context["params"] = params
+            context["result"] = selectors.coworking_search(params=params)
+        near = request.GET.get("near", "").strip()
+        municipality = Municipality.objects.filter(pk=int(near)).first() if near.isdigit() and len(near) < 10 else None
+        context.update(
+            {
+                "form": request.GET,
+                "near_name": municipality.name if municipality else "",
+                "radius_choices": RADIUS_CHOICES,
+                "mbps_choices": [10, 25, 50, 100, 250, 500, 1000],
+            }
+        )
+        return self.render_to_response(context, status=status)
+
+
+class MapView(TemplateView):
+    """/carte/: freelancers, coworking spaces and events near a place, listed and drawn on a map."""
+
+    template_name = "search/map.html"
+
+    @ratelimit(scope="search", methods=("GET",))
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        status = 200
+        with catch_refusal(every=True) as refused:
+            params = map_params(request.GET)
+        if refused:
+            context["errors"] = refused.errors
+            status = 400
+        elif params.place is not None:
+            result = map_near(place=params.place, radius_km=params.radius_km)
+            context["result"] = result
+            context["markers"] = [marker_data(marker) for marker in result.markers]
+            context["center"] = {
+                "latitude": params.place.latitude,
+                "longitude": params.place.longitude,
+                "radius_km": params.radius_km,
+            }
+        # The place chosen, named in the form even when the rest was refused.
+        place = params.place if not refused else None
+        context.update(
+            {
+                "form": request.GET,
+                "near_name": place.name if place else "",
+                "radius_choices": MAP_RADIUS_CHOICES,
+                "default_radius": DEFAULT_RADIUS_KM,
+                "tile_url": settings.MAP_TILE_URL,
+                "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            }
+        )
+        return self.render_to_response(context, status=status)

@@ -47,6 +47,8 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "fr-ca"
+    # No Internet in the tests: the map (/carte/) draws its markers without tiles.
+    settings.MAP_TILE_URL = ""
 
 
 @pytest.fixture(autouse=True)

@@ -222,3 +222,21 @@ class EventFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     address = "12, rue Principale"
     capacity = 12
+
+
+class CoworkingSpaceFactory(factory.django.DjangoModelFactory):
+    """An approved space at its municipality's point (written straight to the table: no outbox entry)."""
+
+    class Meta:
+        model = "coworking.CoworkingSpace"
+
+    name = factory.Sequence(lambda n: f"Espace {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    municipality = factory.SubFactory(MunicipalityFactory)
+    latitude = factory.LazyAttribute(lambda o: o.municipality.latitude if o.municipality else None)
+    longitude = factory.LazyAttribute(lambda o: o.municipality.longitude if o.municipality else None)
+    desks = 8
+    internet_mbps = 100
+    price_day = Decimal("20.00")
+    status = "approuve"
+    proposed_by = factory.SubFactory(UserFactory)

@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 PROFILE = "profile"
 PROJECT = "project"
+# A coworking space (coworking.services): the index of spaces follows it.
+COWORKING = "coworking"
 
 _followers: list[Callable[..., None]] = []
 
@@ -41,6 +43,11 @@ def profile_changed(*, profile_id: int) -> None:
 def project_changed(*, project_id: int) -> None:
     """A project changed or went; call inside the transaction that changed it."""
     _changed(PROJECT, project_id)
+
+
+def coworking_space_changed(*, space_id: int) -> None:
+    """A coworking space changed or went; call inside the transaction that changed it."""
+    _changed(COWORKING, space_id)
 
 
 # Places (municipalities) whose MRC, region or name changed: everything located there is reindexed.

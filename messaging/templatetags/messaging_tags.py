@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from messaging import selectors
-from notifications.selectors import unread_notification_count
 
 register = template.Library()
 
@@ -25,10 +24,9 @@ def messaging_unread_counts(context):
     user = context["request"].user
     if not user.is_authenticated:
         return {"messages": 0, "notifications": 0}
-    return {
-        "messages": selectors.unread_message_total(user=user),
-        "notifications": unread_notification_count(user=user),
-    }
+    # One query for both badges: every signed-in page pays for them.
+    counts = selectors.unread_counts(user_id=user.pk)
+    return {"messages": counts["total"], "notifications": counts["notifications"]}
 
 
 @register.filter
@@ -99,3 +97,38 @@ def chat_time_spec() -> dict:
         elif char not in _CHAT_TIME_NUMBERS:
             raise ImproperlyConfigured(f"CHAT_TIME_FORMAT: chat.js cannot write {char!r} in {fmt!r}.")
     return {"format": fmt, "words": words, "time_zone": timezone.get_current_timezone_name()}
+
+
+@register.simple_tag(takes_context=True)
+def peer_write_button(context, *, profile, blocked_ids=None, css="button-secondary button-small", label=None):
+    """The "Écrire" button from one freelancer to another: a form that opens (or finds) their conversation.
+
+    In a list the page passes `blocked_ids` (selectors.blocked_user_ids, one query for the list) and knows
+    the viewer is a freelancer; alone (a profile page), the tag asks `peer_write_allowed` itself.
+    """
+    request = context["request"]
+    if blocked_ids is None:
+        if not selectors.peer_write_allowed(user=request.user, other_user_id=profile.user_id):
+            return ""
+    elif profile.user_id in blocked_ids or profile.user_id == request.user.pk:
+        return ""
+    return format_html(
+        '<form method="post" action="{}" class="write-form peer-write-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="with_user" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="button {}" aria-label="{}" data-peer-write-button>{}</button></form>',
+        reverse("conversation-open-peer"),
+        context.get("csrf_token", ""),
+        int(profile.user_id),
+        request.get_full_path(),
+        css,
+        _("Écrire à %(name)s") % {"name": profile.display_name},
+        label if label is not None else _("Écrire"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def peer_blocked_ids(context, profiles) -> set[int]:
+    """Who among these profiles' owners the viewer blocked or was blocked by (one query for a list)."""
+    return selectors.blocked_user_ids(user=context["request"].user, among=[p.user_id for p in profiles])

@@ -13,6 +13,7 @@ from ._common import (
 )
 from .account import account_language_set, account_name_set
 from .calendar import MAX_WEEKS_AHEAD, booked_weeks_set
+from .peers import MAX_LOOKING_FOR, peer_listing_set
 from .places import municipalities_load
 from .portfolio import portfolio_item_create, portfolio_item_delete, portfolio_item_update
 from .profile import profile_avatar_remove, profile_create, profile_save, profile_update, skills_get_or_create
@@ -22,6 +23,7 @@ __all__ = [
     "LANGUAGE_CHOICES",
     "LANGUAGE_CODES",
     "MAX_HOURLY_RATE",
+    "MAX_LOOKING_FOR",
     "MAX_IMAGES_PER_ITEM",
     "MAX_PORTFOLIO_ITEMS",
     "MAX_SKILLS",
@@ -33,6 +35,7 @@ __all__ = [
     "account_name_set",
     "booked_weeks_set",
     "municipalities_load",
+    "peer_listing_set",
     "portfolio_item_create",
     "portfolio_item_delete",
     "portfolio_item_update",

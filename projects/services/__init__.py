@@ -22,6 +22,7 @@ from .projects import (
     project_validate,
 )
 from .quotes import (
+    joint_quote_member_removal_check,
     quote_accept,
     quote_decline,
     quote_request_revision,
@@ -31,13 +32,21 @@ from .quotes import (
     quote_withdraw,
 )
 from .recommendations import recommendation_send
-from .reviews import freelancer_rating_refresh, review_hide, review_show, review_submit, review_update
+from .reviews import (
+    freelancer_rating_refresh,
+    review_hide,
+    review_ratings_refresh,
+    review_show,
+    review_submit,
+    review_update,
+)
 
 __all__ = [
     "DECISION_GRACE_DAYS",
     "MAX_ATTACHMENTS_PER_PROJECT",
     "freelancer_rating_refresh",
     "invitation_accept",
+    "joint_quote_member_removal_check",
     "invitation_answer",
     "invitation_decline",
     "invitation_from_recommendation",
@@ -63,6 +72,7 @@ __all__ = [
     "quote_withdraw",
     "recommendation_send",
     "review_hide",
+    "review_ratings_refresh",
     "review_show",
     "review_submit",
     "review_update",

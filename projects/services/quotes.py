@@ -6,17 +6,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collectives.models import Collective
+from collectives.selectors import active_members, is_admin
 from marketplace.common import changes
-from marketplace.common.errors import Conflict, NotFound, PermissionDenied
+from marketplace.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from marketplace.common.inputs import FieldErrors, clean_text, parse_bool, parse_date, parse_decimal, parse_int
 from marketplace.common.money import format_money
 from notifications.models import NotificationKind
 from notifications.services import notify
-from profiles.models import FreelancerProfile
+from profiles.models import FreelancerProfile, User
+from projects import hooks
 from projects.models import (
     LIVE_QUOTE_STATUSES,
     MAX_AMOUNT,
@@ -49,8 +53,30 @@ MAX_HOURS = Decimal("10000")
 MAX_DELIVERY_DAYS = 3650
 
 
-def _clean_line_items(value, *, errors: FieldErrors) -> list[dict]:
+def _clean_assignee(item: Mapping, *, members: set[int] | None, errors: FieldErrors) -> tuple[bool, int | None]:
+    """A line's member on a joint quote (`members`: the collective's active members); (ok, user id or None)."""
+    raw = item.get("assignee")
+    if raw in (None, ""):
+        return True, None
+    if members is None:
+        errors.add("line_items", _("Seule une soumission commune d'un collectif assigne ses postes à des membres."))
+        return False, None
+    try:
+        assignee = int(raw)
+    except (TypeError, ValueError):
+        assignee = None
+    if assignee is None or assignee not in members:
+        errors.add(
+            "line_items", _("Chaque poste est assigné à un membre actif du collectif, ou au collectif lui-même.")
+        )
+        return False, None
+    return True, assignee
+
+
+def _clean_line_items(value, *, errors: FieldErrors, members: set[int] | None = None) -> list[dict]:
     if not value:
+        if members is not None:
+            errors.add("line_items", _("Une soumission commune détaille ses postes et qui fait chacun."))
         return []
     if not isinstance(value, list | tuple):
         errors.add("line_items", _("Le détail des coûts doit être une liste de postes."))
@@ -83,7 +109,10 @@ def _clean_line_items(value, *, errors: FieldErrors) -> list[dict]:
         if amount != amount.quantize(Decimal("0.01")):
             errors.add("line_items", _("Le montant d'un poste a au plus deux décimales."))
             continue
-        items.append({"description": description, "amount": amount})
+        ok, assignee = _clean_assignee(item, members=members, errors=errors)
+        if not ok:
+            continue
+        items.append({"description": description, "amount": amount, "assignee": assignee})
     return items
 
 
@@ -111,8 +140,11 @@ def _check_line_items_total(items: list, *, total: Decimal | None, errors: Field
         )
 
 
-def _clean_quote(data: Mapping, *, current: Quote | None) -> dict:
-    """Validate a whole quote input (merged with the current values); raise every field error at once."""
+def _clean_quote(data: Mapping, *, current: Quote | None, members: set[int] | None = None) -> dict:
+    """Validate a whole quote input (merged with the current values); raise every field error at once.
+
+    `members`: on a joint quote, the ids of the collective's active members, who may be assigned lines.
+    """
     errors = FieldErrors()
 
     def value(field, default=None):
@@ -159,7 +191,9 @@ def _clean_quote(data: Mapping, *, current: Quote | None) -> dict:
     out["message"] = clean_text(value("message"), field="message", errors=errors, max_length=5000, required=True)
     line_items = value("line_items")
     out["line_items"] = (
-        None if line_items is None and current is not None else _clean_line_items(line_items, errors=errors)
+        None
+        if line_items is None and current is not None
+        else _clean_line_items(line_items, errors=errors, members=members)
     )
     if not {"amount", "estimated_hours", "line_items"} & errors.errors.keys():
         total = _total_before_taxes(pricing, amount, hours)
@@ -185,19 +219,26 @@ def _total_before_taxes(pricing: str, amount: Decimal | None, hours: Decimal | N
 def _save_line_items(quote: Quote, items: list[dict]) -> None:
     quote.line_items.all().delete()
     QuoteLineItem.objects.bulk_create(
-        QuoteLineItem(quote=quote, description=item["description"], amount=item["amount"], position=i)
+        QuoteLineItem(
+            quote=quote,
+            description=item["description"],
+            amount=item["amount"],
+            assignee_id=item.get("assignee"),
+            position=i,
+        )
         for i, item in enumerate(items)
     )
 
 
-def _check_project_takes_quotes(project: Project, *, user) -> None:
+def _check_project_takes_quotes(project: Project, *, user, members: set[int] | None = None) -> None:
     if project.owner_id == user.pk:
         raise PermissionDenied(_("Vous ne pouvez pas soumissionner sur votre propre projet."))
     if project.is_hidden:
         raise NotFound(_("Ce projet n'existe pas."))
     if project.status in (ProjectStatus.DRAFT, ProjectStatus.AWAITING_EMAIL):
         raise NotFound(_("Ce projet n'existe pas."))
-    invited = Invitation.objects.filter(project=project, freelancer=user).exists()
+    # A collective answers an invitation sent to any of its active members.
+    invited = Invitation.objects.filter(project=project, freelancer_id__in=members or {user.pk}).exists()
     if project.visibility == Visibility.INVITED and not invited:
         # Same answer as a project that doesn't exist: an invite-only project is not public.
         raise NotFound(_("Ce projet n'existe pas."))
@@ -218,12 +259,101 @@ def _lock_project(project_id: int) -> Project:
     return project
 
 
+def _active_member_ids(collective: Collective) -> set[int]:
+    return set(active_members(collective).values_list("pk", flat=True))
+
+
+def _collective_for_quote(data: Mapping, *, user) -> tuple[Collective | None, set[int] | None]:
+    """The collective a joint quote is sent for, and its active members; (None, None) for one's own quote."""
+    raw = data.get("collective")
+    if raw in (None, ""):
+        return None, None
+    try:
+        collective_id = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Choisissez un collectif dont vous êtes membre."), field="collective") from None
+    collective = Collective.objects.filter(pk=collective_id).first()
+    members = _active_member_ids(collective) if collective is not None else set()
+    if collective is None or user.pk not in members:
+        raise ValidationFailed(_("Choisissez un collectif dont vous êtes membre."), field="collective")
+    if not is_admin(collective, user):
+        raise PermissionDenied(
+            _("Seuls les administrateurs du collectif peuvent envoyer une soumission commune."), field="collective"
+        )
+    return collective, members
+
+
+def _live_quotes_involving(project: Project, user_ids: set[int]):
+    """The project's live quotes in which one of these people works: as author or assigned a line."""
+    return Quote.objects.filter(project=project, status__in=LIVE_QUOTE_STATUSES).filter(
+        Q(freelancer_id__in=user_ids) | Q(line_items__assignee_id__in=user_ids)
+    )
+
+
+def _check_one_live_quote(project: Project, *, user, collective, items: list[dict], exclude_id=None) -> None:
+    """One live quote per person and project, alone or in a collective, and one per collective.
+
+    A person in two live quotes on one project (alone and in a collective, or in two collectives) would
+    compete with themself and could be hired twice for the same hours: the client could not tell who
+    stands behind which price.
+    """
+    if collective is not None:
+        same_collective = Quote.objects.filter(project=project, collective=collective, status__in=LIVE_QUOTE_STATUSES)
+        if same_collective.exclude(pk=exclude_id).exists():
+            raise Conflict(
+                _("%(collective)s a déjà une soumission commune en cours sur ce projet : modifiez-la plutôt.")
+                % {"collective": collective.name},
+                field="collective",
+            )
+    people = {user.pk} | {item["assignee"] for item in items if item.get("assignee")}
+    taken = _live_quotes_involving(project, people).exclude(pk=exclude_id).select_related("collective").first()
+    if taken is None:
+        return
+    if collective is None and taken.collective_id is None:
+        raise Conflict(
+            _("Vous avez déjà une soumission en cours sur ce projet : modifiez-la plutôt que d'en envoyer une autre.")
+        )
+    busy = people & (
+        {taken.freelancer_id} | set(taken.line_items.exclude(assignee=None).values_list("assignee_id", flat=True))
+    )
+    names = ", ".join(sorted(str(u.public_name) for u in User.objects.filter(pk__in=busy)))
+    where = (
+        _("la soumission commune de %(collective)s") % {"collective": taken.collective.name}
+        if taken.collective_id
+        else _("sa propre soumission")
+    )
+    raise Conflict(
+        _(
+            "%(names)s participe déjà à %(where)s sur ce projet : une personne ne peut être que dans une "
+            "soumission en cours par projet."
+        )
+        % {"names": names, "where": where}
+    )
+
+
+def _tell_assigned_members(quote: Quote, *, project: Project, already: set[int] = frozenset()) -> None:
+    """Each member newly assigned a line hears of it; messaging adds them to the client's conversation."""
+    assigned = set(quote.line_items.exclude(assignee=None).values_list("assignee_id", flat=True))
+    for member in User.objects.filter(pk__in=assigned - set(already) - {quote.freelancer_id}):
+        notify(
+            recipient=member,
+            kind=NotificationKind.JOINT_QUOTE_ASSIGNED,
+            params={"title": project.title, "collective": quote.collective.name},
+            url=project_url(project.pk),
+        )
+    hooks.joint_quote_changed(quote=quote)
+
+
 @transaction.atomic
 def quote_submit(*, user, project_id: int, data: Mapping) -> Quote:
-    """Send a quote on an open project; one live quote per freelancer and project."""
+    """Send a quote on an open project: one's own, or a joint quote for a collective (`data["collective"]`).
+
+    One live quote per person and project, whether alone or in a collective (see `_check_one_live_quote`).
+    """
     # The project row lock serialises submissions and decisions on one project.
     project = _lock_project(project_id)
-    _check_project_takes_quotes(project, user=user)
+    collective, members = _collective_for_quote(data, user=user)
+    _check_project_takes_quotes(project, user=user, members=members)
     if not FreelancerProfile.objects.filter(user=user).exists():
         # A quote is judged on its author's profile: without one the client would see a nameless bid.
         raise PermissionDenied(
@@ -231,18 +361,18 @@ def quote_submit(*, user, project_id: int, data: Mapping) -> Quote:
             code="profile_required",
             action_url=reverse("profile-edit"),
         )
-    if Quote.objects.filter(project=project, freelancer=user, status__in=LIVE_QUOTE_STATUSES).exists():
-        raise Conflict(
-            _("Vous avez déjà une soumission en cours sur ce projet : modifiez-la plutôt que d'en envoyer une autre.")
-        )
-    cleaned = _clean_quote(data, current=None)
+    _check_one_live_quote(project, user=user, collective=collective, items=[])
+    cleaned = _clean_quote(data, current=None, members=members)
     items = cleaned.pop("line_items")
+    _check_one_live_quote(project, user=user, collective=collective, items=items)
     try:
         with transaction.atomic():
-            quote = Quote.objects.create(project=project, freelancer=user, **cleaned)
+            quote = Quote.objects.create(project=project, freelancer=user, collective=collective, **cleaned)
     except IntegrityError as exc:
         raise Conflict(_("Vous avez déjà une soumission en cours sur ce projet.")) from exc
     _save_line_items(quote, items)
+    if collective is not None:
+        _tell_assigned_members(quote, project=project)
     # A quote answers the invitation, even one declined before: the client sees who is in.
     Invitation.objects.filter(project=project, freelancer=user).exclude(status=InvitationStatus.ACCEPTED).update(
         status=InvitationStatus.ACCEPTED, answered_at=timezone.now()
@@ -271,7 +401,9 @@ def _lock_quote(quote_id: int) -> tuple[Project, Quote]:
 def _lock_own_quote(*, user, quote_id: int) -> tuple[Project, Quote]:
     project, quote = _lock_quote(quote_id)
     if quote.freelancer_id != user.pk:
-        if project.owner_id == user.pk or user.is_staff:
+        # The members a joint quote assigns read it (permissions.quote_is_visible_to): they are told why not.
+        assigned = quote.collective_id is not None and quote.line_items.filter(assignee=user).exists()
+        if project.owner_id == user.pk or user.is_staff or assigned:
             raise PermissionDenied(_("Seul l'auteur de la soumission peut faire cela."))
         raise NotFound(_("Cette soumission n'existe pas."))
     return project, quote
@@ -303,8 +435,16 @@ def quote_update(*, user, quote_id: int, data: Mapping) -> Quote:
     """Change one's own quote while the client hasn't decided; answers a revision request."""
     project, quote = _lock_own_quote(user=user, quote_id=quote_id)
     _check_undecided(project, quote)
-    cleaned = _clean_quote({k: v for k, v in data.items() if k in QUOTE_FIELDS}, current=quote)
+    members = None
+    if quote.collective_id is not None:
+        members = _active_member_ids(quote.collective)
+        if user.pk not in members:
+            raise PermissionDenied(_("Vous n'êtes plus membre actif de ce collectif."))
+    cleaned = _clean_quote({k: v for k, v in data.items() if k in QUOTE_FIELDS}, current=quote, members=members)
     items = cleaned.pop("line_items")
+    assigned_before = set(quote.line_items.exclude(assignee=None).values_list("assignee_id", flat=True))
+    if items is not None and members is not None:
+        _check_one_live_quote(project, user=user, collective=quote.collective, items=items, exclude_id=quote.pk)
     was_revision = quote.revision_requested_at is not None
     for field, val in cleaned.items():
         setattr(quote, field, val)
@@ -313,6 +453,8 @@ def quote_update(*, user, quote_id: int, data: Mapping) -> Quote:
     quote.save()
     if items is not None:
         _save_line_items(quote, items)
+        if quote.collective_id is not None:
+            _tell_assigned_members(quote, project=project, already=assigned_before)
     if was_revision:
         notify(
             recipient=project.owner,
@@ -422,12 +564,15 @@ def quote_accept(*, user, quote_id: int) -> Quote:
     project.awarded_at = now
     project.save(update_fields=["status", "awarded_at", "updated_at"])
     others = _decline_others(project, accepted=quote)
-    notify(
-        recipient=quote.freelancer,
-        kind=NotificationKind.QUOTE_ACCEPTED,
-        params={"title": project.title},
-        url=project_url(project.pk),
-    )
+    # A joint quote is accepted as one: its author and every member assigned a line are hired.
+    hired = [quote.freelancer, *User.objects.filter(pk__in=_assignee_ids(quote)).exclude(pk=quote.freelancer_id)]
+    for person in hired:
+        notify(
+            recipient=person,
+            kind=NotificationKind.QUOTE_ACCEPTED,
+            params={"title": project.title},
+            url=project_url(project.pk),
+        )
     for other in others:
         notify(
             recipient=other.freelancer,
@@ -437,8 +582,35 @@ def quote_accept(*, user, quote_id: int) -> Quote:
         )
     changes.project_changed(project_id=project.pk)
     after_commit_quote_changed(quote)
+    hooks.quote_accepted(quote=quote)
     return quote
 
 
 def _decline_others(project: Project, *, accepted: Quote) -> list[Quote]:
     return decline_live_quotes(project, reason=SystemDeclineReason.AWARDED_ELSEWHERE, exclude_id=accepted.pk)
+
+
+def _assignee_ids(quote: Quote) -> set[int]:
+    if quote.collective_id is None:
+        return set()
+    return set(quote.line_items.exclude(assignee=None).values_list("assignee_id", flat=True))
+
+
+def joint_quote_member_removal_check(collective, member) -> None:
+    """Refuse a member's departure from a collective while they have lines on one of its live joint quotes.
+
+    The client would be left with a quote naming someone who no longer answers for that work; the admin
+    first reassigns the lines (or withdraws the quote).
+    """
+    live = Quote.objects.filter(collective=collective, status__in=LIVE_QUOTE_STATUSES)
+    titles = sorted(
+        set(live.filter(Q(line_items__assignee=member) | Q(freelancer=member)).values_list("project__title", flat=True))
+    )
+    if titles:
+        raise Conflict(
+            _(
+                "%(name)s a des postes dans une soumission commune en cours (%(projects)s) : "
+                "réassignez ces postes ou retirez la soumission d'abord."
+            )
+            % {"name": str(member.public_name), "projects": ", ".join(titles)}
+        )

@@ -15,7 +15,8 @@ from marketplace.common.inputs import FieldErrors, clean_text, parse_int
 from notifications.models import NotificationKind
 from notifications.services import notify
 from profiles.models import FreelancerProfile
-from projects.models import PaidAsAgreed, Project, ProjectStatus, Quote, QuoteStatus, Review
+from projects.models import PaidAsAgreed, Project, ProjectStatus, Quote, QuoteLineItem, QuoteStatus, Review
+from projects.selectors import reviews_counting_for
 
 from ._common import project_url
 
@@ -45,7 +46,7 @@ def freelancer_rating_refresh(*, user_id: int) -> None:
     profile = FreelancerProfile.objects.select_for_update().filter(user_id=user_id).first()
     if profile is None:
         return
-    stats = Review.objects.filter(subject_id=user_id, author_is_client=True, is_hidden=False).aggregate(
+    stats = Review.objects.filter(reviews_counting_for(user_id), author_is_client=True, is_hidden=False).aggregate(
         average=Avg("rating"), count=Count("id")
     )
     average = stats["average"]
@@ -55,6 +56,25 @@ def freelancer_rating_refresh(*, user_id: int) -> None:
     profile.rating_count = stats["count"]
     profile.save(update_fields=["rating_average", "rating_count", "updated_at"])
     changes.profile_changed(profile_id=profile.pk)
+
+
+def _joint_members_of(project_ids) -> set[int]:
+    """The members assigned lines of the accepted joint quotes of these projects: the review counts for them."""
+    return set(
+        QuoteLineItem.objects.filter(
+            quote__project_id__in=project_ids, quote__status=QuoteStatus.ACCEPTED, quote__collective__isnull=False
+        )
+        .exclude(assignee=None)
+        .values_list("assignee_id", flat=True)
+    )
+
+
+def review_ratings_refresh(*, review: Review) -> None:
+    """Recompute every rating a client's review counts in: its subject's and the joint quote's members'."""
+    if not review.author_is_client:
+        return
+    for rated_id in sorted({review.subject_id} | _joint_members_of([review.project_id])):
+        freelancer_rating_refresh(user_id=rated_id)
 
 
 @transaction.atomic
@@ -87,7 +107,8 @@ def review_submit(*, user, project_id: int, data) -> Review:
     except IntegrityError as exc:
         raise Conflict(_("Vous avez déjà évalué ce projet.")) from exc
     if author_is_client:
-        freelancer_rating_refresh(user_id=subject_id)
+        for rated_id in sorted({subject_id} | _joint_members_of([project.pk])):
+            freelancer_rating_refresh(user_id=rated_id)
     notify(
         recipient=review.subject,
         kind=NotificationKind.REVIEW_RECEIVED,
@@ -117,7 +138,8 @@ def review_update(*, user, review_id: int, data) -> Review:
         setattr(review, field, val)
     review.save()
     if review.author_is_client:
-        freelancer_rating_refresh(user_id=review.subject_id)
+        for rated_id in sorted({review.subject_id} | _joint_members_of([review.project_id])):
+            freelancer_rating_refresh(user_id=rated_id)
     return review
 
 
@@ -127,6 +149,8 @@ def _reviews_set_hidden(*, review_ids: Iterable[int], hidden: bool) -> int:
     # A client's review counts in its freelancer's stored rating: recompute those. A freelancer's review of a
     # client is counted live on the client's pages.
     subjects = set(reviews.filter(author_is_client=True).values_list("subject_id", flat=True))
+    # …and the members a joint quote assigned lines, for whom it counts too.
+    subjects |= _joint_members_of(reviews.filter(author_is_client=True).values_list("project_id", flat=True))
     changed = reviews.exclude(is_hidden=hidden).update(is_hidden=hidden)
     # In id order, so two moderators never lock the same profiles in opposite orders.
     for subject_id in sorted(subjects):

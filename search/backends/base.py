@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-EARTH_RADIUS_KM = 6371.0087714  # The mean radius Elasticsearch's arcDistance uses.
+# One haversine for every app (events and coworking spaces too): it lives below them all.
+from marketplace.common.geo import EARTH_RADIUS_KM, bounding_box, haversine_km  # noqa: F401
 
 
 class BackendUnavailable(Exception):
@@ -21,6 +22,8 @@ class Hit:
     highlights: dict[str, list[str]] = field(default_factory=dict)
     # What the result card shows (search/cards.py), as stored in the document.
     card: dict | None = None
+    # "collective" for a collective found by the freelancer search; "" for the search's own kind.
+    kind: str = ""
 
 
 @dataclass
@@ -46,20 +49,3 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(min(self.total, 10_000) / self.page_size))
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (the same formula and radius as Elasticsearch's arcDistance)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle, for a cheap SQL prefilter."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat)))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

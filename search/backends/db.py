@@ -12,18 +12,21 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coworking import selectors as coworking_selectors
 from profiles.models import FreelancerProfile
 from profiles.selectors import free_during, with_next_free_week
 from projects.models import Project, Visibility
 from search.backends.base import Hit, SearchResult, bounding_box, haversine_km
-from search.cards import profile_card, project_card
+from search.cards import coworking_card, profile_card, project_card
+from search.collectives import collective_hit
+from search.collectives import database_rows as collective_rows
 from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets, top_counts
 from search.fulltext import fulltext_match
-from search.params import FreelancerSearchParams, ProjectSearchParams
+from search.params import CoworkingSearchParams, FreelancerSearchParams, ProjectSearchParams
 from search.querysets import searchable_profiles, searchable_projects
 from search.taxonomy import profile_categories
 from search.text import highlight, query_words
@@ -95,11 +98,14 @@ def _facets(rows: list[dict], sizes: dict[str, int], count_more) -> dict:
 
 
 def _with_cards(page: list[dict], params, *, queryset, card, highlighted: dict[str, int | None]) -> list[Hit]:
-    """Hits with their card and highlights, built from the page's full rows."""
-    objects = queryset.in_bulk([row["pk"] for row in page])
+    """Hits with their card and highlights, built from the page's full rows (collectives' from theirs)."""
+    objects = queryset.in_bulk([row["pk"] for row in page if row.get("kind") != "collective"])
     words = query_words(params.q)
     hits = []
     for row in page:
+        if row.get("kind") == "collective":
+            hits.append(collective_hit(row, words))
+            continue
         obj = objects.get(row["pk"])
         if obj is None:
             continue  # Changed since the first read: left out rather than shown stale.
@@ -152,7 +158,7 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         queryset = queryset.filter(rating_average__gte=params.min_rating)
     if params.near is not None:
         queryset = queryset.filter(_near_box(params, own_radius_field="travel_radius_km"))
-    if empty:
+    if empty or not params.searches_profiles:
         queryset = queryset.none()
     ranked = bool(words and not empty)
     if ranked:
@@ -180,11 +186,14 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
                 continue
         row["score"] = row.get("text_rank") or 0.0
         kept.append(row)
+    if params.searches_collectives and not empty:
+        kept += collective_rows(params, words=words)
 
     def count_more(row, counters):
         counters["categories"].update(row["categories"])
         counters["languages"].update(row["languages"])
-        counters["availability"][row["availability"]] += 1
+        if row["availability"]:
+            counters["availability"][row["availability"]] += 1
 
     facets = _facets(kept, FREELANCER_FACETS, count_more)
 
@@ -193,7 +202,8 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
         return (average is None, -(average or 0), -row["rating_count"])
 
     if params.sort == "distance":
-        kept.sort(key=lambda r: (r["distance"], r["pk"]))
+        far = float("inf")
+        kept.sort(key=lambda r: (r["distance"] if r["distance"] is not None else far, r["pk"]))
     elif params.sort == "rate":
         kept.sort(key=lambda r: (r["hourly_rate"] is None, r["hourly_rate"] or 0, r["pk"]))
     elif params.sort == "rating":
@@ -289,4 +299,32 @@ def search_projects(params: ProjectSearchParams, *, user_id: int | None, with_ca
         queryset=searchable_projects(),
         card=project_card if with_cards else None,
         highlighted={"title": None, "description": 180},
+    )
+
+
+def search_coworking(params: CoworkingSearchParams) -> SearchResult:
+    """Approved coworking spaces: around `near` by the database's own distance (coworking.selectors.spaces_near),
+    nearest first; else every one by name, those without a point included."""
+    filters = {
+        "min_mbps": params.min_mbps,
+        "closed_office": params.closed_office,
+        "max_day_price": params.max_day_price,
+    }
+    if params.near is not None:
+        spaces = coworking_selectors.spaces_near(
+            latitude=params.near.latitude, longitude=params.near.longitude, radius_km=params.radius_km, **filters
+        )
+        total = len(spaces)
+        page = spaces[params.offset : params.offset + params.page_size]
+    else:
+        queryset = coworking_selectors.approved_spaces(**filters).order_by("name", "pk")
+        total = queryset.count()
+        page = list(queryset[params.offset : params.offset + params.page_size])
+    # The cards show each space's first photo: one query for the page.
+    prefetch_related_objects(page, "photos")
+    hits = [
+        Hit(id=space.pk, distance_km=getattr(space, "distance_km", None), card=coworking_card(space)) for space in page
+    ]
+    return SearchResult(
+        hits=hits, total=total, facets={}, backend="database", page=params.page, page_size=params.page_size
     )

@@ -14,7 +14,7 @@ from profiles.selectors import weeks_between
 from search.backends.base import BackendUnavailable, Hit, SearchResult
 from search.client import index_name, mark_down, recently_down, require_client
 from search.facets import FREELANCER_FACETS, PROJECT_FACETS, label_facets
-from search.params import FreelancerSearchParams, ProjectSearchParams
+from search.params import CoworkingSearchParams, FreelancerSearchParams, ProjectSearchParams
 from search.text import plain_text, query_words
 
 logger = logging.getLogger(__name__)
@@ -114,12 +114,15 @@ def _run(search: Search, facet_sizes: dict[str, int], params) -> SearchResult:
         raise BackendUnavailable("Elasticsearch failed a moment ago")
     # The raw body, not elasticsearch-dsl's Response: wrapping every hit in AttrDicts costs more than it gives.
     response = _execute(search)
+    # A freelancer search may span the collectives' index too: its hits say they are collectives.
+    collectives = f"{index_name('collective')}_"
     hits = [
         Hit(
             id=int(hit["_id"]),
             score=hit.get("_score"),
             highlights=hit.get("highlight", {}),
             card=hit.get("_source", {}).get("card"),
+            kind="collective" if hit["_index"].startswith(collectives) else "",
         )
         for hit in response["hits"]["hits"]
     ]
@@ -193,9 +196,17 @@ def search_freelancers(params: FreelancerSearchParams) -> SearchResult:
 
 
 def freelancer_search_request(params: FreelancerSearchParams) -> Search:
-    """The Elasticsearch request for a freelancer search (the benchmark sends it raw too)."""
-    search = Search(using=require_client(), index=index_name("profile"))
+    """The Elasticsearch request for a freelancer search (the benchmark sends it raw too).
+
+    With the "collectifs" filter it spans the collectives' index, whose documents have the profiles' fields.
+    """
+    indices = [index_name("profile")] if params.searches_profiles else []
+    if params.searches_collectives:
+        indices.append(index_name("collective"))
+    search = Search(using=require_client(), index=",".join(indices or [index_name("profile")]))
     filters = _common_filters(params, category_field="categories")
+    if not indices:
+        filters.append(Q("match_none"))  # only collectives, with a filter only a person can meet
     if params.near is not None:
         filters.append(_near_filter(params, own_radius=True))
     rate = {}
@@ -303,3 +314,36 @@ def project_search_request(params: ProjectSearchParams, *, user_id: int | None) 
     search = search.sort(*sort)
     fields = {"skills": "skill_slugs", "regions": "region", "mrcs": "mrc", "categories": "category", "remote": "remote"}
     return _prepare(search, PROJECT_FACETS, fields, params)
+
+
+def search_coworking(params: CoworkingSearchParams) -> SearchResult:
+    """Approved coworking spaces around `near` (nearest first) or everywhere (by name), with the filters."""
+    if recently_down():
+        raise BackendUnavailable("Elasticsearch failed a moment ago")
+    filters = []
+    if params.near is not None:
+        filters.append(_near_filter(params, own_radius=False))
+    if params.min_mbps is not None:
+        filters.append(Q("range", internet_mbps={"gte": params.min_mbps}))
+    if params.closed_office:
+        filters.append(Q("range", closed_offices={"gt": 0}))
+    if params.max_day_price is not None:
+        filters.append(Q("range", price_day={"lte": float(params.max_day_price)}))
+    search = Search(using=require_client(), index=index_name("coworking")).query(Q("bool", filter=filters))
+    tie = {"object_id": "asc"}
+    search = search.sort(_distance_sort(params), tie) if params.near is not None else search.sort({"name": "asc"}, tie)
+    search = search.extra(from_=params.offset, size=params.page_size, track_total_hits=True).source(["card"])
+    response = _execute(search)
+    hits = []
+    for hit in response["hits"]["hits"]:
+        # The distance sort's value is the arc distance in km: the same figure the database computes.
+        distance = hit["sort"][0] if params.near is not None else None
+        hits.append(Hit(id=int(hit["_id"]), distance_km=distance, card=hit["_source"]["card"]))
+    return SearchResult(
+        hits=hits,
+        total=response["hits"]["total"]["value"],
+        facets={},
+        backend="elasticsearch",
+        page=params.page,
+        page_size=params.page_size,
+    )

@@ -86,6 +86,7 @@
   on("unread", function (frame) {
     if (typeof frame.total === "number") { setBadge("messages", frame.total); }
     if (typeof frame.notifications === "number") { setBadge("notifications", frame.notifications); }
+    if (typeof frame.groups === "number") { setBadge("groups", frame.groups); }
     var per = frame.conversations || {};
     Object.keys(per).forEach(function (id) {
       document.querySelectorAll('[data-live-conversation-badge="' + id + '"]').forEach(function (el) {
@@ -169,6 +170,11 @@
       el.textContent = frame.status_label;
       el.className = el.className.replace(/\bstatus-[a-z]+\b/g, "").trim() + " status-" + frame.status;
     });
+  });
+
+  // A new post on a group's board: the header's "Groupes" count (the group page shows the post: bulletin.js).
+  on("bulletin", function (frame) {
+    if (typeof frame.unread_groups === "number") { setBadge("groups", frame.unread_groups); }
   });
 
   window.PigisteLive = { on: on, send: send, subscribe: subscribe, state: function () { return state; } };

@@ -36,6 +36,8 @@ NOT_PAGES: dict[str, str] = {
     "api-schema": "OpenAPI schema (YAML)",
     "api-docs": "Swagger UI's own page, for developers",
     "conversation-open": "POST only (the Écrire buttons)",
+    "conversation-open-peer": "POST only (the Écrire buttons between freelancers)",
+    "peer-listing-update": "POST only (the bottin form of the profile page)",
     "conversation-block": "POST only",
     "message-attachment": "file download",
     "notification-read": "POST only",
@@ -53,6 +55,12 @@ NOT_PAGES: dict[str, str] = {
     "project-attachment-add": "POST only",
     "project-attachment-delete": "POST only",
     "project-attachment": "file download",
+    "engagement-milestones-propose": "POST only (the engagement page's milestone form)",
+    "engagement-milestones-accept": "POST only",
+    "engagement-deliver": "POST only (the engagement page's delivery form)",
+    "engagement-delivery-approve": "POST only",
+    "engagement-delivery-changes": "POST only",
+    "engagement-file": "file download",
     "project-quotes-fragment": "HTML fragment of the project page (checked there)",
     "quote-create": "POST only (the form is on the project page)",
     "quote-withdraw": "POST only",
@@ -64,6 +72,27 @@ NOT_PAGES: dict[str, str] = {
     "robots-txt": "robots.txt (plain text, for crawlers)",
     "sitemap": "sitemap index (XML, for crawlers)",
     "sitemap-section": "sitemap section (XML, for crawlers)",
+    "group-join": "POST only (the group page's button)",
+    "group-leave": "POST only (the group page's button)",
+    "group-invitation-answer": "POST only (the group page's buttons)",
+    "group-invite": "POST only (the form is on the group page)",
+    "group-request-answer": "POST only (the group page's buttons)",
+    "group-member-remove": "POST only (the group page's buttons)",
+    "group-post-create": "POST only (the board's form is on the group page)",
+    "group-board-read": "POST only (the group page's script)",
+    "group-post-fragment": "HTML fragment of the group page (checked there)",
+    "event-register": "POST only (the event page's button)",
+    "event-unregister": "POST only (the event page's button)",
+    "event-ics": "an iCalendar file, not a page",
+    "calendar-feed": "an iCalendar feed, not a page",
+    "cohort-register": "POST only (the cohort page's button)",
+    "cohort-unregister": "POST only (the cohort page's button)",
+    "collective-invite": "POST only (the form is on « Mes collectifs »)",
+    "collective-leave": "POST only (the button is on « Mes collectifs »)",
+    "collective-member-remove": "POST only (the admin's buttons on « Mes collectifs »)",
+    "collective-member-role": "POST only (the admin's form on « Mes collectifs »)",
+    "collective-invitation-answer": "POST only (the invitation's buttons on « Mes collectifs »)",
+    "coworking-review-decide": "POST only (the buttons of « Espaces à approuver », checked in tests/coworking)",
 }
 # Whole families: the JSON API and Django's admin (staff only, Django's own templates).
 NOT_PAGE_PREFIXES = ("api-", "admin:")
@@ -170,7 +199,17 @@ def build_world() -> dict:
     message_send(user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Bonjour !")
 
     portfolio_item_create(user=freelancer, data={"title": "Site d'une boulangerie", "description": "WordPress."})
+    peer_conversation = _build_peer_directory(freelancer=freelancer, colleague=colleague.user)
+    group = _build_group(organiser=freelancer, member=client, asking=others[1], place=place)
+    event, cohort = _build_events(organiser=freelancer, member=client, group=group, place=place)
+    collective = _build_collective(admin=freelancer, members=others[:2], inviter=others[2], place=place)
+    coworking_space = _build_coworking_space(manager=freelancer, place=place)
     return {
+        "event": event,
+        "cohort": cohort,
+        "coworking_space": coworking_space,
+        "collective": collective,
+        "group": group,
         "client": client,
         "freelancer": freelancer,
         "profile": profile,
@@ -181,10 +220,121 @@ def build_world() -> dict:
         "completed": completed,
         "invited": invited,
         "conversation": conversation,
+        "peer_conversation": peer_conversation,
         "portfolio_item": PortfolioItem.objects.get(profile=profile),
         "review": completed.reviews.get(),
         "hired_total": Decimal("1200"),
     }
+
+
+def _build_peer_directory(*, freelancer, colleague):
+    """Two freelancers listed in the bottin, and their conversation without a project."""
+    from messaging.services import message_send, peer_conversation_open
+    from profiles.services import peer_listing_set
+
+    peer_listing_set(user=freelancer, listed=True, looking_for="Un partenaire pour les gros contrats")
+    peer_listing_set(user=colleague, listed=True, looking_for="Une remplaçante pour l'été")
+    conversation, _created = peer_conversation_open(user=freelancer, with_user_id=colleague.pk)
+    message_send(user=freelancer, conversation_id=conversation.pk, client_id=uuid.uuid4(), body="Bonjour Rose !")
+    return conversation
+
+
+def _build_events(*, organiser, member, group, place):
+    """An event of the group, full (the organiser in, the client waiting), and a cohort of 6 with its series."""
+    import datetime
+
+    from django.utils import timezone
+
+    from community import services as community_services
+
+    start = timezone.now() + datetime.timedelta(days=10)
+    data = {
+        "title": "Café des pigistes",
+        "theme": "Réseau",
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=2),
+    }
+    event = community_services.event_create(
+        user=organiser,
+        group_id=group.pk,
+        data={**data, "municipality": place.pk, "address": "1, rue de l'Église", "capacity": 1},
+    )
+    community_services.event_register(user=organiser, event_id=event.pk)
+    community_services.event_register(user=member, event_id=event.pk)  # full: the client waits
+    cohort = community_services.group_create(
+        user=organiser,
+        data={
+            "name": "Cohorte de Kamouraska",
+            "access": "public",
+            "organiser_kind": "chambre",
+            "municipality": place.pk,
+        },
+    )
+    community_services.cohort_configure(user=organiser, group_id=cohort.pk, seats=6)
+    community_services.event_create(
+        user=organiser,
+        group_id=cohort.pk,
+        data={**data, "title": "Solitude", "online_url": "https://meet.exemple.ca/a"},
+    )
+    community_services.cohort_register(user=member, group_id=cohort.pk)
+    return event, cohort
+
+
+def _build_group(*, organiser, member, asking, place):
+    """A group on request with a member, a request to answer and a board with a thread."""
+    from community import services as community_services
+
+    group = community_services.group_create(
+        user=organiser,
+        data={
+            "name": "Pigistes de Rivière-du-Loup",
+            "description": "Un 5 à 7 par mois.",
+            "access": "sur_demande",
+            "municipality": place.pk,
+        },
+    )
+    community_services.group_invite(user=organiser, group_id=group.pk, invitee=member.pk)
+    community_services.group_join(user=member, group_id=group.pk)
+    community_services.group_join(user=asking, group_id=group.pk)
+    post = community_services.bulletin_post_create(user=member, group_id=group.pk, body="Qui vient jeudi ?")
+    community_services.bulletin_post_create(user=organiser, group_id=group.pk, body="Moi !", parent_id=post.pk)
+    return group
+
+
+def _build_collective(*, admin, members, inviter, place):
+    """A collective the freelancer runs (a member, a pending invitation), and one that invites them."""
+    from collectives import services as collective_services
+
+    collective = collective_services.collective_create(
+        creator=admin, name="Collectif du Fleuve", description="Design et web.", municipality=place
+    )
+    joined = collective_services.member_invite(collective=collective, by=admin, member=members[0])
+    collective_services.invitation_answer(membership=joined, by=members[0], accept=True)
+    collective_services.member_invite(collective=collective, by=admin, member=members[1])
+    other = collective_services.collective_create(creator=inviter, name="Coop des Basques", kind="cooperative")
+    collective_services.member_invite(collective=other, by=inviter, member=admin)
+    return collective
+
+
+def _build_coworking_space(*, manager, place):
+    """An approved coworking space the freelancer proposed (so manages), with its prices and offer."""
+    from coworking import services as coworking_services
+    from tests.factories import UserFactory
+
+    space = coworking_services.space_propose(
+        user=manager,
+        data={
+            "name": "L'Église numérique",
+            "municipality": place.pk,
+            "address": "2, avenue de Gaspé Est",
+            "desks": 12,
+            "closed_offices": 3,
+            "internet_mbps": 500,
+            "price_day": "25",
+            "opening_hours": "Lundi au vendredi, 8 h à 18 h",
+        },
+    )
+    return coworking_services.space_approve(user=UserFactory(is_staff=True), space_id=space.pk)
 
 
 # Pages whose URL needs an object: who looks at which one. Every URL name with arguments is here or in NOT_PAGES.
@@ -199,11 +349,18 @@ PAGES_WITH_OBJECTS: dict[str, list[tuple[str, Callable[[dict], str]]]] = {
     ],
     "project-update": [("client", lambda w: reverse("project-update", args=[w["open_project"].pk]))],
     "project-complete": [("client", lambda w: reverse("project-complete", args=[w["awarded"].pk]))],
+    # The engagement opened by accepting the awarded project's quote, seen by each side.
+    "engagement-detail": [
+        ("client", lambda w: reverse("engagement-detail", args=[w["awarded"].engagements.get().pk])),
+        ("freelancer", lambda w: reverse("engagement-detail", args=[w["awarded"].engagements.get().pk])),
+    ],
     "review-create": [
         ("client", lambda w: reverse("review-create", args=[w["completed"].pk])),
         ("freelancer", lambda w: reverse("review-create", args=[w["completed"].pk])),
     ],
     "quote-update": [("freelancer", lambda w: reverse("quote-update", args=[w["my_quote"].pk]))],
+    # The freelancer runs a collective: its joint-quote form, with its members to assign.
+    "joint-quote-create": [("freelancer", lambda w: reverse("joint-quote-create", args=[w["invited"].pk]))],
     "quote-accept": [("client", lambda w: reverse("quote-accept", args=[w["pending_quote_pk"]]))],
     "quote-decline": [("client", lambda w: reverse("quote-decline", args=[w["pending_quote_pk"]]))],
     "freelancer-detail": [
@@ -223,6 +380,43 @@ PAGES_WITH_OBJECTS: dict[str, list[tuple[str, Callable[[dict], str]]]] = {
     "conversation-detail": [
         ("client", lambda w: reverse("conversation-detail", args=[w["conversation"].pk])),
         ("freelancer", lambda w: reverse("conversation-detail", args=[w["conversation"].pk])),
+        ("freelancer", lambda w: reverse("conversation-detail", args=[w["peer_conversation"].pk])),
+    ],
+    # The freelancer organises the group (requests and invitations to answer), the client is a member.
+    "group-detail": [
+        ("freelancer", lambda w: reverse("group-detail", args=[w["group"].slug])),
+        ("client", lambda w: reverse("group-detail", args=[w["group"].slug])),
+        ("anonymous", lambda w: reverse("group-detail", args=[w["group"].slug])),
+    ],
+    "group-update": [("freelancer", lambda w: reverse("group-update", args=[w["group"].slug]))],
+    # Events: the freelancer organises them, the client holds a seat (and one in the cohort).
+    "event-detail": [
+        ("freelancer", lambda w: reverse("event-detail", args=[w["event"].pk])),
+        ("client", lambda w: reverse("event-detail", args=[w["event"].pk])),
+        ("anonymous", lambda w: reverse("event-detail", args=[w["event"].pk])),
+    ],
+    "event-update": [("freelancer", lambda w: reverse("event-update", args=[w["event"].pk]))],
+    "event-cancel": [("freelancer", lambda w: reverse("event-cancel", args=[w["event"].pk]))],
+    "event-create": [("freelancer", lambda w: reverse("event-create", args=[w["cohort"].slug]))],
+    "cohort-detail": [
+        ("client", lambda w: reverse("cohort-detail", args=[w["cohort"].slug])),
+        ("freelancer", lambda w: reverse("cohort-detail", args=[w["cohort"].slug])),
+    ],
+    "cohort-settings": [("freelancer", lambda w: reverse("cohort-settings", args=[w["cohort"].slug]))],
+    # The freelancer runs the collective (members to manage, an invitation of their own to answer).
+    "collective-detail": [
+        ("anonymous", lambda w: reverse("collective-detail", args=[w["collective"].slug])),
+        ("freelancer", lambda w: reverse("collective-detail", args=[w["collective"].slug])),
+    ],
+    "collective-update": [("freelancer", lambda w: reverse("collective-update", args=[w["collective"].slug]))],
+    "coworking-detail": [
+        ("anonymous", lambda w: reverse("coworking-detail", args=[w["coworking_space"].slug])),
+        ("freelancer", lambda w: reverse("coworking-detail", args=[w["coworking_space"].slug])),  # its manager
+    ],
+    "coworking-update": [("freelancer", lambda w: reverse("coworking-update", args=[w["coworking_space"].slug]))],
+    # /carte/ is walked empty (it asks for a place) and here around the freelancer's place, with its markers.
+    "map": [
+        ("anonymous", lambda w: reverse("map") + f"?lieu={w['profile'].municipality.pk}&rayon=50"),
     ],
     # A stale or mistyped link from an e-mail: the page that says so.
     "account_confirm_email": [("anonymous", lambda w: reverse("account_confirm_email", args=["cle-perimee"]))],

@@ -7,7 +7,7 @@ here they keep the fuzzer's *valid* requests valid, so that "valid data is accep
 
 import schemathesis
 
-_SEARCH = ("/api/v1/search/freelancers/", "/api/v1/search/projects/")
+_SEARCH = ("/api/v1/search/freelancers/", "/api/v1/search/projects/", "/api/v1/search/coworking/")
 
 
 def _given(query: dict, name: str) -> bool:
@@ -53,11 +53,25 @@ RULES_BEYOND_THE_SCHEMA = [
     "Indiquez à partir de quelle date vous êtes disponible.",
     "Le message est vide.",
     "Choisissez au moins un collègue à recommander.",  # « pas disponible — je recommande… » names colleagues
+    "Indiquez l'adresse courriel ou le profil du pigiste à inviter.",  # a collective's invitation: one of the two
     "Vous pouvez recommander au plus",
     "Indiquez un délai de livraison en jours ou une date.",
     "Indiquez le nombre d'heures estimé pour un taux horaire.",
     "Le total estimé ne peut pas dépasser 10 000 000 $.",
     "Le détail des coûts totalise",
+    # A coworking space's point: both coordinates or neither; its municipality must exist; its links must be real.
+    "Donnez la latitude et la longitude, ou aucune des deux.",
+    "Entrez une adresse courriel valide.",
+    "Entrez l'adresse d'un site web (https://…).",
+    "Au plus deux décimales (les cents).",  # a float the fuzzer meant as a multiple of 0.01
+    # Events: between fields (a place or a link; the end after the start; the deadline before the start)
+    "Indiquez une municipalité (et une adresse) ou un lien en ligne.",
+    "La fin vient après le début.",
+    "Un événement dure deux semaines au plus.",
+    "La date limite d'inscription vient avant le début.",
+    "Les places d'une cohorte se règlent dans la cohorte, pas par événement.",
+    "personnes sont déjà inscrites",
+    "Un événement se planifie dans le futur.",
     # Against today's date
     "L'échéance ne peut pas être dans le passé.",
     "La date limite des soumissions ne peut pas être dans le passé.",
@@ -73,9 +87,15 @@ RULES_BEYOND_THE_SCHEMA = [
     "La date de livraison ne peut pas être dans le passé.",
     # Against the rows that exist, or who asks
     "Cette municipalité n'existe pas.",
+    "Municipalité inconnue : choisissez-la dans la liste.",  # a search's `near`, the map's `lieu`
     "MRC inconnue : choisissez-la dans la liste.",
+    # Groups: the MRC and the municipality must exist and agree; an invitee must be a member of the site.
+    "Cette MRC n'existe pas.",
+    "Cette municipalité n'est pas dans la MRC choisie.",
+    "Aucun membre n'a ce courriel.",
     "n'a pas de profil de pigiste public : on ne peut pas le recommander.",
     "Choisissez une autre personne pour cette conversation.",
+    "Vous ne pouvez pas vous écrire à vous-même.",  # a peer conversation with one's own user id
     "Dites si le client vous a payé comme convenu (oui, en retard ou non).",
     # A skill's name must hold a letter or a digit once normalised (« – » is no skill)
     "n'est pas une compétence valide.",

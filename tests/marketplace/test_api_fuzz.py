@@ -17,6 +17,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from rest_framework.authtoken.models import Token
 
+from community import services as community_services
 from messaging import services as messaging_services
 from profiles.models import PortfolioItem
 from projects.models import ProjectStatus, QuoteStatus, Visibility
@@ -85,6 +86,10 @@ def _seed() -> dict:
         PortfolioItem.objects.create(profile=profile, title=title, position=position)
         for position, title in enumerate(["Affiche du festival", "Logo de la fromagerie"])
     ]
+    group = community_services.group_create(user=client, data={"name": "Groupe Fuzz", "access": "sur_demande"})
+    community_services.group_invite(user=client, group_id=group.pk, invitee=freelancer.pk)
+    community_services.group_join(user=freelancer, group_id=group.pk)
+    post = community_services.bulletin_post_create(user=freelancer, group_id=group.pk, body="Bonjour le groupe")
     return {
         "tokens": {
             "client": Token.objects.create(user=client).key,
@@ -99,6 +104,8 @@ def _seed() -> dict:
             "conversations": [conversation.pk],
             "saved_searches": [saved.pk],
             "portfolio_items": [item.pk for item in portfolio],
+            "groups": [group.pk],
+            "group_posts": [post.pk],
         },
     }
 
@@ -112,6 +119,7 @@ _PATH_IDS = {
     "^/api/v1/search/saved/": "saved_searches",
     "^/api/v1/clients/": "users",
     "^/api/v1/me/portfolio/": "portfolio_items",
+    "^/api/v1/groups/": "groups",
 }
 _BODY_IDS = {
     "body.municipality": "municipalities",
@@ -133,6 +141,7 @@ def write_config(path: Path, ids: dict) -> Path:
         "",
         "[parameters]",
         '"query.near" = { dictionary = "municipalities", probability = 0.9 }',
+        '"query.lieu" = { dictionary = "municipalities", probability = 0.9 }',  # the map (/api/v1/map/)
         *(f'"{key}" = {{ dictionary = "{name}", probability = 0.8 }}' for key, name in _BODY_IDS.items()),
         "",
     ]

@@ -67,7 +67,7 @@ async def test_reading_notifications_pushes_the_badge_counts_of_messages_and_not
     socket = communicator(await database_sync_to_async(session_cookie_for)(member))
     connected, _ = await socket.connect()
     assert connected
-    assert json.loads(await socket.receive_from()) == {"type": "unread", "total": 0, "notifications": 1}
+    assert json.loads(await socket.receive_from()) == {"type": "unread", "total": 0, "notifications": 1, "groups": 0}
 
     marked = await database_sync_to_async(notification_mark_read)(user=member)
 

@@ -525,7 +525,8 @@ def test_accept_awards_the_project_and_declines_the_others(
         loser.pk: "declined",
         withdrawn.pk: "withdrawn",
     }
-    assert kinds_for(freelancer) == [NotificationKind.QUOTE_ACCEPTED]
+    # The engagement ("mandat") the acceptance opens links both sides to it (engagements app).
+    assert sorted(kinds_for(freelancer)) == [NotificationKind.ENGAGEMENT_OPENED, NotificationKind.QUOTE_ACCEPTED]
     assert kinds_for(other_freelancer) == [NotificationKind.PROJECT_AWARDED_ELSEWHERE]
     assert sorted(pushed_quotes) == sorted([(winner.pk, "accepted"), (loser.pk, "declined")])
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from collectives.services import collective_create, invitation_answer, member_invite
+from coworking.services import space_approve, space_propose
 from profiles.models import Municipality, User
 from profiles.selectors import week_of
 from profiles.services import booked_weeks_set, profile_save
@@ -34,11 +36,11 @@ from projects.services import (
     project_create,
     project_send_decision_reminders,
     quote_accept,
-    recommendation_send,
     quote_decline,
     quote_request_revision,
     quote_shortlist,
     quote_submit,
+    recommendation_send,
     review_submit,
 )
 
@@ -515,12 +517,14 @@ class Command(BaseCommand):
         freelancers = self._freelancers(rng, places)
         clients = self._clients(rng, places)
         self._projects(rng, places, clients, freelancers)
+        self._collective(freelancers)
 
         admin = User.objects.create_superuser(
             email="admin@pigiste.localhost", password=DEMO_PASSWORD, name="Équipe Pigiste QC"
         )
         # Accounts sign in once their e-mail is confirmed: the demo's are.
         EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+        self._coworking(freelancers, admin)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Démo prête. Mot de passe de chaque compte de démonstration : %(password)s")
@@ -578,6 +582,126 @@ class Command(BaseCommand):
                 booked_weeks_set(user=user, weeks=sorted(weeks))
             users.append(user)
         return users
+
+    def _collective(self, freelancers) -> None:
+        """A collective of three in Kamouraska, run by the demo freelancer: « Mes collectifs » has something."""
+        home = (
+            Municipality.objects.filter(name="Saint-Pascal", mrc__name="Kamouraska").first()
+            or Municipality.objects.filter(mrc__name="Kamouraska").order_by("-population").first()
+        )
+        admin = freelancers[0]
+        # Neighbours first: members who live in Kamouraska, then anyone.
+        near = [u for u in freelancers[1:] if home and u.freelancer_profile.municipality_id == home.pk]
+        members = (near + [u for u in freelancers[1:] if u not in near])[:2]
+        collective = collective_create(
+            creator=admin,
+            name="Collectif Kamouraska Créatif",
+            kind="collectif",
+            description=(
+                "Trois pigistes du Kamouraska qui soumissionnent ensemble : design, rédaction et site web, "
+                "de l'idée à la mise en ligne. Un seul interlocuteur, une seule soumission."
+            ),
+            municipality=home,
+        )
+        for member in members:
+            invitation = member_invite(collective=collective, by=admin, member=member)
+            invitation_answer(membership=invitation, by=member, accept=True)
+
+    def _coworking(self, freelancers, admin) -> None:
+        """Coworking spaces in converted village buildings, approved by staff but one: « À approuver » has it."""
+        spaces = [
+            (
+                "L'Église numérique",
+                "Saint-Jean-Port-Joli",
+                "L'Islet",
+                "#7c3aed",
+                True,
+                {
+                    "description": "Une église de 1779 reconvertie : postes sous la voûte, bureaux fermés dans "
+                    "l'ancienne sacristie, studio de balado dans le jubé. Fibre optique, café local.",
+                    "address": "2, avenue de Gaspé Est",
+                    "desks": 14,
+                    "closed_offices": 3,
+                    "meeting_rooms": 1,
+                    "has_studio": True,
+                    "internet_mbps": 500,
+                    "price_hour": "8",
+                    "price_day": "25",
+                    "price_month": "220",
+                    "opening_hours": "Lundi au vendredi, 8 h à 18 h; samedi, 9 h à 13 h",
+                    "email": "bonjour@eglise-numerique.localhost",
+                    "phone": "418 555-0142",
+                },
+            ),
+            (
+                "Le Couvent des Idées",
+                "Kamouraska",
+                "Kamouraska",
+                "#0f766e",
+                True,
+                {
+                    "description": "L'ancien couvent des sœurs au bord du fleuve : quatre bureaux fermés dans "
+                    "les chambres, une grande salle commune, deux salles de réunion et une vue sur les îles.",
+                    "address": "80, avenue Morel",
+                    "desks": 10,
+                    "closed_offices": 4,
+                    "meeting_rooms": 2,
+                    "internet_mbps": 150,
+                    "price_day": "20",
+                    "price_month": "180",
+                    "opening_hours": "Tous les jours, 7 h à 21 h pour les membres",
+                    "website": "https://couvent-des-idees.localhost",
+                },
+            ),
+            (
+                "La Gare du Fleuve",
+                "Rivière-du-Loup",
+                "Rivière-du-Loup",
+                "#1f5fbf",
+                True,
+                {
+                    "description": "Postes nomades et bureaux dans l'ancienne gare, à deux pas du traversier.",
+                    "desks": 24,
+                    "closed_offices": 6,
+                    "meeting_rooms": 3,
+                    "internet_mbps": 1000,
+                    "price_hour": "10",
+                    "price_day": "30",
+                    "price_month": "275",
+                    "opening_hours": "Lundi au vendredi, 8 h 30 à 17 h 30",
+                },
+            ),
+            (
+                "Le Presbytère partagé",
+                "Saint-Pascal",
+                "Kamouraska",
+                "#b3261e",
+                False,
+                {
+                    "description": "Six postes dans le presbytère, Internet par la coopérative locale.",
+                    "desks": 6,
+                    "internet_mbps": 50,
+                    "price_day": "15",
+                },
+            ),
+        ]
+        for index, (name, town, mrc, colour, approved, data) in enumerate(spaces):
+            place = (
+                Municipality.objects.filter(name=town, mrc__name=mrc).first()
+                or Municipality.objects.filter(name=town).first()
+            )
+            buffer = io.BytesIO()
+            initials_image(name.replace("L'", "").replace("Le ", "").replace("La ", ""), colour).save(
+                buffer, format="JPEG", quality=88
+            )
+            photo = SimpleUploadedFile("espace.jpg", buffer.getvalue(), content_type="image/jpeg")
+            space = space_propose(
+                user=freelancers[index % len(freelancers)],
+                data={"name": name, "municipality": place.pk if place else None, **data},
+                photos=[photo],
+            )
+            if approved:
+                space_approve(user=admin, space_id=space.pk)
 
     def _clients(self, rng: random.Random, places) -> list[User]:
         names = [

@@ -22,7 +22,12 @@ def _bar(out, label):
     return progress
 
 
-_KIND_LABELS = {"profile": gettext_lazy("profils"), "project": gettext_lazy("projets")}
+_KIND_LABELS = {
+    "profile": gettext_lazy("profils"),
+    "project": gettext_lazy("projets"),
+    "collective": gettext_lazy("collectifs"),
+    "coworking": gettext_lazy("espaces de travail"),
+}
 _CHECK_LABELS = {
     "missing": gettext_lazy("manquants"),
     "stale": gettext_lazy("périmés"),
@@ -31,11 +36,11 @@ _CHECK_LABELS = {
 
 
 class Command(BaseCommand):
-    help = "search_index rebuild|upgrade|check [--kind profile|project]"
+    help = "search_index rebuild|upgrade|check [--kind profile|project|collective]"
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "upgrade", "check"])
-        parser.add_argument("--kind", choices=list(indexing.KINDS), help="Only this kind (default: both).")
+        parser.add_argument("--kind", choices=list(indexing.KINDS), help="Only this kind (default: all).")
 
     def handle(self, *args, action, kind=None, **options):
         kinds = [kind] if kind else list(indexing.KINDS)

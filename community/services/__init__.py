@@ -1,0 +1,5 @@
+"""Writes of the community app, split by subdomain; import from here."""
+
+from .bulletin import *  # noqa: F403
+from .events import *  # noqa: F403
+from .groups import *  # noqa: F403
