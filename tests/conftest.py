@@ -52,6 +52,16 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Search keeps places, skills and MRCs per process by id; SQLite gives a rolled-back test's ids again."""
+    from search import params
+
+    params._municipalities.clear()
+    params._known_skills.clear()
+    params._known_mrcs.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate limits count in the shared cache (Redis under `make test`): each test starts from zero."""
     from django.core.cache import cache
