@@ -6,6 +6,7 @@ The list and search of spaces is the search app's /api/v1/search/coworking/ (bot
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -19,6 +20,7 @@ from coworking.permissions import can_manage, space_get_visible
 from marketplace.common.api import JSONParser, error_responses
 from marketplace.common.api_input import AmountField, JSONInputSerializer
 from marketplace.common.api_schema import NOT_BLANK
+from marketplace.common.errors import ValidationFailed
 
 MAX_ID = 2**63 - 1
 
@@ -154,10 +156,9 @@ _PHOTOS = {
     "items": {"type": "string", "format": "binary", "description": "JPEG, PNG or WebP; judged by its content."},
     "maxItems": services.MAX_PHOTOS,
 }
-_PROPOSE = {
-    "application/json": {"type": "object", "properties": _FIELDS, "required": ["name"]},
-    "multipart/form-data": {"type": "object", "properties": {**_FIELDS, "photos": _PHOTOS}, "required": ["name"]},
-}
+# JSON only: in a multipart form every value is text, and a flag or a price would have to be guessed from it.
+# Photos follow through `coworking_space_photos_add`.
+_PROPOSE = {"application/json": {"type": "object", "properties": _FIELDS, "required": ["name"]}}
 _UPDATE = {
     "application/json": {
         "type": "object",
@@ -200,20 +201,20 @@ class SpaceProposeApi(APIView):
     """Propose a coworking space (it waits for staff's approval; the proposer manages it)."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="coworking_space_propose",
         request=_PROPOSE,
         responses={201: SpaceSerializer},
         summary="Proposer un espace de travail partagé",
-        description="Listed and searchable once staff approve it. Photos go through the image pipeline "
-        f"(at most {services.MAX_PHOTOS}) and count in the proposer's storage quota.",
+        description="Listed and searchable once staff approve it. Photos are added next, through "
+        f"`POST …/{{slug}}/photos/` (the image pipeline, at most {services.MAX_PHOTOS}, in the proposer's quota).",
     )
     def post(self, request):
         data = _input(request)
-        photos = data.pop("photos", [])
-        space = services.space_propose(user=request.user, data=data, photos=photos)
+        data.pop("photos", None)
+        space = services.space_propose(user=request.user, data=data)
         return _space_response(request, space.slug, status_code=status.HTTP_201_CREATED)
 
 
@@ -271,7 +272,9 @@ class SpacePhotosApi(APIView):
     def post(self, request, slug: str):
         space = space_get_visible(user=request.user, slug=slug)
         data = _input(request)
-        services.space_photos_change(user=request.user, space_id=space.pk, add=data.get("photos", []))
+        if not data.get("photos"):
+            raise ValidationFailed(_("Ajoutez au moins une photo."), field="photos")
+        services.space_photos_change(user=request.user, space_id=space.pk, add=data["photos"])
         return _space_response(request, slug, status_code=status.HTTP_201_CREATED)
 
 

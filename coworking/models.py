@@ -49,7 +49,8 @@ class CoworkingSpace(TimeStampedModel):
     opening_hours = models.TextField(_("heures d'ouverture"), blank=True, max_length=500)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    website = models.URLField(_("site web"), blank=True, max_length=300)
+    # 300 characters as typed, plus the "https://" added to an address typed without one.
+    website = models.URLField(_("site web"), blank=True, max_length=308)
     status = models.CharField(_("statut"), max_length=10, choices=SpaceStatus.choices, default=SpaceStatus.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -97,10 +97,10 @@ def _clean_coordinate(value, field: str, limit: int, errors: FieldErrors) -> flo
 
 
 def _clean_link(value, field: str, validator, message, errors: FieldErrors, max_length: int) -> str:
-    text = "" if value is None else str(value).strip()
+    # The length is the one typed (what the schema and the form say); the scheme added after it is ours.
+    text = clean_text("" if value is None else str(value).strip(), field=field, errors=errors, max_length=max_length)
     if text and field == "website" and "://" not in text:
         text = "https://" + text
-    text = clean_text(text, field=field, errors=errors, max_length=max_length)
     if text and field not in errors:
         try:
             validator(text)

@@ -149,7 +149,9 @@ _DELIVER = {
     "multipart/form-data": {
         "type": "object",
         "properties": {
-            **_DELIVER_FIELDS,
+            # A form has no null: the whole work is the milestone left out.
+            "milestone": {key: value for key, value in _DELIVER_FIELDS["milestone"].items() if key != "nullable"},
+            "message": _DELIVER_FIELDS["message"],
             "files": {
                 "type": "array",
                 "maxItems": services.MAX_FILES_PER_DELIVERY,

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('opening_hours', models.TextField(blank=True, max_length=500, verbose_name="heures d'ouverture")),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
                 ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='site web')),
+                ('website', models.URLField(blank=True, max_length=308, verbose_name='site web')),
                 ('status', models.CharField(choices=[('propose', 'Proposé'), ('approuve', 'Approuvé'), ('refuse', 'Refusé')], default='propose', max_length=10, verbose_name='statut')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True)),
                 ('managers', models.ManyToManyField(blank=True, related_name='managed_coworking_spaces', to=settings.AUTH_USER_MODEL, verbose_name='gestionnaires')),

@@ -62,11 +62,12 @@ class AutoSchema(openapi.AutoSchema):
 
 # A text the service refuses when it holds only spaces ("Ce champ est obligatoire.").
 NOT_BLANK = r"\S"
-# An amount as DRF's DecimalField reads it: a JSON number, or a string holding one ("72.50").
+# An amount as DRF's DecimalField reads it: a JSON number, or a string holding one ("72.50"). The exponent
+# has at most four digits: Python's decimals refuse the larger ones as no number at all.
 DECIMAL = {
     "anyOf": [
         {"type": "number"},
-        {"type": "string", "pattern": r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"},
+        {"type": "string", "pattern": r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,4})?\s*$"},
     ]
 }
 

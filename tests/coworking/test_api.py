@@ -39,12 +39,20 @@ def test_a_member_proposes_a_space_and_reads_it_back():
     assert APIClient().get(f"{URL}{body['slug']}/").status_code == 404
 
 
-def test_a_proposal_with_photos_in_one_multipart_request():
-    response = api_as(UserFactory(), default_format="multipart").post(
-        URL, {"name": "La Gare du Fleuve", "photos": [upload(image_bytes(width=300, height=200))]}
-    )
+def test_a_proposal_then_its_photos():
+    proposer = UserFactory()
+    response = api_as(proposer).post(URL, {"name": "La Gare du Fleuve"}, format="json")
     assert response.status_code == 201, response.json()
-    assert [(p["width"], p["height"]) for p in response.json()["photos"]] == [(300, 200)]
+    added = api_as(proposer, default_format="multipart").post(
+        f"{URL}{response.json()['slug']}/photos/", {"photos": [upload(image_bytes(width=300, height=200))]}
+    )
+    assert added.status_code == 201, added.json()
+    assert [(p["width"], p["height"]) for p in added.json()["photos"]] == [(300, 200)]
+
+
+def test_a_proposal_is_json_only():
+    response = api_as(UserFactory(), default_format="multipart").post(URL, {"name": "La Gare du Fleuve"})
+    assert response.status_code == 415
 
 
 @pytest.mark.parametrize(
@@ -140,3 +148,10 @@ def test_the_search_api_names_bad_parameters():
     response = APIClient().get("/api/v1/search/coworking/", {"min_mbps": "-1", "radius_km": "50"})
     assert response.status_code == 400
     assert set(response.json()) == {"min_mbps", "near"}
+
+
+def test_adding_no_photo_is_refused():
+    space = approved_space(name="L'Église du Quai")
+    response = api_as(space.managers.get(), default_format="multipart").post(f"{URL}{space.slug}/photos/", {})
+    assert response.status_code == 400
+    assert "Ajoutez au moins une photo." in str(response.json())

@@ -86,6 +86,7 @@ RULES_BEYOND_THE_SCHEMA = [
     "semaines : réservez-la plus tard.",
     "La date de livraison ne peut pas être dans le passé.",
     # Against the rows that exist, or who asks
+    "Choisissez un collectif dont vous êtes membre.",  # a joint quote names a collective the sender belongs to
     "Cette municipalité n'existe pas.",
     "Municipalité inconnue : choisissez-la dans la liste.",  # a search's `near`, the map's `lieu`
     "MRC inconnue : choisissez-la dans la liste.",
