@@ -125,6 +125,7 @@ RULES_BEYOND_THE_SCHEMA = [
     # Against what the member already has, or who they are (their profile, their e-mail, their quota)
     "images au maximum par réalisation.",
     "réalisations au maximum dans un portfolio.",
+    "photos au maximum par espace.",  # a coworking space's photos, counting those it has
     "Créez d'abord votre profil de pigiste.",
     "Votre espace de stockage est plein",
     "Tapez exactement votre adresse courriel pour confirmer la suppression.",
