@@ -204,7 +204,10 @@ def test_dockerfile_builds_a_slim_non_root_image_with_static_files_and_translati
     instructions = [line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith((" ", "#"))]
     names = [parts[0] for parts in instructions]
 
-    assert instructions[0] == ["FROM", "python:3.11-slim"]
+    # The image that runs is the last stage; earlier ones are named build stages (npm's static files).
+    stages = [parts[1] for parts in instructions if parts[0] == "FROM"]
+    assert stages[-1] == "python:3.11-slim"
+    assert all(" AS " in stage for stage in stages[:-1])
     assert "collectstatic --noinput" in dockerfile
     assert "compilemessages" in dockerfile
     user = [parts[1] for parts in instructions if parts[0] == "USER"]
