@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("coworking.api_urls")),
     path("", include("collectives.api_urls")),
     path("", include("engagements.api_urls")),
+    path("", include("invoicing.api_urls")),
 ]

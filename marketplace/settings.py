@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "coworking",
     "projects",
     "engagements",
+    "invoicing",
     "messaging",
     "search",
     "privacy",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("coworking.urls")),
     path("", include("collectives.urls")),
     path("", include("engagements.urls")),
+    path("", include("invoicing.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

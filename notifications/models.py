@@ -38,6 +38,16 @@ class NotificationKind(models.TextChoices):
     DELIVERY_APPROVED = "delivery_approved", _("Livraison approuvée")
     CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
     DELIVERY_REMINDER = "delivery_reminder", _("Rappel : livraison à approuver")
+    COUNTER_OFFER = "counter_offer", _("Contre-offre")
+    COUNTER_OFFER_ANSWERED = "counter_offer_answered", _("Réponse à une contre-offre")
+    INVOICE_ISSUED = "invoice_issued", _("Nouvelle facture")
+    INVOICE_PAID = "invoice_paid", _("Facture marquée payée")
+    PAYMENT_CONFIRMED = "payment_confirmed", _("Paiement confirmé")
+    PAYMENT_DISPUTED = "payment_disputed", _("Paiement non reçu")
+    INVOICE_OVERDUE = "invoice_overdue", _("Facture en retard")
+    INVOICE_CONTESTED = "invoice_contested", _("Facture impayée contestée")
+    CONTEST_DECIDED = "contest_decided", _("Décision sur une contestation")
+    REVIEWS_PUBLISHED = "reviews_published", _("Évaluations publiées")
 
 
 class Notification(TimeStampedModel):

@@ -40,6 +40,7 @@ from collectives import privacy as collectives_privacy
 from community import privacy as community_privacy
 from coworking import privacy as coworking_privacy
 from engagements import privacy as engagements_privacy
+from invoicing import privacy as invoicing_privacy
 from marketplace.common.emails import email_signature
 from marketplace.common.errors import Conflict, Gone, NotFound, ValidationFailed
 from marketplace.common.logging import current_request_id
@@ -127,6 +128,7 @@ def data_export_collect(*, user) -> tuple[dict, list[tuple[str, object]]]:
         coworking_privacy.export_data,
         community_privacy.export_data,
         engagements_privacy.export_data,
+        invoicing_privacy.export_data,
     ):
         app_data, app_files = export_data(user=user)
         data.update(app_data)
@@ -290,6 +292,7 @@ def account_purge(*, user_id: int) -> User:
     files += coworking_privacy.erase(user=user)
     files += community_privacy.erase(user=user)
     files += engagements_privacy.erase(user=user)
+    files += invoicing_privacy.erase(user=user)
     files += [
         (private_storage, key)
         for key in DataExport.objects.filter(user=user).exclude(file_key="").values_list("file_key", flat=True)

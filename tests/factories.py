@@ -240,3 +240,42 @@ class CoworkingSpaceFactory(factory.django.DjangoModelFactory):
     price_day = Decimal("20.00")
     status = "approuve"
     proposed_by = factory.SubFactory(UserFactory)
+
+
+class BillingProfileFactory(factory.django.DjangoModelFactory):
+    """Billing details; registered for the taxes unless built with gst_number="" and qst_number=""."""
+
+    class Meta:
+        model = "invoicing.BillingProfile"
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    legal_name = factory.LazyAttribute(lambda o: o.user.name or o.user.email)
+    address = "12, rue Principale"
+    municipality = factory.SubFactory(MunicipalityFactory)
+    postal_code = "G0R 1A0"
+    gst_number = "123456789RT0001"
+    qst_number = "1234567890TQ0001"
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """An issued 1 000 $ invoice with taxes, written straight to the table (no PDF, no sequence row):
+    outside the engagement flow and already acknowledged by the client, so it counts in their record."""
+
+    class Meta:
+        model = "invoicing.Invoice"
+
+    freelancer = factory.LazyAttribute(lambda o: FreelancerProfileFactory().user)
+    client = factory.SubFactory(UserFactory)
+    acknowledged_at = factory.LazyFunction(timezone.now)
+    number = factory.Sequence(lambda n: n + 1)
+    issued_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.issued_on + datetime.timedelta(days=30))
+    freelancer_name = factory.LazyAttribute(lambda o: o.freelancer.name or o.freelancer.email)
+    client_name = factory.LazyAttribute(lambda o: o.client.name or o.client.email)
+    gst_number = "123456789RT0001"
+    qst_number = "1234567890TQ0001"
+    subtotal = Decimal("1000.00")
+    tps = Decimal("50.00")
+    tvq = Decimal("99.75")
+    total = Decimal("1149.75")

@@ -1,0 +1,1 @@
+"""Invoicing API: issuing in `issuing`, payment in `payments`, the freelancer's books in `books`."""
