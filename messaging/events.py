@@ -29,19 +29,18 @@ def message_created(message, *, previous_id: int) -> None:
     """
     payload = selectors.message_payload(message)
     group = conversation_group(message.conversation_id)
-    recipient_id = message.conversation.other_user_id(message.sender_id)
-    # The send path read the recipient's counts in its transaction (`message.recipient_unread`).
+    # The send path read each recipient's counts in its transaction (`message.recipient_unread`).
     counts = message.__dict__.get("recipient_unread")
-    unread = (
-        {"type": "messaging.unread", **counts}
-        if counts is not None
-        else _unread_event(user_id=recipient_id, conversation_id=message.conversation_id)
-    )
+    if counts is None:
+        counts = {
+            recipient_id: selectors.unread_counts(user_id=recipient_id, conversation_id=message.conversation_id)
+            for recipient_id in message.conversation.recipient_ids(message.sender_id)
+        }
     # The message goes out first and the counts after it: a tab shows the message before its badge moves.
     live.push_all(
         [
             (group, {"type": "messaging.message", "message": payload, "previous_id": previous_id}),
-            (user_group(recipient_id), unread),
+            *((user_group(recipient_id), {"type": "messaging.unread", **c}) for recipient_id, c in counts.items()),
         ]
     )
 

@@ -30,6 +30,9 @@ class Conversation(TimeStampedModel):
     # Denormalised under the conversation's row lock so the inbox sorts and pages cheaply.
     last_message_id = models.BigIntegerField(default=0)
     last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Members beyond the two sides take part (a joint quote's assigned members): only then does the send
+    # path read the participants to know who else receives each message.
+    has_added_members = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -57,6 +60,14 @@ class Conversation(TimeStampedModel):
 
     def other_user_id(self, user_id: int) -> int:
         return self.freelancer_id if user_id == self.client_id else self.client_id
+
+    def recipient_ids(self, sender_id: int) -> list[int]:
+        """Who receives a message `sender_id` writes: the two sides and any added member, but the sender.
+
+        The send path sets `member_ids` when the conversation has added members.
+        """
+        members = self.__dict__.get("member_ids") or (self.client_id, self.freelancer_id)
+        return [user_id for user_id in members if user_id != sender_id]
 
 
 class Participant(models.Model):

@@ -209,6 +209,18 @@ def unread_counts_many(pairs: list[tuple[int, int | None]]) -> dict[tuple[int, i
     return result
 
 
+def added_member_names(*, conversation: Conversation) -> dict[str, str]:
+    """Public names of the members beyond the two sides (a joint quote's), by user id; none for most."""
+    if not conversation.has_added_members:
+        return {}
+    participants = (
+        conversation.participants.exclude(user_id__in=(conversation.client_id, conversation.freelancer_id))
+        .select_related("user__freelancer_profile")
+        .order_by("user_id")
+    )
+    return {str(p.user_id): p.user.public_name for p in participants}
+
+
 def read_marks(*, conversation: Conversation) -> dict[str, int]:
     """How far each participant read, by user id (string keys: it goes to JSON)."""
     return {str(uid): mark for uid, mark in conversation.participants.values_list("user_id", "last_read_id")}

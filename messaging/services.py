@@ -125,11 +125,8 @@ def joint_quote_participants_add(*, quote) -> None:
         [Participant(conversation=conversation, user_id=user_id) for user_id in sorted(wanted - present)],
         ignore_conflicts=True,
     )
-
-
-def _is_added_member(conversation: Conversation, *, user_id: int) -> bool:
-    """A member a joint quote added: only senders other than the two sides pay for this query."""
-    return Participant.objects.filter(conversation=conversation, user_id=user_id).exists()
+    if members - {project.owner_id, quote.freelancer_id} and not conversation.has_added_members:
+        Conversation.objects.filter(pk=conversation.pk).update(has_added_members=True)
 
 
 def _content_hash(body: str, files: list[tuple[str, bytes]]) -> str:
@@ -276,11 +273,7 @@ def _save_messages(ready: list[_ReadyMessage]) -> dict[int, SendResult]:
             repeats.append((item, first))
             continue
         conversation = conversations.get(item.conversation_id)
-        if (
-            conversation is not None
-            and item.user.pk not in (conversation.client_id, conversation.freelancer_id)
-            and not _is_added_member(conversation, user_id=item.user.pk)
-        ):
+        if conversation is not None and item.user.pk not in _member_ids(conversation):
             conversation = None
         try:
             existing = _send_refusal(
@@ -390,17 +383,21 @@ def _marks_move(conversations: dict[int, Conversation], messages: list[Message])
 
     new_for: dict[tuple[int, int], int] = defaultdict(int)
     for message in messages:
-        new_for[(message.conversation.other_user_id(message.sender_id), message.conversation_id)] += 1
+        for recipient_id in message.conversation.recipient_ids(message.sender_id):
+            new_for[(recipient_id, message.conversation_id)] += 1
     counts = selectors.unread_counts_many(list(new_for))
     emailed: set[tuple[int, int]] = set()
     for message in messages:
-        key = (message.conversation.other_user_id(message.sender_id), message.conversation_id)
-        message.recipient_unread = counts[key]
-        # The offline-email check, once per unread streak rather than once per message: when every
-        # message the recipient has not read here came in this batch.
-        here = counts[key]["conversations"][str(key[1])]
-        message.schedule_email = key not in emailed and 0 < here <= new_for[key]
-        emailed.add(key)
+        message.recipient_unread = {}
+        message.schedule_email = False
+        for recipient_id in message.conversation.recipient_ids(message.sender_id):
+            key = (recipient_id, message.conversation_id)
+            message.recipient_unread[recipient_id] = counts[key]
+            # The offline-email check, once per unread streak rather than once per message: when every
+            # message the recipient has not read here came in this batch.
+            here = counts[key]["conversations"][str(key[1])]
+            message.schedule_email |= key not in emailed and 0 < here <= new_for[key]
+            emailed.add(key)
     transaction.on_commit(lambda: _after_messages(messages))
 
 
@@ -476,15 +473,46 @@ def _conversations_for_send(ready: list[_ReadyMessage]) -> dict[int, Conversatio
     (see DATABASES in settings.py) take the database's write lock at BEGIN, which serialises every writer.
     """
     ids = {item.conversation_id for item in ready}
-    return {conversation.pk: conversation for conversation in _conversations_to_send_in().filter(pk__in=ids)}
+    conversations = {conversation.pk: conversation for conversation in _conversations_to_send_in().filter(pk__in=ids)}
+    with_added = [pk for pk, conversation in conversations.items() if conversation.has_added_members]
+    if with_added:
+        # Rare (a joint quote's conversation): one more query for who takes part and how much each added
+        # member sent lately (the locked read counts the two sides only).
+        for conversation in conversations.values():
+            conversation.member_ids = [conversation.client_id, conversation.freelancer_id]
+        for conversation_id, user_id in (
+            Participant.objects.filter(conversation_id__in=with_added)
+            .order_by("user_id")
+            .values_list("conversation_id", "user_id")
+        ):
+            members = conversations[conversation_id].member_ids
+            if user_id not in members:
+                members.append(user_id)
+    return conversations
+
+
+def _member_ids(conversation: Conversation) -> list[int]:
+    return conversation.__dict__.get("member_ids") or [conversation.client_id, conversation.freelancer_id]
 
 
 def _recent_message_counts(conversations: dict[int, Conversation]) -> defaultdict[int, int]:
     """How many messages each member of these conversations sent in the rate-limit window, by user id."""
     recent: defaultdict[int, int] = defaultdict(int)
+    added: set[int] = set()
     for conversation in conversations.values():
         recent[conversation.client_id] = conversation.recent_by_client
         recent[conversation.freelancer_id] = conversation.recent_by_freelancer
+        added.update(_member_ids(conversation)[2:])
+    added -= set(recent)
+    if added:
+        counted = (
+            Message.objects.filter(sender_id__in=added, created_at__gte=Now() - RATE_LIMIT_WINDOW)
+            .order_by()
+            .values("sender_id")
+            .annotate(n=Count("id"))
+            .values_list("sender_id", "n")
+        )
+        recent.update(dict(counted))
     return recent
 
 

@@ -56,6 +56,7 @@ class ConversationDetailView(LoginRequiredMixin, TemplateView):
             is_participant=is_participant,
             other=other,
             other_read_up_to=marks.get(str(other.pk), 0),
+            member_names=selectors.added_member_names(conversation=conversation),
             blocking=selectors.block_state(user=user, conversation=conversation) if is_participant else None,
             new_client_id=uuid.uuid4(),
             # Arriving from an "Écrire" button (ConversationOpenView): the cursor waits in the message box.

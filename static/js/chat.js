@@ -11,6 +11,9 @@
   var conversation = Number(root.dataset.conversation);
   var me = Number(root.dataset.me);
   var other = Number(root.dataset.other);
+  // Names of the members beyond the two sides (a joint quote's conversation), by id.
+  var namesScript = document.getElementById("chat-member-names");
+  var memberNames = namesScript ? JSON.parse(namesScript.textContent) : {};
   var log = root.querySelector("[data-chat-log]");
   var form = root.querySelector("[data-chat-form]");
   var input = root.querySelector("[data-chat-input]");
@@ -90,6 +93,14 @@
     li.appendChild(box);
     var meta = document.createElement("div");
     meta.className = "chat-meta small muted";
+    // A member a joint quote added: say who wrote, as the page does for the messages it rendered.
+    if (!mine && message.sender !== other && memberNames[String(message.sender)]) {
+      var sender = document.createElement("span");
+      sender.className = "chat-sender";
+      sender.textContent = memberNames[String(message.sender)];
+      meta.appendChild(sender);
+      meta.appendChild(document.createTextNode(" · "));
+    }
     var time = document.createElement("time");
     meta.appendChild(time);
     if (mine) {

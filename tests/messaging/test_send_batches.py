@@ -86,7 +86,9 @@ def test_two_members_of_one_conversation_in_one_batch_each_read_up_to_their_own_
     # The freelancer has the client's last message to read; the client has read the reply by answering it.
     assert selectors.unread_counts(user_id=freelancer.pk, conversation_id=conversation.pk)["total"] == 1
     assert selectors.unread_counts(user_id=client.pk, conversation_id=conversation.pk)["total"] == 0
-    assert third.recipient_unread == {"total": 1, "notifications": 0, "conversations": {str(conversation.pk): 1}}
+    assert third.recipient_unread == {
+        freelancer.pk: {"total": 1, "notifications": 0, "conversations": {str(conversation.pk): 1}}
+    }
 
 
 @pytest.mark.embedded

@@ -277,7 +277,7 @@ def test_a_sent_message_pushes_its_recipients_unread_counts_as_the_database_read
     ]
     assert pushes[0][1]["message"]["id"] == last.pk
     assert pushes[1][1] == {"type": "messaging.unread", **expected}
-    assert last.recipient_unread == expected
+    assert last.recipient_unread == {freelancer.pk: expected}
 
 
 # --- Sending: one write path for every message, on PostgreSQL and on the embedded SQLite -----------

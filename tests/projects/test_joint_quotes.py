@@ -342,6 +342,9 @@ def test_a_review_of_joint_work_counts_for_the_collective_and_each_assigned_memb
     review = services.review_submit(
         user=project.owner, project_id=project.pk, data={"rating": 4, "comment": "Belle équipe"}
     )
+    # Blind until the collective's side reviews the client: then it counts everywhere.
+    assert collective_reviews(collective_id=collective.pk).count == 0
+    services.review_submit(user=admin, project_id=project.pk, data={"rating": 5, "paid_as_agreed": "yes"})
 
     assert review.subject == admin
     for person in [admin, *members]:
@@ -368,6 +371,7 @@ def test_a_single_quote_review_does_not_count_for_a_collective(project, freelanc
     services.quote_accept(user=project.owner, quote_id=quote.pk)
     services.project_complete(user=project.owner, project_id=project.pk)
     services.review_submit(user=project.owner, project_id=project.pk, data={"rating": 5})
+    services.review_submit(user=freelancer, project_id=project.pk, data={"rating": 5, "paid_as_agreed": "yes"})
     assert collective_reviews(collective_id=collective.pk).count == 0
     assert freelancer_reviews(user_id=freelancer.pk).count == 1
 
@@ -391,3 +395,60 @@ def test_the_admin_reassigns_lines_and_the_new_member_is_told(project, collectiv
     assert Notification.objects.filter(recipient=newcomer, kind=NotificationKind.JOINT_QUOTE_ASSIGNED).count() == 1
     assert Notification.objects.filter(recipient=members[0], kind=NotificationKind.JOINT_QUOTE_ASSIGNED).count() == 1
     assert Participant.objects.filter(user=newcomer, conversation__project=project).exists()
+
+
+def _joint_conversation(project, collective, admin, members):
+    services.quote_submit(user=admin, project_id=project.pk, data=joint_data(collective, admin, members))
+    return Conversation.objects.get(project=project, freelancer=admin)
+
+
+def test_a_message_in_a_joint_conversation_reaches_every_other_member(
+    project, collective, admin, members, monkeypatch, django_capture_on_commit_callbacks
+):
+    from marketplace.common import live
+    from messaging import events
+    from messaging import selectors as chat_selectors
+    from messaging import services as chat
+
+    conversation = _joint_conversation(project, collective, admin, members)
+    assert conversation.has_added_members
+    pushes = []
+    monkeypatch.setattr(live, "push_all", pushes.extend)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        chat.message_send(
+            user=members[0],
+            conversation_id=conversation.pk,
+            client_id="4b0c9e0c-6f4b-4d0e-9d3e-1c2b3a4d5e6f",
+            body="Maquettes prêtes",
+        )
+
+    # The client, the collective's admin and the other member each have one unread message and hear about it.
+    for reader in (project.owner, admin, members[1]):
+        counts = chat_selectors.unread_counts(user_id=reader.pk, conversation_id=conversation.pk)
+        assert counts["conversations"] == {str(conversation.pk): 1}
+        assert (events.user_group(reader.pk), {"type": "messaging.unread", **counts}) in pushes
+    assert chat_selectors.unread_counts(user_id=members[0].pk, conversation_id=conversation.pk)["total"] == 0
+    assert not any(group == events.user_group(members[0].pk) for group, _event in pushes)
+
+
+def test_an_added_member_is_held_to_the_same_message_rate(project, collective, admin, members):
+    from marketplace.common.errors import RateLimited
+    from messaging import services as chat
+
+    conversation = _joint_conversation(project, collective, admin, members)
+    for n in range(chat.RATE_LIMIT_MESSAGES):
+        chat.message_send(
+            user=members[1],
+            conversation_id=conversation.pk,
+            client_id=f"00000000-0000-4000-8000-{n:012d}",
+            body=f"n° {n}",
+        )
+
+    with pytest.raises(RateLimited):
+        chat.message_send(
+            user=members[1],
+            conversation_id=conversation.pk,
+            client_id="00000000-0000-4000-8000-999999999999",
+            body="encore",
+        )

@@ -125,6 +125,8 @@ def test_a_collective_of_three_quotes_together_and_is_hired_as_one(asgi_server, 
 
     # Each assigned member sees the invite-only project and the conversation, and writes in it.
     conversation = Conversation.objects.get(project=project, freelancer=admin)
+    # The client keeps the conversation open: each member's message arrives live, signed with their name.
+    client.goto(f"{base}/messages/{conversation.pk}/")
     for i, member in enumerate(members):
         page = signed_in(new_page(phone=i == 1), asgi_server, member)
         page.goto(f"{base}/projets/{project.pk}/")
@@ -139,4 +141,7 @@ def test_a_collective_of_three_quotes_together_and_is_hired_as_one(asgi_server, 
         page.locator("form.chat-form [data-chat-send]").click()
         expect(page.get_by_text(f"Bonjour, ici {member.public_name}.")).to_be_visible()
         shot(page, f"member-conversation-{'phone' if i == 1 else 'desktop'}")
+        live_message = client.locator(".chat-message.is-theirs", has_text=f"Bonjour, ici {member.public_name}.")
+        expect(live_message.locator(".chat-sender")).to_have_text(member.public_name)
+    shot(client, "owner-conversation-live-senders")
     assert conversation.messages.count() == 2
