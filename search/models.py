@@ -12,6 +12,8 @@ class SearchOutboxEntry(models.Model):
     class Kind(models.TextChoices):
         PROFILE = "profile"
         PROJECT = "project"
+        COLLECTIVE = "collective"
+        COWORKING = "coworking"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
@@ -20,6 +22,13 @@ class SearchOutboxEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "object_id"], name="search_outbox_kind_idx")]
+        constraints = [
+            # The outbox drains by kind: a row no index knows would wait there for ever.
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["profile", "project", "collective", "coworking"]),
+                name="search_outbox_known_kind",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"

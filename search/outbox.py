@@ -50,16 +50,11 @@ def _tell_listeners_on_commit(kind: str, object_id: int) -> None:
     transaction.on_commit(lambda: _tell_listeners(kind, [object_id]), robust=True)
 
 
-COLLECTIVE = "collective"
-
-# Kinds the outbox carries beyond the model's choices (a choice is only a label, kept out of a migration).
-EXTRA_KINDS = ("coworking", COLLECTIVE)
+COLLECTIVE = SearchOutboxEntry.Kind.COLLECTIVE.value
 
 
 def outbox_kind(kind: str) -> str:
     """The kind as stored, or ValueError for a kind no index knows."""
-    if kind in EXTRA_KINDS:
-        return kind
     return SearchOutboxEntry.Kind(kind).value
 
 
@@ -110,7 +105,9 @@ def outbox_record_places(*, municipality_ids) -> int:
     marked += len(collective_ids)
     # Coworking spaces show their municipality's MRC too.
     space_ids = list(CoworkingSpace.objects.filter(municipality_id__in=ids).values_list("pk", flat=True))
-    SearchOutboxEntry.objects.bulk_create(SearchOutboxEntry(kind="coworking", object_id=pk) for pk in space_ids)
+    SearchOutboxEntry.objects.bulk_create(
+        SearchOutboxEntry(kind=SearchOutboxEntry.Kind.COWORKING, object_id=pk) for pk in space_ids
+    )
     if space_ids:
         transaction.on_commit(lambda o=space_ids: _tell_listeners("coworking", o), robust=True)
     return marked + len(space_ids)
