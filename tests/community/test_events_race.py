@@ -4,12 +4,6 @@ Marked `embedded`: SQLite serialises writers (IMMEDIATE transactions); PostgreSQ
 (or the cohort's) with SELECT … FOR UPDATE. Both must give the same count.
 """
 
-import json
-import threading
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -17,49 +11,11 @@ from community import services
 from community.models import Registration, RegistrationStatus
 from notifications.models import Notification, NotificationKind
 from tests.factories import EventFactory, GroupFactory, GroupMembershipFactory, UserFactory
+from tests.race import race
 
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
 RACERS = 12
-
-
-@dataclass
-class Answer:
-    status_code: int
-    text: str
-
-    def json(self):
-        return json.loads(self.text)
-
-
-def _post(url: str, headers: dict) -> Answer:
-    request = urllib.request.Request(url, data=b"", headers=headers, method="POST")  # noqa: S310 (our live server)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-            return Answer(response.status, response.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, error.read().decode())
-
-
-def _race(url: str, requests: list[tuple[str, dict]]) -> list[Answer]:
-    """Send every request at the same moment, each from its own thread and connection."""
-    barrier = threading.Barrier(len(requests))
-    responses: list = [None] * len(requests)
-
-    def send(index, path, headers):
-        barrier.wait(timeout=30)
-        try:
-            responses[index] = _post(url + path, headers)
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
-            responses[index] = exc
-
-    threads = [threading.Thread(target=send, args=(i, path, headers)) for i, (path, headers) in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(isinstance(response, Answer) for response in responses), responses
-    return responses
 
 
 def _headers(user) -> dict:
@@ -70,7 +26,7 @@ def test_twelve_members_racing_for_five_seats_five_are_registered_seven_wait(asg
     event = EventFactory(capacity=5)
     members = [UserFactory() for _ in range(RACERS)]
 
-    responses = _race(asgi_server.url, [(f"/api/v1/events/{event.pk}/registration/", _headers(m)) for m in members])
+    responses = race(asgi_server.url, [(f"/api/v1/events/{event.pk}/registration/", _headers(m)) for m in members])
 
     assert [r.status_code for r in responses] == [201] * RACERS, [(r.status_code, r.text[:200]) for r in responses]
     statuses = sorted(r.json()["status"] for r in responses)
@@ -85,7 +41,7 @@ def test_one_member_racing_themself_gets_one_seat_and_clear_refusals(asgi_server
     member = UserFactory()
     headers = _headers(member)
 
-    responses = _race(asgi_server.url, [(f"/api/v1/events/{event.pk}/registration/", headers)] * 6)
+    responses = race(asgi_server.url, [(f"/api/v1/events/{event.pk}/registration/", headers)] * 6)
 
     assert sorted(r.status_code for r in responses) == [201] + [409] * 5, [(r.status_code, r.text) for r in responses]
     assert {r.json()["detail"] for r in responses if r.status_code == 409} == {"Vous êtes déjà inscrit·e."}
@@ -100,7 +56,7 @@ def test_ten_members_racing_for_a_cohort_of_eight_eight_are_in(asgi_server):
     EventFactory(group=cohort, capacity=None)
     members = [UserFactory() for _ in range(10)]
 
-    responses = _race(
+    responses = race(
         asgi_server.url, [(f"/api/v1/groups/{cohort.pk}/cohort/registration/", _headers(m)) for m in members]
     )
 
@@ -117,27 +73,9 @@ def test_cancellations_racing_each_promote_a_different_waiting_member(asgi_serve
         services.event_register(user=member, event_id=event.pk)
     path = f"/api/v1/events/{event.pk}/registration/"
 
-    def delete(user):
-        request = urllib.request.Request(  # noqa: S310 (our live server)
-            asgi_server.url + path, headers=_headers(user), method="DELETE"
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-            return response.status
+    responses = race(asgi_server.url, [(path, _headers(user)) for user in registered], method="DELETE")
 
-    barrier = threading.Barrier(3)
-    results = []
-
-    def run(user):
-        barrier.wait(timeout=30)
-        results.append(delete(user))
-
-    threads = [threading.Thread(target=run, args=(user,)) for user in registered]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert results == [200, 200, 200]
+    assert [r.status_code for r in responses] == [200, 200, 200], [r.text[:200] for r in responses]
     now_in = set(
         Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).values_list(
             "member_id", flat=True

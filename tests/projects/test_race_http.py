@@ -4,17 +4,12 @@ Marked `embedded`: under `make run` SQLite lets one writer in at a time, and a r
 "database is locked" (500) to most of the requests.
 """
 
-import json
-import threading
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-
 import pytest
 from rest_framework.authtoken.models import Token
 
 from projects.models import Project, ProjectStatus, Quote, QuoteStatus
 from tests.factories import FreelancerProfileFactory, ProjectFactory, QuoteFactory
+from tests.race import race
 
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
@@ -22,51 +17,12 @@ RACERS = 20
 ALREADY_AWARDED = "Ce projet a déjà été attribué : une seule soumission peut être acceptée."
 
 
-@dataclass
-class Answer:
-    status_code: int
-    text: str
-
-    def json(self):
-        return json.loads(self.text)
-
-
-def _post(url: str, headers: dict) -> Answer:
-    request = urllib.request.Request(url, data=b"", headers=headers, method="POST")  # noqa: S310 (our live server)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-            return Answer(response.status, response.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, error.read().decode())
-
-
-def _race(url: str, requests: list[tuple[str, dict]]) -> list[Answer]:
-    """Send every request at the same moment, each from its own thread and connection."""
-    barrier = threading.Barrier(len(requests))
-    responses: list[Answer | BaseException | None] = [None] * len(requests)
-
-    def send(index, path, headers):
-        barrier.wait(timeout=30)
-        try:
-            responses[index] = _post(url + path, headers)
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
-            responses[index] = exc
-
-    threads = [threading.Thread(target=send, args=(i, path, headers)) for i, (path, headers) in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert all(isinstance(response, Answer) for response in responses), responses
-    return responses
-
-
 def test_twenty_accepts_of_different_quotes_racing_one_wins_the_rest_get_409(asgi_server):
     project = ProjectFactory()
     quotes = [QuoteFactory(project=project, freelancer=FreelancerProfileFactory().user) for _ in range(RACERS)]
     headers = {"Authorization": f"Token {Token.objects.create(user=project.owner).key}", "Accept-Language": "fr-ca"}
 
-    responses = _race(asgi_server.url, [(f"/api/v1/quotes/{quote.pk}/accept/", headers) for quote in quotes])
+    responses = race(asgi_server.url, [(f"/api/v1/quotes/{quote.pk}/accept/", headers) for quote in quotes])
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [409] * (RACERS - 1), [(r.status_code, r.text[:200]) for r in responses]
@@ -83,7 +39,7 @@ def test_twenty_accepts_of_one_quote_racing_one_wins_the_rest_get_409(asgi_serve
     quote = QuoteFactory(project=project, freelancer=FreelancerProfileFactory().user)
     headers = {"Authorization": f"Token {Token.objects.create(user=project.owner).key}", "Accept-Language": "fr-ca"}
 
-    responses = _race(asgi_server.url, [(f"/api/v1/quotes/{quote.pk}/accept/", headers)] * RACERS)
+    responses = race(asgi_server.url, [(f"/api/v1/quotes/{quote.pk}/accept/", headers)] * RACERS)
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [409] * (RACERS - 1), [(r.status_code, r.text[:200]) for r in responses]
