@@ -203,7 +203,9 @@ class EventCancelView(LoginRequiredMixin, View):
     def post(self, request, pk):
         with catch_refusal(request):
             services.event_cancel(user=request.user, event_id=pk)
-            messages.success(request, _("L'événement est annulé."))
+            messages.success(
+                request, _("L'événement est annulé : les personnes inscrites et en attente en sont avisées.")
+            )
         return HttpResponseRedirect(_event_url(pk))
 
 

@@ -1,4 +1,4 @@
-"""/api/v1/coworking/: propose a space, read one, its managers change it and its photos, staff approve it (thin).
+"""/api/v1/coworking/: propose a space, read one, its managers change it, its photos and its managers, staff approve it.
 
 The list and search of spaces is the search app's /api/v1/search/coworking/ (both backends).
 """
@@ -14,9 +14,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coworking import services
+from coworking import selectors, services
 from coworking.models import MAX_MBPS, MAX_PRICE, MAX_ROOMS, SpaceStatus
-from coworking.permissions import can_manage, space_get_visible
+from coworking.permissions import can_manage, space_get_for_manager, space_get_visible
 from marketplace.common.api import JSONParser, error_responses
 from marketplace.common.api_input import AmountField, JSONInputSerializer
 from marketplace.common.api_schema import NOT_BLANK
@@ -321,3 +321,90 @@ class SpaceRefuseApi(_ReviewApi):
     )
     def post(self, request, slug: str):
         return super().post(request, slug)
+
+
+class ManagerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="public_name")
+    is_you = serializers.SerializerMethodField()
+
+    def get_is_you(self, member) -> bool:
+        return member.pk == self.context["request"].user.pk
+
+
+class ManagerAddInput(JSONInputSerializer):
+    email = serializers.CharField(max_length=254, trim_whitespace=False)
+
+
+_MANAGER_ADD = {
+    "application/json": {
+        "type": "object",
+        "properties": {
+            "email": {
+                "type": "string",
+                "maxLength": 254,
+                "pattern": NOT_BLANK,
+                "description": "The e-mail of an existing member's account.",
+            }
+        },
+        "required": ["email"],
+    }
+}
+
+
+def _managers_response(request, space, *, status_code: int = status.HTTP_200_OK) -> Response:
+    managers = selectors.space_managers(space=space)
+    return Response(ManagerSerializer(managers, many=True, context={"request": request}).data, status=status_code)
+
+
+class SpaceManagersApi(APIView):
+    """A space's managers (for its managers and staff); a manager adds another by e-mail."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="coworking_space_managers_list",
+        responses={200: ManagerSerializer(many=True), **error_responses(403)},
+        summary="Les gestionnaires d'un espace",
+        description="403 for someone who doesn't manage an approved space; 404 for an unapproved one.",
+    )
+    def get(self, request, slug: str):
+        space = space_get_visible(user=request.user, slug=slug)
+        space = space_get_for_manager(user=request.user, space_id=space.pk)
+        return _managers_response(request, space)
+
+    @extend_schema(
+        operation_id="coworking_space_manager_add",
+        request=_MANAGER_ADD,
+        responses={201: ManagerSerializer(many=True), **error_responses(400, 403, 409)},
+        summary="Ajouter un·e gestionnaire à un espace",
+        description="Answers the managers, the new one included. 400: no member has this e-mail, or it is "
+        "the caller's own; 403: the caller doesn't manage this approved space (404 for an unapproved one); "
+        "409: this member already manages the space.",
+    )
+    def post(self, request, slug: str):
+        space = space_get_visible(user=request.user, slug=slug)
+        serializer = ManagerAddInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.space_manager_add(user=request.user, space_id=space.pk, email=serializer.validated_data["email"])
+        return _managers_response(request, space, status_code=status.HTTP_201_CREATED)
+
+
+class SpaceManagerLeaveApi(APIView):
+    """The caller stops managing the space; the last manager can't."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="coworking_space_manager_leave",
+        request=None,
+        responses={204: None, **error_responses(403, 409)},
+        summary="Ne plus gérer un espace",
+        description="403: the caller doesn't manage this approved space (404 for an unapproved one); "
+        "409: the caller is the last manager (add another first), or staff who isn't one of its managers.",
+    )
+    def post(self, request, slug: str):
+        space = space_get_visible(user=request.user, slug=slug)
+        services.space_manager_leave(user=request.user, space_id=space.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

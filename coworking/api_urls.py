@@ -9,4 +9,10 @@ urlpatterns = [
     path("coworking/spaces/<slug:slug>/photos/", api.SpacePhotosApi.as_view(), name="api-coworking-photos"),
     path("coworking/spaces/<slug:slug>/approve/", api.SpaceApproveApi.as_view(), name="api-coworking-approve"),
     path("coworking/spaces/<slug:slug>/refuse/", api.SpaceRefuseApi.as_view(), name="api-coworking-refuse"),
+    path("coworking/spaces/<slug:slug>/managers/", api.SpaceManagersApi.as_view(), name="api-coworking-managers"),
+    path(
+        "coworking/spaces/<slug:slug>/managers/leave/",
+        api.SpaceManagerLeaveApi.as_view(),
+        name="api-coworking-managers-leave",
+    ),
 ]

@@ -77,3 +77,14 @@ class SpaceForm(forms.Form):
             "phone": space.phone,
             "website": space.website,
         }
+
+
+class ManagerAddForm(forms.Form):
+    """Another member to manage the space with, named by the e-mail of their account."""
+
+    email = forms.CharField(
+        label=_("Courriel de la personne"),
+        max_length=254,
+        help_text=_("L'adresse de son compte sur le site : elle doit déjà y être inscrite."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

@@ -98,3 +98,8 @@ def space_list_pending() -> QuerySet[CoworkingSpace]:
 def spaces_managed_by(*, user) -> QuerySet[CoworkingSpace]:
     """The spaces `user` manages, whatever their status."""
     return CoworkingSpace.objects.filter(managers=user).select_related("municipality").order_by("name", "pk")
+
+
+def space_managers(*, space: CoworkingSpace) -> QuerySet:
+    """The members who manage `space`, by name."""
+    return space.managers.order_by("name", "email", "pk")

@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from coworking.models import MAX_MBPS, MAX_PRICE, MAX_ROOMS, CoworkingPhoto, CoworkingSpace, SpaceStatus
 from coworking.permissions import space_get_for_manager, space_get_for_staff
 from marketplace.common import changes
-from marketplace.common.errors import Conflict, NotFound, ValidationFailed
+from marketplace.common.errors import Conflict, ValidationFailed
 from marketplace.common.images import StoredImage, image_delete, image_store
 from marketplace.common.inputs import FieldErrors, clean_text, parse_bool, parse_decimal, parse_int
 from marketplace.common.quota import storage_quota_check
 from notifications.models import NotificationKind
 from notifications.services import notify
-from profiles.models import Municipality
+from profiles.models import Municipality, User
 
 MAX_PHOTOS = 8
 # Paths under /coworking/ a slug must never take.
@@ -309,10 +309,38 @@ def space_photos_change(*, user, space_id: int, add=(), remove_ids=()) -> Cowork
     return space_update(user=user, space_id=space_id, data={}, add_photos=add, remove_photo_ids=remove_ids)
 
 
-def space_manager_add(*, user, space_id: int, manager) -> None:
-    """Staff give another member the right to edit a space."""
+def space_manager_add(*, user, space_id: int, email) -> User:
+    """A manager (or staff) gives another member, named by e-mail, the right to edit the space with them."""
+    errors = FieldErrors()
+    address = clean_text(email, field="email", errors=errors, max_length=254, required=True)
+    errors.raise_if_any()
     with transaction.atomic():
-        space = space_get_for_staff(user=user, space_id=space_id, lock=True)
-        if manager is None or not manager.is_active:
-            raise NotFound(_("Ce membre n'existe pas."))
-        space.managers.add(manager)
+        # Under the space's lock, so that an add and a leave (or two adds) of one space queue.
+        space = space_get_for_manager(user=user, space_id=space_id, lock=True)
+        member = User.objects.filter(email__iexact=address, is_active=True, erased_at__isnull=True).first()
+        if member is None:
+            raise ValidationFailed(
+                _("Aucun membre n'a ce courriel. La personne doit d'abord s'inscrire au site."), field="email"
+            )
+        if member.pk == user.pk:
+            raise ValidationFailed(_("C'est votre propre courriel : entrez celui d'une autre personne."), field="email")
+        if space.managers.filter(pk=member.pk).exists():
+            raise Conflict(_("Cette personne gère déjà cet espace."), field="email")
+        space.managers.add(member)
+    return member
+
+
+def space_manager_leave(*, user, space_id: int) -> CoworkingSpace:
+    """A manager stops managing the space; the last one stays, so that someone can still keep it up to date."""
+    with transaction.atomic():
+        space = space_get_for_manager(user=user, space_id=space_id, lock=True)
+        managers = set(space.managers.values_list("pk", flat=True))
+        if user.pk not in managers:
+            # Staff who manage every space without being one of its managers have nothing to leave.
+            raise Conflict(_("Vous ne faites pas partie des gestionnaires de cet espace."))
+        if managers == {user.pk}:
+            raise Conflict(
+                _("Vous êtes le dernier ou la dernière gestionnaire : ajoutez-en un·e autre avant de partir.")
+            )
+        space.managers.remove(user)
+    return space

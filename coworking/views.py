@@ -1,4 +1,4 @@
-"""Pages of the coworking spaces: a space, propose one, its managers' edit page, staff's review (thin).
+"""Pages of the coworking spaces: a space, propose one, its managers' edit and managers pages, staff's review (thin).
 
 The directory with its search (/coworking/) is the search app's (search/views.py): search stands above.
 """
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from coworking import selectors, services
-from coworking.forms import SpaceForm
+from coworking.forms import ManagerAddForm, SpaceForm
 from coworking.models import CoworkingSpace
 from coworking.permissions import can_manage, space_get_for_manager, space_get_visible
 from marketplace.common.web_errors import catch_refusal
@@ -88,6 +88,59 @@ class SpaceUpdateView(LoginRequiredMixin, View):
                 return HttpResponseRedirect(reverse("coworking-detail", args=[space.slug]))
         context = {"form": form, "space": space, "photos": space.photos.all()}
         return render(request, self.template_name, context, status=400)
+
+
+class SpaceManagersView(LoginRequiredMixin, View):
+    """The space's managers: who they are, add one by e-mail, leave (managers and staff only)."""
+
+    template_name = "coworking/space_managers.html"
+
+    def _space(self, request, slug) -> CoworkingSpace:
+        space = space_get_visible(user=request.user, slug=slug)
+        return space_get_for_manager(user=request.user, space_id=space.pk)
+
+    def _render(self, request, space, form, *, status=200):
+        managers = list(selectors.space_managers(space=space))
+        context = {
+            "space": space,
+            "form": form,
+            "managers": managers,
+            "is_manager": any(manager.pk == request.user.pk for manager in managers),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, slug):
+        return self._render(request, self._space(request, slug), ManagerAddForm())
+
+    def post(self, request, slug):
+        space = self._space(request, slug)
+        form = ManagerAddForm(request.POST)
+        if form.is_valid():
+            with catch_refusal(form=form):
+                member = services.space_manager_add(
+                    user=request.user, space_id=space.pk, email=form.cleaned_data["email"]
+                )
+                messages.success(
+                    request, _("%(name)s gère maintenant cet espace avec vous.") % {"name": member.public_name}
+                )
+                return HttpResponseRedirect(reverse("coworking-managers", args=[space.slug]))
+        return self._render(request, space, form, status=400)
+
+
+class SpaceManagerLeaveView(LoginRequiredMixin, View):
+    """A manager stops managing the space (a button of the managers' page)."""
+
+    def post(self, request, slug):
+        space = space_get_visible(user=request.user, slug=slug)
+        with catch_refusal(request) as refusal:
+            services.space_manager_leave(user=request.user, space_id=space.pk)
+            messages.success(request, _("Vous ne gérez plus cet espace."))
+        if refusal:
+            return HttpResponseRedirect(reverse("coworking-managers", args=[space.slug]))
+        # An unapproved space is hidden from those who don't manage it (unless they proposed it).
+        if space.is_approved or space.proposed_by_id == request.user.pk:
+            return HttpResponseRedirect(reverse("coworking-detail", args=[space.slug]))
+        return HttpResponseRedirect(reverse("coworking-list"))
 
 
 class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):

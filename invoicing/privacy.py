@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from django.db.models import Q
 
-from invoicing.models import BillingProfile, Invoice
+from invoicing.models import BillingProfile, Invoice, PaymentContest
 
 
 def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
@@ -50,7 +50,24 @@ def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
                 "pdf": pdf,
             }
         )
+    contests = [
+        {
+            "invoice": contest.invoice.number,
+            "freelancer": contest.invoice.freelancer_name,
+            "client": contest.invoice.client_name,
+            "client_message": contest.client_message,
+            "freelancer_message": contest.freelancer_message,
+            "status": contest.status,
+            "decided_at": contest.decided_at,
+            "decision_note": contest.decision_note,
+            "created_at": contest.created_at,
+        }
+        for contest in PaymentContest.objects.filter(Q(invoice__client_id=user.pk) | Q(invoice__freelancer_id=user.pk))
+        .select_related("invoice")
+        .order_by("created_at", "pk")
+    ]
     return {
+        "payment_contests": contests,
         "billing_profile": (
             {
                 "legal_name": billing.legal_name,
@@ -74,4 +91,7 @@ def erase(*, user) -> list[tuple[object, str]]:
     the account row behind it is anonymised by the profiles hook, the invoice's own copy is not rewritten.
     """
     BillingProfile.objects.filter(user=user).delete()
+    # Their own words in contests go; the decision and its reason (staff's) stay with the invoice.
+    PaymentContest.objects.filter(invoice__client_id=user.pk).update(client_message="")
+    PaymentContest.objects.filter(invoice__freelancer_id=user.pk).update(freelancer_message="")
     return []

@@ -364,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.models.ProjectStatus",
         "ProjectInputStatusEnum": ["draft", "open"],  # what a client may ask for when creating a project
         "InvitationStatusEnum": "projects.models.InvitationStatus",
+        "QuoteOfferStatusEnum": "projects.models.OfferStatus",
         "NotificationKindEnum": "notifications.models.NotificationKind",
         "CollectiveKindEnum": "collectives.models.CollectiveKind",
         "CollectiveRoleEnum": "collectives.models.MemberRole",
@@ -373,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "GroupRoleEnum": ["organisateur", "membre"],  # community.models.GroupRole
         "GroupMembershipStatusEnum": "community.models.GroupMembershipStatus",
         "GroupCurrentStatusEnum": ["demande", "invite", "actif"],  # a membership that has not ended
+        "InvoiceStatusEnum": "invoicing.models.InvoiceStatus",
+        "PaymentContestStatusEnum": "invoicing.models.ContestStatus",
     },
 }
 

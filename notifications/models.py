@@ -48,6 +48,8 @@ class NotificationKind(models.TextChoices):
     INVOICE_CONTESTED = "invoice_contested", _("Facture impayée contestée")
     CONTEST_DECIDED = "contest_decided", _("Décision sur une contestation")
     REVIEWS_PUBLISHED = "reviews_published", _("Évaluations publiées")
+    EVENT_CANCELLED = "event_cancelled", _("Événement annulé")
+    INVOICE_ACKNOWLEDGED = "invoice_acknowledged", _("Facture reconnue")
 
 
 class Notification(TimeStampedModel):

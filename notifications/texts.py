@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from marketplace.common.money import format_money
 from notifications.models import Notification, NotificationKind
 
 
@@ -141,6 +142,19 @@ def _review_received(p: _Params) -> NotificationText:
         _("Nouvelle évaluation : « {title} »").format(title=p.text("title")),
         _("{name} vous a donné {rating}/5.").format(name=p.text("name"), rating=p.number("rating")),
     )
+
+
+def _reviews_published(p: _Params) -> NotificationText:
+    """Both sides' blind reviews appeared together: the rating received, unless moderation hid that review."""
+    title = _("Évaluations publiées : « {title} »").format(title=p.text("title"))
+    if p.has("rating"):
+        return NotificationText(
+            title,
+            _("Vos deux évaluations sont maintenant visibles. {name} vous a donné {rating}/5.").format(
+                name=p.text("name"), rating=p.number("rating")
+            ),
+        )
+    return NotificationText(title, _("Vos deux évaluations sont maintenant visibles."))
 
 
 def _saved_search_match(p: _Params) -> NotificationText:
@@ -274,6 +288,23 @@ def _joint_quote_assigned(p: _Params) -> NotificationText:
     )
 
 
+def _event_cancelled(p: _Params) -> NotificationText:
+    # The event a member holds a seat (or a place in line) for is off.
+    title, date = p.text("title"), p.date("date")
+    cohort = p.text("cohort", required=False)
+    if cohort:
+        body = _(
+            "La rencontre du {date} est annulée. Votre inscription à la cohorte « {cohort} » vaut toujours pour les autres rencontres."
+        ).format(date=date, cohort=cohort)
+    elif p.flag("waiting"):
+        body = _(
+            "Les organisateurs ont annulé l'événement du {date} : la liste d'attente où vous étiez n'a plus cours."
+        ).format(date=date)
+    else:
+        body = _("Les organisateurs ont annulé l'événement du {date}. Il disparaît de votre agenda.").format(date=date)
+    return NotificationText(_("Événement annulé : « {title} »").format(title=title), body)
+
+
 def _event_registered(p: _Params) -> NotificationText:
     title = p.text("title")
     if p.flag("waiting"):
@@ -371,7 +402,131 @@ def _delivery_reminder(p: _Params) -> NotificationText:
     )
 
 
+def _invoice_issued(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Facture n° {number} de {name}").format(number=p.number("number"), name=p.text("name")),
+        _("Montant : {total}, à payer au plus tard le {date}. La facture (PDF) est sur sa page.").format(
+            total=format_money(p.text("total")), date=p.date("due_on")
+        ),
+    )
+
+
+def _invoice_contested(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Facture n° {number} contestée").format(number=p.number("number")),
+        _(
+            "{name} conteste la mention « impayée » de cette facture. Vous pouvez répondre une fois ; "
+            "l'équipe tranchera."
+        ).format(name=p.text("name")),
+    )
+
+
+def _contest_decided(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Contestation de la facture n° {number} : décision").format(number=p.number("number")),
+        (
+            _("Contestation retenue : la facture sort du dossier de paiement du client. Motif : {note}")
+            if p.text("upheld", required=False)
+            else _("Contestation rejetée : la facture reste impayée au dossier. Motif : {note}")
+        ).format(note=p.text("note")),
+    )
+
+
+def _counter_offer(p: _Params) -> NotificationText:
+    amount = format_money(p.text("amount")) + (_("/h") if p.flag("hourly") else "")
+    if p.flag("counter"):
+        return NotificationText(
+            _("Contre-proposition : « {title} »").format(title=p.text("title")),
+            _("{name} répond à votre offre par {amount}.").format(name=p.text("name"), amount=amount),
+        )
+    return NotificationText(
+        _("Contre-offre sur votre soumission : « {title} »").format(title=p.text("title")),
+        _("{name} vous propose {amount}. Acceptez, refusez ou contre-proposez.").format(
+            name=p.text("name"), amount=amount
+        ),
+    )
+
+
+def _counter_offer_answered(p: _Params) -> NotificationText:
+    if p.flag("accepted"):
+        return NotificationText(
+            _("Offre acceptée : « {title} »").format(title=p.text("title")),
+            _("Votre offre est acceptée : la soumission est retenue à ce prix."),
+        )
+    reason = p.text("reason", required=False)
+    return NotificationText(
+        _("Offre refusée : « {title} »").format(title=p.text("title")),
+        _("Raison : {reason}").format(reason=reason)
+        if reason
+        else _("Aucune raison donnée ; la soumission reste en cours à son prix."),
+    )
+
+
+def _invoice_acknowledged(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Facture n° {number} reconnue").format(number=p.number("number")),
+        _("{name} reconnaît votre facture de {total} : elle compte maintenant dans son dossier de paiement.").format(
+            name=p.text("name"), total=format_money(p.text("total"))
+        ),
+    )
+
+
+def _invoice_paid(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Facture n° {number} marquée payée").format(number=p.number("number")),
+        _(
+            "{name} dit avoir payé cette facture de {total} le {date}. Confirmez la réception, ou signalez "
+            "que le paiement n'est pas arrivé."
+        ).format(name=p.text("name"), total=format_money(p.text("total")), date=p.date("date")),
+    )
+
+
+def _payment_confirmed(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Paiement reçu : facture n° {number}").format(number=p.number("number")),
+        _("{name} confirme avoir reçu votre paiement de {total} le {date}. La facture est réglée.").format(
+            name=p.text("name"), total=format_money(p.text("total")), date=p.date("date")
+        ),
+    )
+
+
+def _payment_disputed(p: _Params) -> NotificationText:
+    return NotificationText(
+        _("Paiement non reçu : facture n° {number}").format(number=p.number("number")),
+        _(
+            "{name} n'a pas reçu votre paiement de {total} : {note} Vous pourrez marquer la facture payée de "
+            "nouveau, avec une nouvelle date."
+        ).format(name=p.text("name"), total=format_money(p.text("total")), note=p.text("note")),
+    )
+
+
+def _invoice_overdue(p: _Params) -> NotificationText:
+    number, days = p.number("number"), p.number("days_late")
+    facts = {"name": p.text("name"), "total": format_money(p.text("total")), "date": p.date("date")}
+    if days <= 0:
+        return NotificationText(
+            _("Facture n° {number} à payer aujourd'hui").format(number=number),
+            _(
+                "{name} attend le paiement de cette facture ({total}), qui arrive à échéance aujourd'hui, le {date}. "
+                "Une fois payée, marquez-la payée sur sa page."
+            ).format(**facts),
+        )
+    return NotificationText(
+        ngettext(
+            "Facture n° {number} en retard de {days} jour",
+            "Facture n° {number} en retard de {days} jours",
+            days,
+        ).format(number=number, days=days),
+        _(
+            "{name} attend toujours le paiement de cette facture ({total}), due le {date}. Une fois payée, "
+            "marquez-la payée sur sa page."
+        ).format(**facts),
+    )
+
+
 _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
+    NotificationKind.COUNTER_OFFER: _counter_offer,
+    NotificationKind.COUNTER_OFFER_ANSWERED: _counter_offer_answered,
     NotificationKind.QUOTE_RECEIVED: _quote_received,
     NotificationKind.QUOTE_DECLINED: _quote_declined,
     NotificationKind.REVISION_REQUESTED: _revision_requested,
@@ -381,6 +536,7 @@ _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
     NotificationKind.PROJECT_CLOSED: _project_closed,
     NotificationKind.DECISION_REMINDER: _decision_reminder,
     NotificationKind.REVIEW_RECEIVED: _review_received,
+    NotificationKind.REVIEWS_PUBLISHED: _reviews_published,
     NotificationKind.SAVED_SEARCH_MATCH: _saved_search_match,
     NotificationKind.PROJECT_MATCH: _project_match,
     NotificationKind.INVITATION_ANSWERED: _invitation_answered,
@@ -393,6 +549,8 @@ _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
     NotificationKind.JOINT_QUOTE_ASSIGNED: _joint_quote_assigned,
     NotificationKind.EVENT_REGISTERED: _event_registered,
     NotificationKind.EVENT_PROMOTED: _event_promoted,
+    NotificationKind.EVENT_CANCELLED: _event_cancelled,
+    NotificationKind.INVOICE_ACKNOWLEDGED: _invoice_acknowledged,
     NotificationKind.EVENT_REMINDER: _event_reminder,
     NotificationKind.ENGAGEMENT_OPENED: _engagement_opened,
     NotificationKind.MILESTONES_PROPOSED: _milestones_proposed,
@@ -401,6 +559,13 @@ _TEXTS: dict[str, Callable[[_Params], NotificationText]] = {
     NotificationKind.DELIVERY_APPROVED: _delivery_approved,
     NotificationKind.CHANGES_REQUESTED: _changes_requested,
     NotificationKind.DELIVERY_REMINDER: _delivery_reminder,
+    NotificationKind.INVOICE_CONTESTED: _invoice_contested,
+    NotificationKind.CONTEST_DECIDED: _contest_decided,
+    NotificationKind.INVOICE_ISSUED: _invoice_issued,
+    NotificationKind.INVOICE_PAID: _invoice_paid,
+    NotificationKind.PAYMENT_CONFIRMED: _payment_confirmed,
+    NotificationKind.PAYMENT_DISPUTED: _payment_disputed,
+    NotificationKind.INVOICE_OVERDUE: _invoice_overdue,
 }
 
 

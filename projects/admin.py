@@ -102,11 +102,21 @@ class InvitationAdmin(admin.ModelAdmin):
 class ReviewAdmin(admin.ModelAdmin):
     """Hiding a review here changes what the ratings count: use the action, which recomputes them."""
 
-    list_display = ["project", "author", "subject", "rating", "paid_as_agreed", "is_hidden", "created_at"]
+    list_display = [
+        "project",
+        "author",
+        "subject",
+        "rating",
+        "paid_as_agreed",
+        "is_hidden",
+        "created_at",
+        "published_at",
+    ]
     list_filter = ["rating", "paid_as_agreed", "is_hidden", "author_is_client"]
     search_fields = ["project__title", "author__email", "subject__email", "comment"]
     raw_id_fields = ["project", "author", "subject"]
-    readonly_fields = ["is_hidden"]
+    # Publication goes through the services (both sides together, ratings and notifications with it).
+    readonly_fields = ["is_hidden", "published_at"]
     actions = ["hide_reviews", "show_reviews"]
 
     @admin.action(description="Masquer les évaluations choisies")

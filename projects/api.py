@@ -20,11 +20,13 @@ from projects.models import (
     Category,
     Invitation,
     InvitationStatus,
+    OfferStatus,
     PaidAsAgreed,
     Pricing,
     Project,
     ProjectStatus,
     Quote,
+    QuoteOffer,
     QuoteStatus,
     Review,
     SystemDeclineReason,
@@ -269,8 +271,15 @@ class ReviewSerializer(serializers.ModelSerializer):
             "comment",
             "paid_as_agreed",
             "created_at",
+            "published_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "published_at": {
+                "help_text": "Null while blind: only its author sees it, until both sides wrote theirs or 14 days "
+                "after completion."
+            }
+        }
 
 
 class ReviewInputSerializer(JSONInputSerializer):
@@ -478,7 +487,11 @@ class ProjectCompleteApi(GenericAPIView):
 
 
 class ProjectReviewsApi(GenericAPIView):
-    """The visible reviews of a project; POST leaves the caller's review once it is completed."""
+    """The published reviews of a project (and the caller's own while blind); POST leaves the caller's review.
+
+    Blind reviews: a review stays hidden from everyone but its author until both sides wrote theirs or 14 days
+    after completion; then both appear together.
+    """
 
     serializer_class = ReviewSerializer
     queryset = Review.objects.none()
@@ -487,7 +500,7 @@ class ProjectReviewsApi(GenericAPIView):
     @extend_schema(responses=ReviewSerializer(many=True))
     def get(self, request, pk):
         project = project_get_visible(user=request.user, project_id=pk)
-        return Response(ReviewSerializer(selectors.project_reviews(project=project), many=True).data)
+        return Response(ReviewSerializer(selectors.project_reviews(project=project, user=request.user), many=True).data)
 
     @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer, **error_responses(409)})
     def post(self, request, pk):
@@ -495,6 +508,24 @@ class ProjectReviewsApi(GenericAPIView):
         data = _input(ReviewInputSerializer, request)
         review = services.review_submit(user=request.user, project_id=pk, data=data)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewDetailApi(GenericAPIView):
+    """The caller's own review: PATCH changes it until it is published (409 after)."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Review.objects.none()
+
+    @extend_schema(
+        operation_id="reviews_update",
+        request=ReviewInputSerializer,
+        responses={200: ReviewSerializer, **error_responses(403, 404, 409)},
+    )
+    def patch(self, request, pk):
+        data = _input(ReviewInputSerializer, request)
+        review = services.review_update(user=request.user, review_id=pk, data=data)
+        return Response(ReviewSerializer(review).data)
 
 
 class ProjectAttachmentSerializer(serializers.Serializer):
@@ -971,6 +1002,28 @@ class ClientPaidSerializer(serializers.Serializer):
     late = serializers.IntegerField()
 
 
+class PaymentRecordSerializer(serializers.Serializer):
+    """Facts from invoices, not opinions: only a receipt the freelancer confirmed makes an invoice paid."""
+
+    since = serializers.DateField(help_text="The first due date counted: 24 months ago.")
+    received = serializers.IntegerField(
+        help_text="Invoices that count (agreed through an engagement or acknowledged by the client; not cancelled, "
+        "not excluded by staff after a contest) due since `since`, paid or not, due or not."
+    )
+    paid_on_time = serializers.IntegerField(help_text="Receipt confirmed by the freelancer on or before the due date.")
+    paid_late = serializers.IntegerField(help_text="Receipt confirmed after the due date.")
+    unpaid_past_due = serializers.IntegerField(help_text="Receipt not confirmed and the due date passed.")
+    claimed_unconfirmed = serializers.IntegerField(
+        help_text="Of `unpaid_past_due`: marked paid by the client, receipt not confirmed by the freelancer."
+    )
+    not_yet_due = serializers.IntegerField(help_text="Receipt not confirmed, due date not passed yet.")
+    median_days = serializers.FloatField(
+        allow_null=True,
+        help_text="Median days from the due date to the confirmed receipt date; negative: before the due "
+        "date. Null when no receipt is confirmed.",
+    )
+
+
 class ClientSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="user.pk")
     name = serializers.CharField(source="user.public_name")
@@ -984,7 +1037,12 @@ class ClientSerializer(serializers.Serializer):
     reviews = ClientReviewSerializer(
         source="reviews.reviews", many=True, help_text="The latest reviews by freelancers."
     )
-    paid = serializers.SerializerMethodField()
+    payment_record = PaymentRecordSerializer(
+        allow_null=True, help_text="The headline: how this client paid invoices over the last 24 months."
+    )
+    paid = serializers.SerializerMethodField(
+        help_text='History: freelancers\' own answers to "paid as agreed?" in their reviews (self-reported).'
+    )
 
     def get_freelancer_profile(self, client) -> int | None:
         profile = getattr(client.user, "freelancer_profile", None)
@@ -996,7 +1054,7 @@ class ClientSerializer(serializers.Serializer):
 
 
 class ClientDetailApi(GenericAPIView):
-    """A client's public page: their reviews by freelancers, whether they paid as agreed, projects published."""
+    """A client's public page: their payment record, reviews by freelancers, projects published."""
 
     serializer_class = ClientSerializer
     permission_classes = [permissions.AllowAny]
@@ -1005,3 +1063,112 @@ class ClientDetailApi(GenericAPIView):
     @extend_schema(responses=ClientSerializer, summary="Page publique d'un client")
     def get(self, request, pk: int):
         return Response(ClientSerializer(selectors.client_get(user_id=pk)).data)
+
+
+# --- Counter-offers ------------------------------------------------------------------------------
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    # "lapsed": still open when its quote was accepted, declined or withdrawn otherwise.
+    status = serializers.ChoiceField(choices=OfferStatus.choices, source="shown_status", read_only=True)
+
+    class Meta:
+        model = QuoteOffer
+        fields = [
+            "id",
+            "quote",
+            "author",
+            "from_client",
+            "amount",
+            "delivery_days",
+            "delivery_date",
+            "message",
+            "quote_amount",
+            "status",
+            "answered_at",
+            "decline_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        inline_serializer("QuoteOfferAuthor", {"id": serializers.IntegerField(), "name": serializers.CharField()})
+    )
+    def get_author(self, offer) -> dict:
+        return {"id": offer.author_id, "name": str(offer.author.public_name)}
+
+
+class OfferInputSerializer(JSONInputSerializer):
+    """A counter-offer: `amount` means what the quote's amount means (fixed: the total; hourly: the rate).
+
+    Without a delay the quote's stays. The freelancer may only counter the client's open offer.
+    """
+
+    amount = documented(serializers.DecimalField(max_digits=None, decimal_places=None), DECIMAL)
+    delivery_days = documented(
+        serializers.IntegerField(required=False, allow_null=True), {"type": "integer", "minimum": 1, "maximum": 3650}
+    )
+    delivery_date = serializers.DateField(required=False, allow_null=True)
+    message = documented(
+        serializers.CharField(required=False, allow_blank=True, trim_whitespace=False),
+        {"type": "string", "maxLength": 2000},
+    )
+
+
+class QuoteOffersApi(GenericAPIView):
+    """A quote's counter-offers, oldest first; POST makes one (the client, or either side countering)."""
+
+    serializer_class = OfferSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = QuoteOffer.objects.none()
+    pagination_class = None
+
+    @extend_schema(operation_id="quote_offers_list", responses={200: OfferSerializer(many=True)})
+    def get(self, request, pk):
+        page = selectors.quote_offers_page(user=request.user, quote_id=pk)
+        return Response(OfferSerializer(page.offers, many=True).data)
+
+    @extend_schema(
+        operation_id="quote_offers_create",
+        request=OfferInputSerializer,
+        responses={201: OfferSerializer, **error_responses(403, 409)},
+    )
+    def post(self, request, pk):
+        data = _input(OfferInputSerializer, request, partial=False)
+        offer = services.offer_make(user=request.user, quote_id=pk, data=data)
+        return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+class _OfferAnswerApi(GenericAPIView):
+    serializer_class = OfferSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = QuoteOffer.objects.none()
+
+    def answered(self, offer) -> Response:
+        # Read back through the page, so the status is what both parties now see.
+        page = selectors.quote_offers_page(user=self.request.user, quote_id=offer.quote_id)
+        return Response(OfferSerializer(next(o for o in page.offers if o.pk == offer.pk)).data)
+
+
+class OfferAcceptApi(_OfferAnswerApi):
+    """Accept the open offer addressed to you: the quote takes its price and delay and is accepted."""
+
+    @extend_schema(
+        operation_id="offer_accept", request=None, responses={200: OfferSerializer, **error_responses(403, 409)}
+    )
+    def post(self, request, pk):
+        return self.answered(services.offer_accept(user=request.user, offer_id=pk))
+
+
+class OfferDeclineApi(_OfferAnswerApi):
+    """Decline the open offer addressed to you, with an optional reason; the quote stays live."""
+
+    @extend_schema(
+        operation_id="offer_decline",
+        request=DeclineInputSerializer,
+        responses={200: OfferSerializer, **error_responses(403, 409)},
+    )
+    def post(self, request, pk):
+        data = _input(DeclineInputSerializer, request, partial=False)
+        return self.answered(services.offer_decline(user=request.user, offer_id=pk, reason=data["reason"]))

@@ -14,6 +14,7 @@ urlpatterns = [
         name="api-project-attachment-detail",
     ),
     path("projects/<int:pk>/reviews/", api.ProjectReviewsApi.as_view(), name="api-project-reviews"),
+    path("reviews/<int:pk>/", api.ReviewDetailApi.as_view(), name="api-review-detail"),
     path("projects/<int:pk>/publish/", api.ProjectPublishApi.as_view(), name="api-project-publish"),
     path("projects/<int:pk>/cancel/", api.ProjectCancelApi.as_view(), name="api-project-cancel"),
     path("me/projects/", api.MyProjectListApi.as_view(), name="api-my-projects"),
@@ -35,5 +36,8 @@ urlpatterns = [
     path("quotes/<int:pk>/withdraw/", api.QuoteWithdrawApi.as_view(), name="api-quote-withdraw"),
     path("quotes/<int:pk>/shortlist/", api.QuoteShortlistApi.as_view(), name="api-quote-shortlist"),
     path("quotes/<int:pk>/request-revision/", api.QuoteRequestRevisionApi.as_view(), name="api-quote-request-revision"),
+    path("quotes/<int:pk>/offers/", api.QuoteOffersApi.as_view(), name="api-quote-offers"),
+    path("offers/<int:pk>/accept/", api.OfferAcceptApi.as_view(), name="api-offer-accept"),
+    path("offers/<int:pk>/decline/", api.OfferDeclineApi.as_view(), name="api-offer-decline"),
     path("clients/<int:pk>/", api.ClientDetailApi.as_view(), name="api-client-detail"),
 ]

@@ -228,3 +228,30 @@ class InviteForm(forms.Form):
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = [(p.pk, p.title) for p in projects]
+
+
+class OfferForm(forms.Form):
+    """A counter-offer; the service checks the amount and the delay by the quote's own rules."""
+
+    amount = forms.CharField(
+        label=_("Montant proposé ($ CA, avant taxes)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "required": True, "autocomplete": "off"}),
+    )
+    delivery_days = forms.IntegerField(
+        label=_("Livraison en (jours)"), required=False, widget=forms.NumberInput(attrs={"min": "1"})
+    )
+    delivery_date = forms.DateField(
+        label=_("… ou livraison le"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    message = forms.CharField(
+        label=_("Message (facultatif)"), required=False, widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 3})
+    )
+
+
+class OfferDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Raison (facultative, l'autre partie la verra)"),
+        required=False,
+        widget=forms.Textarea(attrs={"maxlength": 1000, "rows": 2}),
+    )

@@ -5,6 +5,8 @@
   Without it nobody is blocked and no conversation exists.
 - search finds the freelancers a project fits, for the owner's "Pigistes près de votre projet":
   `nearby_freelancers_set(search.matching.nearby_freelancers)`. Without it the block is empty.
+- invoicing gives a client's payment record (facts from confirmed invoices) for the client page and the
+  project page freelancers read before quoting: `payment_record_set(...)`. Without it none shows.
 """
 
 from __future__ import annotations
@@ -106,3 +108,17 @@ def engagement_finder_set(finder: Callable[..., object | None]) -> None:
 def engagement_for(*, user, project):
     """The engagement ("mandat") of this project that `user` takes part in, for a link on the project page."""
     return _engagement_finder(user=user, project=project)
+
+
+_payment_record: Callable[..., object | None] = lambda *, client_id: None  # noqa: E731
+
+
+def payment_record_set(provider: Callable[..., object | None]) -> None:
+    """Have `provider(client_id=...)` give a client's payment record (invoicing.selectors.client_payment_record)."""
+    global _payment_record
+    _payment_record = provider
+
+
+def payment_record(*, client_id: int):
+    """The client's payment record from confirmed invoices (invoicing.selectors.PaymentRecord), or None without it."""
+    return _payment_record(client_id=client_id)

@@ -126,6 +126,11 @@ class Project(TimeStampedModel):
         """Open and its quotes period not over; `project_taking_quotes()` says the same to a query."""
         return self.status == ProjectStatus.OPEN and self.quotes_due >= timezone.localdate()
 
+    @property
+    def reviews_due_at(self) -> datetime.datetime | None:
+        """When the blind reviews appear even if only one side wrote theirs, and writing one ends."""
+        return self.completed_at + datetime.timedelta(days=REVIEW_BLIND_DAYS) if self.completed_at else None
+
 
 def project_taking_quotes() -> Q:
     """The projects still taking quotes, as a filter: the same rule as `Project.takes_quotes`."""
@@ -368,7 +373,8 @@ class PaidAsAgreed(models.TextChoices):
 
 
 # Its author may change a review this many days after writing it.
-REVIEW_EDIT_DAYS = 14
+# Both sides' reviews stay hidden until both are written, or this long after the project's completion.
+REVIEW_BLIND_DAYS = 14
 
 
 class Review(TimeStampedModel):
@@ -383,6 +389,8 @@ class Review(TimeStampedModel):
     # Only in a freelancer's review of the client.
     paid_as_agreed = models.CharField(max_length=4, choices=PaidAsAgreed.choices, blank=True)
     is_hidden = models.BooleanField(default=False, help_text=_("Masqué par la modération."))
+    # Blind until both sides wrote theirs or REVIEW_BLIND_DAYS after completion; null while hidden from the other.
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -393,6 +401,74 @@ class Review(TimeStampedModel):
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_to_5"),
         ]
 
-    def is_editable(self, *, now: datetime.datetime | None = None) -> bool:
-        """Whether its author may still change it: within REVIEW_EDIT_DAYS of writing it."""
-        return (now or timezone.now()) - self.created_at <= datetime.timedelta(days=REVIEW_EDIT_DAYS)
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def is_editable(self) -> bool:
+        """Whether its author may still change it: until it is published."""
+        return self.published_at is None
+
+
+# What every page, count and rating shows of reviews: the published ones moderation did not hide.
+REVIEW_SHOWN = Q(is_hidden=False, published_at__isnull=False)
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("En attente de réponse")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+    COUNTERED = "countered", _("Contre-proposée")
+    # Never stored: what an open offer reads as once its quote was accepted, declined or withdrawn otherwise.
+    LAPSED = "lapsed", _("Sans suite")
+
+
+class QuoteOffer(TimeStampedModel):
+    """A counter-offer on a live quote: the client's, or the freelancer's answer to it; one open at a time.
+
+    `amount` means what the quote's amount means (fixed: the total; hourly: the rate). `quote_amount` keeps the
+    quote's own price when the offer was made, so the history still shows it once an accepted offer changed it.
+    """
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="offers")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quote_offers")
+    # The side, not just the person: who answers follows from it (the client answers the freelancer's).
+    from_client = models.BooleanField()
+    amount = models.DecimalField(
+        _("montant ($ CA)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
+    )
+    delivery_days = models.PositiveIntegerField(_("livraison (jours)"), null=True, blank=True)
+    delivery_date = models.DateField(_("livraison (date)"), null=True, blank=True)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    quote_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("raison du refus"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("contre-offre")
+        verbose_name_plural = _("contre-offres")
+        constraints = [
+            models.UniqueConstraint(fields=["quote"], condition=Q(status="open"), name="one_open_offer_per_quote"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT), name="quote_offer_amount_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quote} — {self.amount}"
+
+    @property
+    def shown_status(self) -> str:
+        """Its status as readers see it: an offer still open on a quote decided otherwise has lapsed."""
+        if self.status == OfferStatus.OPEN and self.quote.status not in LIVE_QUOTE_STATUSES:
+            return OfferStatus.LAPSED
+        return self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(OfferStatus(self.shown_status).label)

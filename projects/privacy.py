@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from projects.models import LIVE_QUOTE_STATUSES, Invitation, Project, ProjectAttachment, ProjectStatus, Quote, Review
+from projects.models import (
+    LIVE_QUOTE_STATUSES,
+    Invitation,
+    Project,
+    ProjectAttachment,
+    ProjectStatus,
+    Quote,
+    QuoteOffer,
+    Review,
+)
 from projects.services import project_cancel, quote_withdraw
 
 
@@ -44,6 +53,7 @@ def _review_data(review: Review, *, other) -> dict:
         "comment": review.comment,
         "paid_as_agreed": review.paid_as_agreed,
         "created_at": review.created_at,
+        "published_at": review.published_at,
     }
 
 
@@ -81,7 +91,10 @@ def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
         Review.objects.filter(author=user).select_related("project", "subject__freelancer_profile").order_by("id")
     )
     reviews_received = (
-        Review.objects.filter(subject=user).select_related("project", "author__freelancer_profile").order_by("id")
+        # Blind reviews: one about them still unpublished is its author's, not yet theirs to read.
+        Review.objects.filter(subject=user, published_at__isnull=False)
+        .select_related("project", "author__freelancer_profile")
+        .order_by("id")
     )
     files = [
         (_document_path(attachment), attachment.file)
@@ -155,6 +168,23 @@ def export_data(*, user) -> tuple[dict, list[tuple[str, object]]]:
             for invitation in invitations_received
         ],
         "reviews_written": [_review_data(r, other=("subject", r.subject)) for r in reviews_written],
+        # Counter-offers they made, on their quotes or on others' quotes on their projects.
+        "counter_offers": [
+            {
+                "quote": offer.quote_id,
+                "project": {"id": offer.quote.project_id, "title": offer.quote.project.title},
+                "from_client": offer.from_client,
+                "amount": offer.amount,
+                "delivery_days": offer.delivery_days,
+                "delivery_date": offer.delivery_date,
+                "message": offer.message,
+                "status": offer.status,
+                "decline_reason": offer.decline_reason,
+                "created_at": offer.created_at,
+                "answered_at": offer.answered_at,
+            }
+            for offer in QuoteOffer.objects.filter(author=user).select_related("quote__project").order_by("id")
+        ],
         "reviews_received": [_review_data(r, other=("author", r.author)) for r in reviews_received],
     }
     return data, files
@@ -192,6 +222,11 @@ def projects_anonymise_for_user(*, user) -> None:
     as written, signed "Ancien membre" through User.public_name.
     """
     Quote.objects.filter(freelancer=user).update(message="")
+    # Their counter-offers' messages, and the reasons they gave declining the other side's offers.
+    QuoteOffer.objects.filter(author=user).update(message="")
+    QuoteOffer.objects.filter(
+        Q(from_client=True, quote__freelancer=user) | Q(from_client=False, quote__project__owner=user)
+    ).update(decline_reason="")
     Invitation.objects.filter(Q(project__owner=user)).update(message="")
 
 

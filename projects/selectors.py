@@ -2,38 +2,44 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collectives.models import Collective, CollectiveMembership, MemberRole, MembershipStatus
 from collectives.selectors import active_members
 from marketplace.common.errors import NotFound, PermissionDenied
 from profiles.models import FreelancerProfile, User
-from projects.hooks import writing_rules
+from projects.hooks import payment_record, writing_rules
 from projects.models import (
     ATTACHABLE_STATUSES,
     LIVE_QUOTE_STATUSES,
+    REVIEW_BLIND_DAYS,
+    REVIEW_SHOWN,
     Category,
     Invitation,
     InvitationStatus,
+    OfferStatus,
     PaidAsAgreed,
     Project,
     ProjectAttachment,
     ProjectStatus,
     Quote,
     QuoteLineItem,
+    QuoteOffer,
     QuoteStatus,
     Recommendation,
     Review,
     Visibility,
     project_taking_quotes,
 )
-from projects.permissions import project_documents_readable_by, project_get_visible
+from projects.permissions import project_documents_readable_by, project_get_visible, quote_get_visible
 
 # Quotes a freelancer counts as "received" on a project: everything but the withdrawn ones.
 COUNTED_QUOTES = Q(
@@ -93,8 +99,21 @@ def _line_items_with_assignees() -> Prefetch:
 
 
 def _quote_queryset() -> QuerySet[Quote]:
-    return Quote.objects.select_related("freelancer__freelancer_profile", "collective").prefetch_related(
-        Prefetch("line_items", queryset=QuoteLineItem.objects.select_related("assignee__freelancer_profile"))
+    return _with_offers(
+        Quote.objects.select_related("freelancer__freelancer_profile", "collective").prefetch_related(
+            Prefetch("line_items", queryset=QuoteLineItem.objects.select_related("assignee__freelancer_profile"))
+        )
+    )
+
+
+def _with_offers(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
+    """Each quote's open counter-offer (id, amount, side) and whether it has any: subqueries, no query more."""
+    open_offer = QuoteOffer.objects.filter(quote=OuterRef("pk"), status=OfferStatus.OPEN)
+    return quotes.annotate(
+        has_offers=Exists(QuoteOffer.objects.filter(quote=OuterRef("pk"))),
+        open_offer_id=Subquery(open_offer.values("pk")[:1]),
+        open_offer_amount=Subquery(open_offer.values("amount")[:1]),
+        open_offer_from_client=Subquery(open_offer.values("from_client")[:1]),
     )
 
 
@@ -163,7 +182,7 @@ def quotes_for_owner(*, project: Project, sort: str = "price") -> list[Quote]:
     """Every quote of a project with its author's profile and line items, for its owner (or staff)."""
     quote_fields = [f.name for f in Quote._meta.concrete_fields]
     quotes = (
-        Quote.objects.filter(project=project)
+        _with_offers(Quote.objects.filter(project=project))
         .select_related("freelancer__freelancer_profile", "collective")
         .only(*quote_fields, *_QUOTE_AUTHOR_FIELDS, "collective__id", "collective__name", "collective__slug")
         # A plain list per quote: the table reads it on every row, where line_items.all() built a queryset.
@@ -325,7 +344,12 @@ class ProjectPage:
     my_review: Review | None = None
     can_review: bool = False
     can_edit_review: bool = False
+    # Blind reviews: the other side wrote theirs, still hidden from this viewer (never its content or rating)…
+    other_review_pending: bool = False
+    # …and when the unpublished ones appear even if only one side writes (writing ends then too).
+    reviews_due_at: datetime.datetime | None = None
     client_paid: PaidSummary | None = None  # non-owners: what freelancers say about paying this client
+    client_record: object | None = None  # non-owners: the client's payment record (invoicing.selectors.PaymentRecord)
     invitations: list[Invitation] = field(default_factory=list)  # owner only: the freelancers they invited
     can_write_to_client: bool = False  # non-owners: whether "Écrire au client" opens a conversation
     needs_profile: bool = False  # signed in, may quote, but has no freelancer profile to quote with
@@ -410,15 +434,21 @@ def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> 
     if not is_owner:
         # So a freelancer can check the client pays before quoting.
         page.client_paid = client_paid_summary(user_id=project.owner_id)
+        page.client_record = payment_record(client_id=project.owner_id)
     if project.status == ProjectStatus.COMPLETED:
-        page.reviews = list(
+        # One query: the published reviews everybody sees, and the parties' unpublished ones (blind reviews).
+        rows = list(
             Review.objects.filter(project=project, is_hidden=False).select_related("author__freelancer_profile")
         )
+        page.reviews = [r for r in rows if r.is_published]
+        page.reviews_due_at = project.reviews_due_at
         if user.is_authenticated:
-            page.my_review = next((r for r in page.reviews if r.author_id == user.pk), None)
+            page.my_review = next((r for r in rows if r.author_id == user.pk), None)
             is_party = is_owner or (page.hired_quote is not None and page.hired_quote.freelancer_id == user.pk)
-            page.can_review = is_party and page.my_review is None
-            page.can_edit_review = page.my_review is not None and page.my_review.is_editable()
+            window_open = page.reviews_due_at is None or timezone.now() < page.reviews_due_at
+            page.can_review = is_party and page.my_review is None and window_open
+            page.can_edit_review = page.my_review is not None and page.my_review.is_editable() and window_open
+            page.other_review_pending = is_party and any(r.author_id != user.pk and not r.is_published for r in rows)
     return page
 
 
@@ -507,8 +537,10 @@ def _may_write_to_client(*, project: Project, invited: bool) -> bool:
     return project.viewer_has_conversation or project.viewer_quoted or invited or visible
 
 
-def project_reviews(*, project: Project) -> list[Review]:
-    return list(Review.objects.filter(project=project, is_hidden=False).select_related("author", "subject"))
+def project_reviews(*, project: Project, user=None) -> list[Review]:
+    """The published reviews of a project, and the caller's own unpublished one (blind reviews)."""
+    mine = Q(author_id=user.pk, is_hidden=False) if user is not None and user.is_authenticated else Q(pk__in=[])
+    return list(Review.objects.filter(REVIEW_SHOWN | mine, project=project).select_related("author", "subject"))
 
 
 def client_dashboard(*, user, limit: int = 100, offset: int = 0) -> list[Project]:
@@ -631,7 +663,13 @@ def projects_to_write_about(*, user, freelancer, limit: int = 50) -> list[Projec
 def projects_to_review(*, user, limit: int = 20) -> list[Project]:
     """Completed projects where this user (client or hired freelancer) has not left their review yet (one query)."""
     reviewed = Review.objects.filter(project=OuterRef("pk"), author=user)
-    not_reviewed = Project.objects.filter(status=ProjectStatus.COMPLETED).exclude(Exists(reviewed)).order_by()
+    # Reviews are written within REVIEW_BLIND_DAYS of completion (blind reviews).
+    window_open = Q(completed_at__isnull=True) | Q(
+        completed_at__gt=timezone.now() - datetime.timedelta(days=REVIEW_BLIND_DAYS)
+    )
+    not_reviewed = (
+        Project.objects.filter(window_open, status=ProjectStatus.COMPLETED).exclude(Exists(reviewed)).order_by()
+    )
     # A UNION of the two sides, each on its own index: "owner OR hired" in one WHERE made PostgreSQL read
     # every completed project on the site (12 ms at 11 000 of them).
     owned = not_reviewed.filter(owner=user)
@@ -718,7 +756,7 @@ def collective_reviews_q(collective_id: int) -> Q:
     accepted = Quote.objects.filter(
         project_id=OuterRef("project_id"), status=QuoteStatus.ACCEPTED, collective_id=collective_id
     )
-    return Q(Exists(accepted), author_is_client=True, is_hidden=False)
+    return Q(Exists(accepted), REVIEW_SHOWN, author_is_client=True)
 
 
 def collective_reviews(*, collective_id: int) -> ReviewSummary:
@@ -730,10 +768,10 @@ def freelancer_reviews(*, user_id: int) -> ReviewSummary:
     """Visible reviews clients left a freelancer (with those of joint quotes that assigned them lines),
     newest first, their average, and how many colleagues recommended them (two queries: the page's cap
     counts them)."""
-    reviews_qs = Review.objects.filter(reviews_counting_for(user_id), author_is_client=True, is_hidden=False)
+    reviews_qs = Review.objects.filter(REVIEW_SHOWN, reviews_counting_for(user_id), author_is_client=True)
     # One group over every review that counts (a constant groups them all): their own and the joint ones.
     per_subject = (
-        Review.objects.filter(reviews_counting_for(OuterRef("pk")), author_is_client=True, is_hidden=False)
+        Review.objects.filter(REVIEW_SHOWN, reviews_counting_for(OuterRef("pk")), author_is_client=True)
         .order_by()
         .annotate(one=Value(1))
         .values("one")
@@ -777,7 +815,7 @@ class PaidSummary:
 def client_paid_summary(*, user_id: int) -> PaidSummary:
     """How many freelancers say this client paid them as agreed (one query), for the client page and project pages."""
     paid = (
-        Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+        Review.objects.filter(REVIEW_SHOWN, subject_id=user_id, author_is_client=False)
         .exclude(paid_as_agreed="")
         .aggregate(
             answers=Count("id"),
@@ -796,14 +834,22 @@ class ClientReputation:
     paid_as_agreed: int  # … and said yes
     paid_late: int
     projects_published: int
+    # Facts from confirmed invoices (invoicing.selectors.PaymentRecord), the headline; None without invoicing.
+    payment_record: object | None = None
 
 
 def client_get(*, user_id: int) -> ClientReputation:
-    """A client's public reputation: reviews from freelancers and how many say they were paid as agreed."""
-    user = User.objects.select_related("freelancer_profile").filter(pk=user_id, is_active=True).first()
-    if user is None:
+    """A client's public reputation: their payment record, reviews from freelancers, the old "paid as agreed?"
+    answers. An erased account (Loi 25) keeps its page, as "Ancien membre", while invoices stay in its record."""
+    user = (
+        User.objects.select_related("freelancer_profile")
+        .filter(Q(is_active=True) | Q(erased_at__isnull=False), pk=user_id)
+        .first()
+    )
+    record = payment_record(client_id=user_id) if user is not None else None
+    if user is None or (user.erased_at is not None and not (record is not None and record.received)):
         raise NotFound(_("Ce client n'existe pas."))
-    reviews_qs = Review.objects.filter(subject_id=user_id, author_is_client=False, is_hidden=False)
+    reviews_qs = Review.objects.filter(REVIEW_SHOWN, subject_id=user_id, author_is_client=False)
     paid = client_paid_summary(user_id=user_id)
     published = (
         Project.objects.filter(owner_id=user_id, is_hidden=False)
@@ -817,6 +863,7 @@ def client_get(*, user_id: int) -> ClientReputation:
         paid_as_agreed=paid.yes,
         paid_late=paid.late,
         projects_published=published,
+        payment_record=record,
     )
 
 
@@ -875,3 +922,60 @@ def _collectives_administered_by(user) -> QuerySet[Collective]:
 def collectives_administered(*, user) -> list[Collective]:
     """The collectives `user` administers: the project page offers them a joint quote."""
     return list(_collectives_administered_by(user))
+
+
+@dataclass
+class QuoteOffersPage:
+    """A quote's negotiation as one of its parties (or staff, a joint quote's members) reads it."""
+
+    quote: Quote
+    offers: list
+    is_client: bool = False
+    is_author: bool = False
+    open_offer: object | None = None
+    # Whether the reader may make an offer now (the client, or the side the open offer is addressed to)...
+    can_offer: bool = False
+    # ...and answer the open offer (accept, decline).
+    can_answer: bool = False
+
+
+def quote_offers_page(*, user, quote_id: int) -> QuoteOffersPage:
+    """The quote and its offers, oldest first, with what the reader may do; NotFound when they can't see it."""
+    quote = quote_get_visible(user=user, quote_id=quote_id)
+    offers = list(QuoteOffer.objects.filter(quote=quote).select_related("author"))
+    for offer in offers:
+        offer.quote = quote
+    page = QuoteOffersPage(quote=quote, offers=offers)
+    page.is_client = quote.project.owner_id == user.pk
+    page.is_author = quote.freelancer_id == user.pk
+    live = quote.is_live and quote.project.status == ProjectStatus.OPEN
+    page.open_offer = next((o for o in offers if o.status == OfferStatus.OPEN), None) if live else None
+    if live and (page.is_client or page.is_author):
+        addressed = page.open_offer is not None and page.open_offer.from_client != page.is_client
+        page.can_answer = addressed
+        page.can_offer = addressed or (page.is_client and page.open_offer is None)
+    return page
+
+
+def offer_answer_page(*, user, offer_id: int) -> tuple[QuoteOffersPage, QuoteOffer | None, int]:
+    """The offer a party is about to accept or decline (None when it no longer waits for them), and how many
+    other live quotes an acceptance would decline."""
+    quote_id = QuoteOffer.objects.filter(pk=offer_id).values_list("quote_id", flat=True).first()
+    if quote_id is None:
+        raise NotFound(_("Cette offre n'existe pas."))
+    page = quote_offers_page(user=user, quote_id=quote_id)
+    offer = page.open_offer if page.can_answer and page.open_offer.pk == offer_id else None
+    others = (
+        Quote.objects.filter(project_id=page.quote.project_id, status__in=LIVE_QUOTE_STATUSES)
+        .exclude(pk=quote_id)
+        .count()
+    )
+    return page, offer, others
+
+
+def offer_quote_id(*, offer_id: int) -> int:
+    """The quote an offer was made on, to go back to its negotiation; NotFound when there is no such offer."""
+    quote_id = QuoteOffer.objects.filter(pk=offer_id).values_list("quote_id", flat=True).first()
+    if quote_id is None:
+        raise NotFound(_("Cette offre n'existe pas."))
+    return quote_id

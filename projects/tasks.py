@@ -16,3 +16,12 @@ def projects_follow_up_overdue() -> dict:
         "reminded": services.project_send_decision_reminders(),
         "closed": services.project_close_overdue(),
     }
+
+
+@task()
+def projects_publish_due_reviews() -> dict:
+    """Publish the blind reviews of projects completed 14 days ago or more with only one side written.
+
+    At least once: each project is checked again under its lock (`published_at`), so nothing is told twice.
+    """
+    return {"published": services.reviews_publish_due()}

@@ -32,6 +32,8 @@ from projects.forms import (
     JointLineItemFormSet,
     JointQuoteForm,
     LineItemFormSet,
+    OfferDeclineForm,
+    OfferForm,
     ProjectForm,
     QuoteForm,
     ReviewForm,
@@ -514,15 +516,21 @@ class QuoteAcceptView(_QuoteActionView):
 
 
 class ReviewCreateView(LoginRequiredMixin, View):
-    """Write (or, within 14 days, edit) one's review of the other side of a completed project."""
+    """Write (or, until it is published, edit) one's review of the other side of a completed project."""
 
     template_name = "projects/review_form.html"
 
     def _page(self, request, pk):
         page = selectors.project_detail_for_viewer(user=request.user, project_id=pk)
         if not (page.can_review or page.can_edit_review):
-            if page.my_review is not None:
-                messages.error(request, _("Vous avez déjà évalué ce projet."))
+            is_party = page.is_owner or (
+                page.hired_quote is not None and page.hired_quote.freelancer_id == request.user.pk
+            )
+            if page.my_review is not None and page.my_review.is_published:
+                messages.error(request, _("Votre évaluation est publiée : elle ne peut plus être modifiée."))
+            elif page.my_review is not None or (is_party and page.project.status == ProjectStatus.COMPLETED):
+                # The blind period is over: writing or editing ended with it.
+                messages.error(request, _("Les évaluations de ce projet sont closes."))
             else:
                 raise DjangoPermissionDenied(
                     _("Seuls le client et le pigiste retenu peuvent évaluer ce projet, une fois terminé.")
@@ -556,10 +564,18 @@ class ReviewCreateView(LoginRequiredMixin, View):
         if form.is_valid():
             with catch_refusal(form=form):
                 if page.my_review is not None:
-                    services.review_update(user=request.user, review_id=page.my_review.pk, data=form.cleaned_data)
+                    review = services.review_update(
+                        user=request.user, review_id=page.my_review.pk, data=form.cleaned_data
+                    )
                 else:
-                    services.review_submit(user=request.user, project_id=pk, data=form.cleaned_data)
-                messages.success(request, _("Merci ! Votre évaluation est publiée."))
+                    review = services.review_submit(user=request.user, project_id=pk, data=form.cleaned_data)
+                if review.is_published:
+                    messages.success(request, _("Merci ! Vos deux évaluations sont maintenant publiées."))
+                else:
+                    messages.success(
+                        request,
+                        _("Merci ! Votre évaluation sera visible quand l'autre partie aura écrit la sienne."),
+                    )
                 return HttpResponseRedirect(_project_url(pk, "#reviews"))
         return render(request, self.template_name, self._context(page, form), status=400)
 
@@ -767,3 +783,75 @@ class ClientDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["client"] = selectors.client_get(user_id=kwargs["user_id"])
         return context
+
+
+class QuoteOffersView(LoginRequiredMixin, View):
+    """A quote's negotiation: its offers, oldest first, and the form of a counter-offer for whoever may make one."""
+
+    template_name = "projects/quote_offers.html"
+
+    def _render(self, request, pk, form=None, *, status=200):
+        page = selectors.quote_offers_page(user=request.user, quote_id=pk)
+        if form is None and page.can_offer:
+            current = page.open_offer or page.quote
+            form = OfferForm(
+                initial={
+                    "amount": current.amount,
+                    "delivery_days": current.delivery_days,
+                    "delivery_date": current.delivery_date,
+                }
+            )
+        context = {"page": page, "quote": page.quote, "project": page.quote.project, "form": form}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self._render(request, pk)
+
+    def post(self, request, pk):
+        form = OfferForm(request.POST)
+        if form.is_valid():
+            with catch_refusal(form=form):
+                services.offer_make(user=request.user, quote_id=pk, data=form.cleaned_data)
+                messages.success(request, _("Votre offre est envoyée ; l'autre partie en est avisée."))
+                return HttpResponseRedirect(reverse("quote-offers", args=[pk]))
+        return self._render(request, pk, form, status=400)
+
+
+class _OfferAnswerView(_PostActionView):
+    """GET asks for confirmation; POST answers. Either way the user lands back on the negotiation."""
+
+    template_name = ""
+
+    def get(self, request, pk):
+        page, offer, others = selectors.offer_answer_page(user=request.user, offer_id=pk)
+        if offer is None:
+            # Answered already, or not addressed to this reader: the history says where it stands.
+            return HttpResponseRedirect(reverse("quote-offers", args=[page.quote.pk]))
+        context = {
+            "page": page,
+            "quote": page.quote,
+            "project": page.quote.project,
+            "offer": offer,
+            "others": others,
+            "form": OfferDeclineForm(),
+        }
+        return render(request, self.template_name, context)
+
+    def redirect_url(self, request, pk, result) -> str:
+        return reverse("quote-offers", args=[selectors.offer_quote_id(offer_id=pk)])
+
+
+class OfferAcceptView(_OfferAnswerView):
+    template_name = "projects/offer_accept_confirm.html"
+
+    def act(self, request, pk):
+        self.success_message = _("C'est conclu au prix de l'offre ! Les autres soumissions sont refusées.")
+        return services.offer_accept(user=request.user, offer_id=pk)
+
+
+class OfferDeclineView(_OfferAnswerView):
+    template_name = "projects/offer_decline_confirm.html"
+
+    def act(self, request, pk):
+        self.success_message = _("Offre refusée ; son auteur en est avisé. La soumission reste en cours.")
+        return services.offer_decline(user=request.user, offer_id=pk, reason=request.POST.get("reason", ""))

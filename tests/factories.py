@@ -159,6 +159,8 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     author_is_client = True
     rating = 5
     comment = "Travail impeccable, livré à temps."
+    # Published, as before blind reviews; `published_at=None` for one still waiting for the other side.
+    published_at = factory.LazyFunction(timezone.now)
 
 
 class CollectiveFactory(factory.django.DjangoModelFactory):

@@ -34,6 +34,8 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 from profiles.models import Municipality
 
+from .groups import group_membership_activate, group_was_removed
+
 __all__ = [
     "EVENT_FIELDS",
     "calendar_feed_reset",
@@ -269,7 +271,36 @@ def event_cancel(*, user, event_id: int) -> Event:
             raise Conflict(_("Cet événement est passé : il ne s'annule plus."))
         event.cancelled_at = timezone.now()
         event.save(update_fields=["cancelled_at", "updated_at"])
+        _notify_cancelled(event)
     return event
+
+
+def _notify_cancelled(event: Event) -> None:
+    """Tell everyone holding a seat or a place in line (the cohort's, for an event of a cohort) that it is off.
+
+    The registrations stay as they are: the event remains listed as cancelled, and a cohort's seats still
+    cover its other meetings.
+    """
+    group = event.group
+    lookup = {"cohort_id": group.pk} if group.is_cohort else {"event": event}
+    holders = Registration.objects.filter(
+        status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING), **lookup
+    ).select_related("member")
+    date = timezone.localdate(event.starts_at).isoformat()
+    for registration in holders:
+        params = {
+            "title": event.title,
+            "date": date,
+            "waiting": registration.status == RegistrationStatus.WAITING,
+        }
+        if group.is_cohort:
+            params["cohort"] = group.name
+        notify(
+            recipient=registration.member,
+            kind=NotificationKind.EVENT_CANCELLED,
+            params=params,
+            url=event_url(event),
+        )
 
 
 # --- Registration: one event -----------------------------------------------------------------------
@@ -428,6 +459,10 @@ def cohort_register(*, user, group_id: int) -> Registration:
     with transaction.atomic():
         group = _lock_cohort(group_id)
         _check_may_register(user=user, group=group)
+        if group_was_removed(group=group, member_id=user.pk):
+            raise PermissionDenied(
+                _("Les organisateurs vous ont retiré·e de ce groupe : seule une invitation vous y ramène.")
+            )
         upcoming = group.events.filter(cancelled_at__isnull=True, starts_at__gt=timezone.now())
         if group.events.exists() and not upcoming.exists():
             raise Conflict(_("Cette cohorte est terminée : les inscriptions sont fermées."))
@@ -437,6 +472,9 @@ def cohort_register(*, user, group_id: int) -> Registration:
             raise _already(existing)
         status = _seat_status(capacity=group.seats, cohort=group)
         registration = _create_registration(member=user, status=status, cohort=group)
+        # A cohort is its group: its bulletin board is where the series is discussed. Someone waiting joins
+        # too, since they move up on their own and the board tells them what the seated ones hear.
+        group_membership_activate(group=group, member=user)
         first = upcoming.first()
         _notify_registered(
             registration=registration,
@@ -456,6 +494,8 @@ def cohort_registration_cancel(*, user, group_id: int) -> Registration:
             raise Conflict(_("Vous n'êtes pas inscrit·e à cette cohorte."))
         _cancel(registration)
         _promote_waiting(cohort=group)
+        # The group membership stays: the member may still follow the board (a public group is open to all
+        # anyway, and in the others they were members before registering); "Quitter le groupe" ends it.
     return registration
 
 

@@ -36,8 +36,10 @@ __all__ = [
     "group_join",
     "group_leave",
     "group_member_remove",
+    "group_membership_activate",
     "group_request_answer",
     "group_update",
+    "group_was_removed",
 ]
 
 GROUP_FIELDS = ("name", "description", "access", "organiser_kind", "mrc", "municipality")
@@ -172,9 +174,24 @@ def _organisers(group: Group):
     )
 
 
-def _was_removed(group: Group, member_id: int) -> bool:
+def group_was_removed(*, group: Group, member_id: int) -> bool:
+    """The member's last membership of the group ended by an organiser (removed, or a request refused)."""
     last = GroupMembership.objects.filter(group=group, member_id=member_id).order_by("-created_at", "-pk").first()
     return last is not None and last.status == GroupMembershipStatus.REMOVED
+
+
+def group_membership_activate(*, group: Group, member) -> GroupMembership:
+    """Make `member` an active member of `group` (the caller holds the group's lock and checked the access).
+
+    A current invitation or request becomes the membership; an active one stays as it is.
+    """
+    membership = _current(group, member.pk)
+    if membership is None:
+        return GroupMembership.objects.create(group=group, member=member, status=GroupMembershipStatus.ACTIVE)
+    if membership.status != GroupMembershipStatus.ACTIVE:
+        membership.status = GroupMembershipStatus.ACTIVE
+        membership.save(update_fields=["status", "updated_at"])
+    return membership
 
 
 @transaction.atomic
@@ -190,7 +207,7 @@ def group_join(*, user, group_id: int) -> GroupMembership:
         raise Conflict(_("Votre demande est déjà envoyée ; les organisateurs y répondront."))
     if group.access == GroupAccess.INVITATION:
         raise PermissionDenied(_("Ce groupe est sur invitation : un·e organisateur·rice doit vous inviter."))
-    if _was_removed(group, user.pk):
+    if group_was_removed(group=group, member_id=user.pk):
         raise PermissionDenied(
             _("Les organisateurs vous ont retiré·e de ce groupe : seule une invitation vous y ramène.")
         )

@@ -9,6 +9,7 @@ from .invitations import (
     invitation_pass_on,
     invitation_send,
 )
+from .offers import offer_accept, offer_decline, offer_make
 from .projects import (
     DECISION_GRACE_DAYS,
     project_cancel,
@@ -39,6 +40,7 @@ from .reviews import (
     review_show,
     review_submit,
     review_update,
+    reviews_publish_due,
 )
 
 __all__ = [
@@ -47,6 +49,9 @@ __all__ = [
     "freelancer_rating_refresh",
     "invitation_accept",
     "joint_quote_member_removal_check",
+    "offer_accept",
+    "offer_decline",
+    "offer_make",
     "invitation_answer",
     "invitation_decline",
     "invitation_from_recommendation",
@@ -76,4 +81,5 @@ __all__ = [
     "review_show",
     "review_submit",
     "review_update",
+    "reviews_publish_due",
 ]

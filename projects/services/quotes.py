@@ -541,6 +541,15 @@ def quote_request_revision(*, user, quote_id: int, note: str) -> Quote:
 def quote_accept(*, user, quote_id: int) -> Quote:
     """Hire the author of a quote: the project becomes awarded and every other live quote is declined."""
     project, quote = _lock_quote_for_owner(user=user, quote_id=quote_id)
+    return accept_locked(project, quote, actor=user)
+
+
+def accept_locked(project: Project, quote: Quote, *, actor) -> Quote:
+    """The one accept: the caller holds the project and quote row locks (`_lock_quote`) inside its transaction.
+
+    `quote_accept` (the client hires) and an accepted counter-offer (either side agrees) both end here;
+    whoever acts is not told of their own action.
+    """
     if project.status != ProjectStatus.OPEN:
         if project.status in (ProjectStatus.AWARDED, ProjectStatus.COMPLETED):
             raise Conflict(_("Ce projet a déjà été attribué : une seule soumission peut être acceptée."))
@@ -567,6 +576,8 @@ def quote_accept(*, user, quote_id: int) -> Quote:
     # A joint quote is accepted as one: its author and every member assigned a line are hired.
     hired = [quote.freelancer, *User.objects.filter(pk__in=_assignee_ids(quote)).exclude(pk=quote.freelancer_id)]
     for person in hired:
+        if person.pk == actor.pk:
+            continue
         notify(
             recipient=person,
             kind=NotificationKind.QUOTE_ACCEPTED,

@@ -1,12 +1,19 @@
-"""Reviews once a project is completed, and the ratings they feed."""
+"""Reviews once a project is completed, and the ratings they feed.
+
+Blind reviews (Sharetribe's rule): each side's review stays hidden until both are written or
+REVIEW_BLIND_DAYS after completion, then both appear together; so nobody can answer a bad review with one.
+Writing one ends at that date, and editing ends when it appears.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common import changes
@@ -15,7 +22,17 @@ from marketplace.common.inputs import FieldErrors, clean_text, parse_int
 from notifications.models import NotificationKind
 from notifications.services import notify
 from profiles.models import FreelancerProfile
-from projects.models import PaidAsAgreed, Project, ProjectStatus, Quote, QuoteLineItem, QuoteStatus, Review
+from projects.models import (
+    REVIEW_BLIND_DAYS,
+    REVIEW_SHOWN,
+    PaidAsAgreed,
+    Project,
+    ProjectStatus,
+    Quote,
+    QuoteLineItem,
+    QuoteStatus,
+    Review,
+)
 from projects.selectors import reviews_counting_for
 
 from ._common import project_url
@@ -39,14 +56,14 @@ def _clean_review(data, *, author_is_client: bool) -> dict:
 
 
 def freelancer_rating_refresh(*, user_id: int) -> None:
-    """Recompute a freelancer's average and count from the visible reviews clients left them.
+    """Recompute a freelancer's average and count from the published, visible reviews clients left them.
 
-    Call inside the write transaction of any change to those reviews (new, edited, hidden).
+    Call inside the write transaction of any change to those reviews (published, hidden, shown again).
     """
     profile = FreelancerProfile.objects.select_for_update().filter(user_id=user_id).first()
     if profile is None:
         return
-    stats = Review.objects.filter(reviews_counting_for(user_id), author_is_client=True, is_hidden=False).aggregate(
+    stats = Review.objects.filter(REVIEW_SHOWN, reviews_counting_for(user_id), author_is_client=True).aggregate(
         average=Avg("rating"), count=Count("id")
     )
     average = stats["average"]
@@ -77,9 +94,55 @@ def review_ratings_refresh(*, review: Review) -> None:
         freelancer_rating_refresh(user_id=rated_id)
 
 
+def _refresh_ratings_of(reviews: list[Review]) -> None:
+    """Recompute the ratings the clients' reviews among `reviews` count in, in id order (no lock-order deadlock)."""
+    client_reviews = [r for r in reviews if r.author_is_client]
+    if not client_reviews:
+        return
+    rated = {r.subject_id for r in client_reviews} | _joint_members_of({r.project_id for r in client_reviews})
+    for rated_id in sorted(rated):
+        freelancer_rating_refresh(user_id=rated_id)
+
+
+def _publish(*, project: Project, reviews: list[Review], now: datetime.datetime) -> None:
+    """Make these unpublished reviews of one project appear, and tell the members they concern.
+
+    Call under the project's lock, with every unpublished review of the project: both sides' appear
+    together. Ratings and the search documents (through `freelancer_rating_refresh`) change here only.
+    """
+    for review in reviews:
+        review.published_at = now
+    Review.objects.filter(pk__in=[r.pk for r in reviews]).update(published_at=now)
+    _refresh_ratings_of(reviews)
+    shown = [r for r in reviews if not r.is_hidden]
+    url = project_url(project.pk)
+    if len(reviews) == 2:
+        # Both appear together: each side is told, with the rating they received (unless moderation hid it).
+        for review in reviews:
+            other = next(r for r in reviews if r is not review)
+            params = {"title": project.title, "name": str(other.author.public_name)}
+            if not other.is_hidden:
+                params["rating"] = other.rating
+            notify(recipient=review.author, kind=NotificationKind.REVIEWS_PUBLISHED, params=params, url=url)
+        return
+    for review in shown:
+        # Alone, after the blind period: its subject learns of it now, not when it was written.
+        notify(
+            recipient=review.subject,
+            kind=NotificationKind.REVIEW_RECEIVED,
+            params={"title": project.title, "name": str(review.author.public_name), "rating": review.rating},
+            url=url,
+        )
+
+
 @transaction.atomic
-def review_submit(*, user, project_id: int, data) -> Review:
-    """Leave one's review of the other side of a completed project, once."""
+def review_submit(*, user, project_id: int, data, now: datetime.datetime | None = None) -> Review:
+    """Leave one's review of the other side of a completed project, once, before the blind period ends.
+
+    It stays hidden until the other side writes theirs (both appear then) or the period ends. The project's
+    row lock orders two sides submitting at once: the second sees the first, and both end published.
+    """
+    now = now or timezone.now()
     project = Project.objects.select_for_update().filter(pk=project_id).first()
     if project is None:
         raise NotFound(_("Ce projet n'existe pas."))
@@ -98,6 +161,12 @@ def review_submit(*, user, project_id: int, data) -> Review:
         raise Conflict(_("Vous pourrez évaluer une fois le projet terminé."))
     if Review.objects.filter(project=project, author=user).exists():
         raise Conflict(_("Vous avez déjà évalué ce projet ; vous pouvez modifier votre évaluation."))
+    # After the period, the other side's review may be public: writing one then would be answering it.
+    if project.reviews_due_at is not None and now >= project.reviews_due_at:
+        raise Conflict(
+            _("Les évaluations de ce projet sont closes : on évalue dans les %(days)s jours qui suivent la fin.")
+            % {"days": REVIEW_BLIND_DAYS}
+        )
     cleaned = _clean_review(data, author_is_client=author_is_client)
     try:
         with transaction.atomic():
@@ -106,28 +175,29 @@ def review_submit(*, user, project_id: int, data) -> Review:
             )
     except IntegrityError as exc:
         raise Conflict(_("Vous avez déjà évalué ce projet.")) from exc
-    if author_is_client:
-        for rated_id in sorted({subject_id} | _joint_members_of([project.pk])):
-            freelancer_rating_refresh(user_id=rated_id)
-    notify(
-        recipient=review.subject,
-        kind=NotificationKind.REVIEW_RECEIVED,
-        params={"title": project.title, "name": str(user.public_name), "rating": review.rating},
-        url=project_url(project.pk),
-    )
+    if Review.objects.filter(project=project).exclude(pk=review.pk).exists():
+        # The second side: both appear now (the first alone already, on a project completed before the rule).
+        waiting = list(
+            Review.objects.select_for_update()
+            .filter(project=project, published_at__isnull=True)
+            .select_related("author", "subject")
+            .order_by("pk")
+        )
+        _publish(project=project, reviews=waiting, now=now)
+        review.published_at = now
     return review
 
 
 @transaction.atomic
 def review_update(*, user, review_id: int, data) -> Review:
-    """Change one's own review within 14 days of writing it."""
+    """Change one's own review until it is published (after that, the other side may have read it)."""
     review = Review.objects.select_for_update().filter(pk=review_id).first()
     if review is None or (review.author_id != user.pk and not user.is_staff):
         raise NotFound(_("Cette évaluation n'existe pas."))
     if review.author_id != user.pk:
         raise PermissionDenied(_("Seul l'auteur peut modifier son évaluation."))
     if not review.is_editable():
-        raise Conflict(_("Une évaluation ne peut plus être modifiée après 14 jours."))
+        raise Conflict(_("Cette évaluation est publiée : elle ne peut plus être modifiée."))
     merged = {
         "rating": data.get("rating", review.rating),
         "comment": data.get("comment", review.comment),
@@ -136,11 +206,44 @@ def review_update(*, user, review_id: int, data) -> Review:
     cleaned = _clean_review(merged, author_is_client=review.author_is_client)
     for field, val in cleaned.items():
         setattr(review, field, val)
+    # Unpublished, it counts in no rating yet: nothing to recompute.
     review.save()
-    if review.author_is_client:
-        for rated_id in sorted({review.subject_id} | _joint_members_of([review.project_id])):
-            freelancer_rating_refresh(user_id=rated_id)
     return review
+
+
+def reviews_publish_due(*, now: datetime.datetime | None = None) -> int:
+    """Publish the lone reviews of projects completed REVIEW_BLIND_DAYS ago or more; returns how many; idempotent.
+
+    One transaction per project, checked again under its lock: a review published meanwhile is not told twice.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=REVIEW_BLIND_DAYS)
+    project_ids = list(
+        Review.objects.filter(
+            published_at__isnull=True,
+            project__status=ProjectStatus.COMPLETED,
+            project__completed_at__lte=cutoff,
+        )
+        .order_by("project_id")
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
+    published = 0
+    for project_id in project_ids:
+        with transaction.atomic():
+            project = Project.objects.select_for_update().filter(pk=project_id).first()
+            if project is None or project.reviews_due_at is None or project.reviews_due_at > now:
+                continue
+            waiting = list(
+                Review.objects.select_for_update()
+                .filter(project=project, published_at__isnull=True)
+                .select_related("author", "subject")
+                .order_by("pk")
+            )
+            if waiting:
+                _publish(project=project, reviews=waiting, now=now)
+                published += len(waiting)
+    return published
 
 
 @transaction.atomic
@@ -152,7 +255,8 @@ def _reviews_set_hidden(*, review_ids: Iterable[int], hidden: bool) -> int:
     # …and the members a joint quote assigned lines, for whom it counts too.
     subjects |= _joint_members_of(reviews.filter(author_is_client=True).values_list("project_id", flat=True))
     changed = reviews.exclude(is_hidden=hidden).update(is_hidden=hidden)
-    # In id order, so two moderators never lock the same profiles in opposite orders.
+    # In id order, so two moderators never lock the same profiles in opposite orders. (An unpublished review
+    # counts nowhere yet: recomputing changes nothing, and it stays hidden once published.)
     for subject_id in sorted(subjects):
         freelancer_rating_refresh(user_id=subject_id)
     return changed

@@ -169,6 +169,8 @@ def _decision_controls_skeletons(context) -> dict[bool, str]:
     )
     skeleton = (
         '<a class="button button-small" href="{accept_url}">{accept}</a>\n'
+        # A price or a delay to negotiate: the form of the offers page, which shows the history too.
+        '<a class="button button-small button-secondary" href="{offers_url}">{counter}</a>\n'
         "{shortlist}"
         '<details class="action-details">\n'
         '  <summary class="button button-small button-secondary">{ask_revision}</summary>\n'
@@ -187,6 +189,8 @@ def _decision_controls_skeletons(context) -> dict[bool, str]:
         csrf=csrf,
         accept_url=url("quote-accept"),
         accept=_("Accepter"),
+        offers_url=url("quote-offers"),
+        counter=_("Contre-offre"),
         ask_revision=_("Demander une révision"),
         revision_url=url("quote-request-revision"),
         note_label=RevisionForm.base_fields["note"].label,

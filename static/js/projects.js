@@ -27,6 +27,8 @@
     var groups = whole.replace(/\B(?=(\d{3})+(?!\d))/g, english ? "," : "\u202f");
     return english ? sign + "$" + groups + "." + decimals : sign + groups + "," + decimals + "\u00a0$";
   }
+  // The invoice form (invoicing.js) writes its live totals with the same formatter.
+  window.marketplaceFormatMoney = formatMoney;
 
   // A typed amount in cents, or null when empty or not a number ("12,50" is read like "12.50").
   function cents(input) {

@@ -93,6 +93,10 @@ NOT_PAGES: dict[str, str] = {
     "collective-member-role": "POST only (the admin's form on « Mes collectifs »)",
     "collective-invitation-answer": "POST only (the invitation's buttons on « Mes collectifs »)",
     "coworking-review-decide": "POST only (the buttons of « Espaces à approuver », checked in tests/coworking)",
+    "books-csv": "a CSV download (« Mes livres »; the page itself is walked, with data in tests/invoicing)",
+    "invoice-pdf": "a PDF download (the invoice page links to it; its text is checked in tests/invoicing)",
+    "invoice-cancel": "POST only (the invoice page's button)",
+    "coworking-managers-leave": "POST only (the button of the space's managers page)",
 }
 # Whole families: the JSON API and Django's admin (staff only, Django's own templates).
 NOT_PAGE_PREFIXES = ("api-", "admin:")
@@ -166,6 +170,8 @@ def build_world() -> dict:
         line_items=[{"description": "Maquettes", "amount": "900"}, {"description": "Intégration", "amount": "1500"}],
     )
     services.quote_request_revision(user=client, quote_id=mine.pk, note="Pouvez-vous inclure l'hébergement ?")
+    # A counter-offer from the client, open: the freelancer's three answers, the history on both sides.
+    open_offer = services.offer_make(user=client, quote_id=mine.pk, data={"amount": "2200", "message": "Budget serré."})
     services.quote_shortlist(user=client, quote_id=quote(others[0], open_project, "3100").pk)
     services.quote_decline(user=client, quote_id=quote(others[1], open_project, "5200").pk, reason="Trop cher.")
     services.quote_decline(user=client, quote_id=quote(others[2], open_project, "4100").pk)
@@ -204,7 +210,13 @@ def build_world() -> dict:
     event, cohort = _build_events(organiser=freelancer, member=client, group=group, place=place)
     collective = _build_collective(admin=freelancer, members=others[:2], inviter=others[2], place=place)
     coworking_space = _build_coworking_space(manager=freelancer, place=place)
+    contested_invoice, contest = _build_contest(client=client, freelancer=freelancer)
+    payable_invoice, paid_invoice = _build_payment(client=client, freelancer=freelancer)
     return {
+        "payable_invoice": payable_invoice,
+        "paid_invoice": paid_invoice,
+        "contested_invoice": contested_invoice,
+        "contest": contest,
         "event": event,
         "cohort": cohort,
         "coworking_space": coworking_space,
@@ -216,6 +228,7 @@ def build_world() -> dict:
         "open_project": open_project,
         "my_quote": mine,
         "pending_quote_pk": mine.pk,
+        "open_offer_pk": open_offer.pk,
         "awarded": awarded,
         "completed": completed,
         "invited": invited,
@@ -337,6 +350,42 @@ def _build_coworking_space(*, manager, place):
     return coworking_services.space_approve(user=UserFactory(is_staff=True), space_id=space.pk)
 
 
+def _build_contest(*, client, freelancer):
+    """An invoice 10 days past due the client contests (the payment record's contest pages), and a second one
+    still open to contest (the form)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from invoicing.services.contests import invoice_contest
+    from tests.factories import InvoiceFactory
+
+    today = timezone.localdate()
+    overdue = {"issued_on": today - datetime.timedelta(days=40), "due_on": today - datetime.timedelta(days=10)}
+    contested = InvoiceFactory(client=client, freelancer=freelancer, number=901, **overdue)
+    contest = invoice_contest(user=client, invoice_id=contested.pk, message="Payé par chèque le 3 novembre.")
+    open_to_contest = InvoiceFactory(client=client, freelancer=freelancer, number=902, **overdue)
+    return open_to_contest, contest
+
+
+def _build_payment(*, client, freelancer):
+    """An invoice for work agreed outside an engagement the client can acknowledge and mark paid, and one the
+    client marked paid that the freelancer can confirm or dispute (the payment confirmation pages)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from invoicing.services.payments import invoice_mark_paid
+    from tests.factories import InvoiceFactory
+
+    today = timezone.localdate()
+    dates = {"issued_on": today - datetime.timedelta(days=5), "due_on": today + datetime.timedelta(days=25)}
+    payable = InvoiceFactory(client=client, freelancer=freelancer, number=903, acknowledged_at=None, **dates)
+    paid = InvoiceFactory(client=client, freelancer=freelancer, number=904, **dates)
+    invoice_mark_paid(user=client, invoice_id=paid.pk, paid_on=today.isoformat())
+    return payable, paid
+
+
 # Pages whose URL needs an object: who looks at which one. Every URL name with arguments is here or in NOT_PAGES.
 PAGES_WITH_OBJECTS: dict[str, list[tuple[str, Callable[[dict], str]]]] = {
     "project-detail": [
@@ -363,12 +412,39 @@ PAGES_WITH_OBJECTS: dict[str, list[tuple[str, Callable[[dict], str]]]] = {
     "joint-quote-create": [("freelancer", lambda w: reverse("joint-quote-create", args=[w["invited"].pk]))],
     "quote-accept": [("client", lambda w: reverse("quote-accept", args=[w["pending_quote_pk"]]))],
     "quote-decline": [("client", lambda w: reverse("quote-decline", args=[w["pending_quote_pk"]]))],
+    "quote-offers": [
+        ("client", lambda w: reverse("quote-offers", args=[w["pending_quote_pk"]])),
+        ("freelancer", lambda w: reverse("quote-offers", args=[w["pending_quote_pk"]])),
+    ],
+    "offer-accept": [("freelancer", lambda w: reverse("offer-accept", args=[w["open_offer_pk"]]))],
+    "offer-decline": [("freelancer", lambda w: reverse("offer-decline", args=[w["open_offer_pk"]]))],
     "freelancer-detail": [
         ("anonymous", lambda w: reverse("freelancer-detail", args=[w["profile"].pk])),
         ("client", lambda w: reverse("freelancer-detail", args=[w["profile"].pk])),
     ],
     "freelancer-invite": [("client", lambda w: reverse("freelancer-invite", args=[w["profile"].pk]))],
     "client-detail": [("anonymous", lambda w: reverse("client-detail", args=[w["client"].pk]))],
+    # One invoice, seen by each side; the issuing form prefilled for a project the freelancer was invited to.
+    "invoice-detail": [
+        ("client", lambda w: reverse("invoice-detail", args=[w["payable_invoice"].pk])),
+        ("freelancer", lambda w: reverse("invoice-detail", args=[w["payable_invoice"].pk])),
+    ],
+    "invoice-create": [("freelancer", lambda w: reverse("invoice-create") + f"?project={w['invited'].pk}")],
+    # An invoice's payment buttons ask to confirm on a page of their own: each side's two.
+    "invoice-acknowledge": [("client", lambda w: reverse("invoice-acknowledge", args=[w["payable_invoice"].pk]))],
+    "invoice-mark-paid": [("client", lambda w: reverse("invoice-mark-paid", args=[w["payable_invoice"].pk]))],
+    "invoice-confirm-receipt": [
+        ("freelancer", lambda w: reverse("invoice-confirm-receipt", args=[w["paid_invoice"].pk]))
+    ],
+    "invoice-dispute-payment": [
+        ("freelancer", lambda w: reverse("invoice-dispute-payment", args=[w["paid_invoice"].pk]))
+    ],
+    # The payment record's contests: the client's form, the contest seen by the freelancer (to answer) and the client.
+    "invoice-contest": [("client", lambda w: reverse("invoice-contest", args=[w["contested_invoice"].pk]))],
+    "contest-detail": [
+        ("freelancer", lambda w: reverse("contest-detail", args=[w["contest"].pk])),
+        ("client", lambda w: reverse("contest-detail", args=[w["contest"].pk])),
+    ],
     "mrc-detail": [("anonymous", lambda w: reverse("mrc-detail", args=[w["profile"].municipality.mrc.slug]))],
     "portfolio-item-update": [
         ("freelancer", lambda w: reverse("portfolio-item-update", args=[w["portfolio_item"].pk]))
@@ -414,6 +490,9 @@ PAGES_WITH_OBJECTS: dict[str, list[tuple[str, Callable[[dict], str]]]] = {
         ("freelancer", lambda w: reverse("coworking-detail", args=[w["coworking_space"].slug])),  # its manager
     ],
     "coworking-update": [("freelancer", lambda w: reverse("coworking-update", args=[w["coworking_space"].slug]))],
+    "coworking-managers": [
+        ("freelancer", lambda w: reverse("coworking-managers", args=[w["coworking_space"].slug]))  # its manager
+    ],
     # /carte/ is walked empty (it asks for a place) and here around the freelancer's place, with its markers.
     "map": [
         ("anonymous", lambda w: reverse("map") + f"?lieu={w['profile'].municipality.pk}&rayon=50"),

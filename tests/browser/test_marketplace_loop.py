@@ -77,7 +77,7 @@ def send_quote(
 
 
 def leave_review(
-    page, project_url: str, *, stars: int, comment: str, paid: str | None = None, before_submit=None
+    page, project_url: str, *, stars: int, comment: str, paid: str | None = None, before_submit=None, thanks: str
 ) -> None:
     page.goto(project_url)
     page.locator("#reviews").get_by_role("link", name="Laisser mon évaluation").click()
@@ -88,9 +88,9 @@ def leave_review(
     page.fill("textarea[name=comment]", comment)
     if before_submit is not None:
         before_submit(page)
-    page.get_by_role("button", name="Publier mon évaluation").click()
+    page.get_by_role("button", name="Envoyer mon évaluation").click()
     page.wait_for_url(f"{project_url}#reviews")
-    expect(page.locator("body")).to_contain_text("Merci ! Votre évaluation est publiée.")
+    expect(page.locator("body")).to_contain_text(thanks)
 
 
 def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, snap):
@@ -280,6 +280,8 @@ def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, sn
         project_url,
         stars=5,
         comment="Julie a compris notre image du premier coup. Étiquettes superbes, livrées en avance.",
+        # Blind reviews: hidden until Julie writes hers.
+        thanks="Merci ! Votre évaluation sera visible quand l'autre partie aura écrit la sienne.",
     )
     client.goto(f"{base}/tableau-de-bord/")
     expect(client.locator("#client-projects li").filter(has_text=TITLE).locator(".status")).to_have_text("Terminé")
@@ -295,6 +297,7 @@ def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, sn
         paid="yes",
         comment="Brief clair, réponses rapides et paiement reçu le jour même.",
         before_submit=lambda page: snap(page, "loop-review-form-freelancer-desktop"),
+        thanks="Merci ! Vos deux évaluations sont maintenant publiées.",
     )
     reviews = julie.locator("#reviews .review")
     expect(reviews).to_have_count(2)
@@ -317,13 +320,14 @@ def test_visitor_to_reviews_the_whole_marketplace_loop(asgi_server, new_page, sn
     reader.wait_for_url(re.compile(r"/clients/\d+/$"))
     expect(reader.locator("#evaluations")).to_contain_text("paiement reçu le jour même")
     expect(reader.locator("#evaluations")).to_contain_text("Payé : Oui, comme convenu")
-    expect(reader.locator(".paid-card")).to_contain_text("1 pigiste sur 1 dit avoir été payé comme convenu.")
-    expect(reader.locator(".paid-figure")).to_have_text("1 / 1")
+    expect(reader.locator(".paid-card .record-history")).to_have_text(
+        "Réponses déclarées par les pigistes (historique, non vérifiées) : 1 oui, 0 en retard, sur 1 réponse."
+    )
     expect(reader.locator("#evaluations").get_by_role("link", name="Julie Tremblay")).to_have_attribute(
         "href", re.compile(re.escape(profile_url.removeprefix(base)) + "$")
     )
     snap(reader, "loop-client-phone")
     desk = new_page()
     desk.goto(reader.url)
-    expect(desk.locator(".paid-figure")).to_have_text("1 / 1")
+    expect(desk.locator(".paid-card .record-history")).to_contain_text("1 oui, 0 en retard, sur 1 réponse.")
     snap(desk, "loop-client-desktop")

@@ -49,6 +49,7 @@ RULES_BEYOND_THE_SCHEMA = [
     # Between fields
     "Indiquez un budget, ou choisissez « À discuter ».",
     "Le budget minimum ne peut pas dépasser le budget maximum.",
+    "La date de fin doit suivre la date de début.",  # « Mes livres »: the CSV's period, `to` before `from`
     "Indiquez une municipalité, ou précisez que le travail peut se faire à distance.",
     "Indiquez à partir de quelle date vous êtes disponible.",
     "Le message est vide.",
@@ -85,6 +86,21 @@ RULES_BEYOND_THE_SCHEMA = [
     "est déjà passée : elle ne peut plus être réservée.",
     "semaines : réservez-la plus tard.",
     "La date de livraison ne peut pas être dans le passé.",
+    # An invoice's payment: paid or received between the invoice date and today
+    "La date ne peut pas précéder la date de la facture",
+    "La date ne peut pas être dans le futur.",
+    # Invoices (helper 2): both tax numbers or neither; billing details first; the due date from today to a
+    # year ahead; the lines' product and total within the columns; cents at most (a float meant as 0.01's multiple)
+    "entrez aussi votre numéro de TVQ",
+    "entrez aussi votre numéro de TPS",
+    "Entrez d'abord vos coordonnées de facturation",
+    "/mon-compte/facturation/",  # that refusal's `action_url`: where to fill them
+    "L'échéance ne peut pas précéder la date de la facture.",
+    "L'échéance doit tomber dans l'année qui suit la facture.",
+    "Le total de la facture est trop grand.",
+    "Montant trop grand.",
+    "Prix invalide (au cent près",
+    "Quantité invalide (deux décimales au plus).",
     # Against the rows that exist, or who asks
     "Choisissez un collectif dont vous êtes membre.",  # a joint quote names a collective the sender belongs to
     "Cette municipalité n'existe pas.",

@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from community import services as community_services
 from messaging import services as messaging_services
 from profiles.models import PortfolioItem
-from projects.models import ProjectStatus, QuoteStatus, Visibility
+from projects.models import ProjectStatus, QuoteOffer, QuoteStatus, Visibility
 from search import client as search_client
 from search import indexing
 from search.models import SavedSearch
@@ -78,6 +78,10 @@ def _seed() -> dict:
         QuoteFactory(project=projects[4], freelancer=freelancer, status=QuoteStatus.ACCEPTED),
     ]
     ReviewFactory(project=projects[4], author=client, subject=freelancer)
+    # The client's open counter-offer on the freelancer's quote, for the offers' operations to reach.
+    offer = QuoteOffer.objects.create(
+        quote=quotes[0], author=client, from_client=True, amount=3000, quote_amount=quotes[0].amount
+    )
     conversation, _created = messaging_services.conversation_open(
         user=client, project_id=open_project.pk, with_user_id=freelancer.pk
     )
@@ -101,6 +105,7 @@ def _seed() -> dict:
             "profiles": [profile.pk, other_profile.pk],
             "projects": [project.pk for project in projects],
             "quotes": [quote.pk for quote in quotes],
+            "offers": [offer.pk],
             "conversations": [conversation.pk],
             "saved_searches": [saved.pk],
             "portfolio_items": [item.pk for item in portfolio],
@@ -114,6 +119,7 @@ def _seed() -> dict:
 _PATH_IDS = {
     "^/api/v1/projects/": "projects",
     "^/api/v1/quotes/": "quotes",
+    "^/api/v1/offers/": "offers",
     "^/api/v1/conversations/": "conversations",
     "^/api/v1/freelancers/": "profiles",
     "^/api/v1/search/saved/": "saved_searches",

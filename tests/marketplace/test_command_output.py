@@ -25,6 +25,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
             "0 résumés de recherches sauvegardées envoyés.\n",
             "0 saved-search digests sent.\n",
         ),
+        (
+            "invoice_reminders",
+            "0 rappels de factures envoyés.\n",
+            "0 invoice reminders sent.\n",
+        ),
+        (
+            "publish_due_reviews",
+            "0 évaluations publiées.\n",
+            "0 reviews published.\n",
+        ),
     ],
 )
 def test_a_command_reports_in_french_and_in_english(capsys, command, french, english):

@@ -108,7 +108,16 @@ def test_web_runs_the_asgi_app_under_uvicorn_workers_and_workers_run_tasks_and_t
     assert services["search-outbox"]["command"] == ["python", "manage.py", "search_outbox_drain", "--loop"]
     assert services["messaging-unread"]["command"][:3] == ["python", "manage.py", "messaging_unread_emails"]
     scheduled = " ".join(services["scheduler"]["command"])
-    for command in ("follow_up_overdue_projects", "privacy_purge", "email_digests", "search_saved_digest"):
+    for command in (
+        "follow_up_overdue_projects",
+        "privacy_purge",
+        "email_digests",
+        "search_saved_digest",
+        "invoice_reminders",
+        "publish_due_reviews",
+        "follow_up_deliveries",
+        "community_event_reminders",
+    ):
         assert f"python manage.py {command}" in scheduled
     for name in APP_SERVICES:
         assert services[name]["image"] == "pigiste-qc:latest"

@@ -113,7 +113,9 @@ def test_the_public_profile_on_desktop_and_phone(asgi_server, new_page, screensh
         screenshot(page, f"profiles-public-{'phone' if phone else 'desktop'}")
         page.get_by_role("link", name="Fromagerie du Fjord", exact=True).first.click()
         page.wait_for_url("**/clients/*/")
-        assert page.get_by_text("2 pigistes sur 2 disent avoir été payés comme convenu.").is_visible()
+        assert page.get_by_text(
+            "Réponses déclarées par les pigistes (historique, non vérifiées) : 2 oui, 0 en retard, sur 2 réponses."
+        ).is_visible()
         screenshot(page, f"profiles-client-{'phone' if phone else 'desktop'}")
 
 

@@ -236,8 +236,9 @@ def test_the_client_page_shows_reviews_and_how_many_were_paid_as_agreed(client, 
         page = client.get(reverse("client-detail", args=[owner.pk])).content.decode()
 
     assert "Fromagerie du Fjord" in page
-    assert "2 pigistes sur 3 disent avoir été payés comme convenu." in page
-    assert "1 dit avoir été payé en retard." in page
+    assert (
+        "Réponses déclarées par les pigistes (historique, non vérifiées) : 2 oui, 1 en retard, sur 3 réponses." in page
+    )
     assert "Client clair et respectueux." in page
 
 

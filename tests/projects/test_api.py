@@ -272,8 +272,14 @@ def test_complete_and_reviews(api, owner, project, freelancer):
     api.force_authenticate(FreelancerProfileFactory().user)
     stranger = api.post(f"/api/v1/projects/{project.pk}/reviews/", {"rating": 1, "paid_as_agreed": "no"}, format="json")
     assert stranger.status_code == 403
-    assert [r["rating"] for r in api.get(f"/api/v1/projects/{project.pk}/reviews/").json()] == [5]
+    # Blind reviews: nobody else reads the client's until the freelancer writes theirs; then both appear.
+    assert api.get(f"/api/v1/projects/{project.pk}/reviews/").json() == []
     assert Review.objects.count() == 1
+    api.force_authenticate(freelancer)
+    reply = {"rating": 4, "paid_as_agreed": "yes"}
+    assert api.post(f"/api/v1/projects/{project.pk}/reviews/", reply, format="json").status_code == 201
+    api.force_authenticate(FreelancerProfileFactory().user)
+    assert sorted(r["rating"] for r in api.get(f"/api/v1/projects/{project.pk}/reviews/").json()) == [4, 5]
 
 
 def test_quote_on_past_due_project_is_409(api, project, freelancer):

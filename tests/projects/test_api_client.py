@@ -48,7 +48,9 @@ def test_the_api_gives_what_the_client_page_shows(client):
     assert (data["rating_average"], data["review_count"]) == ("4.0", 3)
     assert "<strong>4,0</strong> / 5 · 3 évaluations" in page
     assert data["paid"] == {"answers": 3, "as_agreed": 2, "late": 1}
-    assert "2 pigistes sur 3 disent avoir été payés comme convenu." in page
+    assert (
+        "Réponses déclarées par les pigistes (historique, non vérifiées) : 2 oui, 1 en retard, sur 3 réponses." in page
+    )
     newest = reviews[-1]
     assert data["reviews"][0] == {
         "id": newest.pk,

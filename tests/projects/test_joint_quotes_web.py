@@ -263,6 +263,9 @@ def test_the_collective_page_shows_the_reviews_of_its_joint_work(client, project
     services.quote_accept(user=project.owner, quote_id=quote.pk)
     services.project_complete(user=project.owner, project_id=project.pk)
     services.review_submit(user=project.owner, project_id=project.pk, data={"rating": 5, "comment": "Équipe au top"})
+    # Blind reviews: the client's appears once the collective's side has reviewed them.
+    assert "Équipe au top" not in client.get(f"/collectifs/{collective.slug}/").content.decode()
+    services.review_submit(user=admin, project_id=project.pk, data={"rating": 5, "paid_as_agreed": "yes"})
 
     html = client.get(f"/collectifs/{collective.slug}/").content.decode()
 

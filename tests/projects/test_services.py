@@ -622,8 +622,10 @@ def test_both_sides_review_each_other_and_ratings_follow(completed, owner, freel
 
     profile = FreelancerProfile.objects.get(user=freelancer)
     assert (profile.rating_average, profile.rating_count) == (Decimal("4.00"), 1)
-    assert kinds_for(freelancer).count(NotificationKind.REVIEW_RECEIVED) == 1
-    assert kinds_for(owner).count(NotificationKind.REVIEW_RECEIVED) == 1
+    # Blind reviews: both appear together, and each side is told once, then (not when each was written).
+    assert kinds_for(freelancer).count(NotificationKind.REVIEWS_PUBLISHED) == 1
+    assert kinds_for(owner).count(NotificationKind.REVIEWS_PUBLISHED) == 1
+    assert NotificationKind.REVIEW_RECEIVED not in kinds_for(freelancer) + kinds_for(owner)
     from projects.selectors import PaidSummary, client_paid_summary
 
     assert client_paid_summary(user_id=owner.pk) == PaidSummary(answers=1, yes=1, late=0)
@@ -661,7 +663,8 @@ def test_second_review_is_refused(completed, owner, freelancer):
         services.review_submit(user=owner, project_id=completed.pk, data={"rating": 1})
     assert str(exc.value.message) == "Vous avez déjà évalué ce projet ; vous pouvez modifier votre évaluation."
     assert list(Review.objects.values_list("rating", flat=True)) == [5]
-    assert FreelancerProfile.objects.get(user=freelancer).rating_average == Decimal("5.00")
+    # Blind until the freelancer writes theirs: it counts in no rating yet.
+    assert FreelancerProfile.objects.get(user=freelancer).rating_average is None
 
 
 def test_review_before_completion_is_refused(project, owner, freelancer):
@@ -673,15 +676,15 @@ def test_review_before_completion_is_refused(project, owner, freelancer):
     assert Review.objects.count() == 0
 
 
-def test_review_update_within_14_days_then_refused(completed, owner, freelancer):
+def test_review_update_until_published_then_refused(completed, owner, freelancer):
     review = services.review_submit(user=owner, project_id=completed.pk, data={"rating": 2})
     services.review_update(user=owner, review_id=review.pk, data={"rating": 4})
+    services.review_submit(user=freelancer, project_id=completed.pk, data={"rating": 5, "paid_as_agreed": "yes"})
     assert FreelancerProfile.objects.get(user=freelancer).rating_average == Decimal("4.00")
 
-    Review.objects.filter(pk=review.pk).update(created_at=timezone.now() - datetime.timedelta(days=15))
     with pytest.raises(Conflict) as exc:
         services.review_update(user=owner, review_id=review.pk, data={"rating": 1})
-    assert str(exc.value.message) == "Une évaluation ne peut plus être modifiée après 14 jours."
+    assert str(exc.value.message) == "Cette évaluation est publiée : elle ne peut plus être modifiée."
     review.refresh_from_db()
     assert review.rating == 4
 

@@ -326,12 +326,14 @@ def test_client_card_links_to_the_client_page_with_how_many_were_paid_as_agreed(
     client.force_login(freelancer)
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
     assert f'<a href="/clients/{owner.pk}/"><strong>Fromagerie du Littoral</strong></a>' in page
-    assert "2 pigistes sur 3 disent avoir été payés comme convenu." in page
+    assert (
+        "Réponses déclarées par les pigistes (historique, non vérifiées) : 2 oui, 1 en retard, sur 3 réponses." in page
+    )
 
 
 def test_client_card_says_when_no_freelancer_has_reviewed_the_client_yet(client, project):
     page = client.get(reverse("project-detail", args=[project.pk])).content.decode()
-    assert "Aucun pigiste ne l'a encore évalué." in page
+    assert "Aucune facture de ce client dans les 24 derniers mois." in page
 
 
 def test_report_link_shows_for_signed_in_visitors_other_than_the_owner(client, owner, project, freelancer):
