@@ -134,11 +134,13 @@ def _lock_offer_for_answer(*, user, offer_id: int) -> tuple[Project, Quote, Quot
     offer = QuoteOffer.objects.select_for_update().select_related("author").get(pk=offer_id)
     if offer.from_client == from_client:
         raise PermissionDenied(_("Cette offre est la vôtre : c'est à l'autre partie d'y répondre."))
-    _check_undecided(project, quote)
+    # The offer's own answer first: of two racing answers, the second learns the offer was answered (which
+    # may also have decided the quote).
     if offer.status != OfferStatus.OPEN:
         raise Conflict(
             _("Cette offre a déjà reçu une réponse (%(status)s).") % {"status": str(offer.get_status_display()).lower()}
         )
+    _check_undecided(project, quote)
     return project, quote, offer
 
 
