@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from community import services
-from community.models import Event, Group, Registration, RegistrationStatus
+from community.models import Event, Group, GroupMembership, GroupMembershipStatus, Registration, RegistrationStatus
 from notifications.models import Notification, NotificationKind
 from tests.browser.helpers import off_the_browser_thread, session_cookie_for
 from tests.factories import FreelancerProfileFactory, MrcFactory, MunicipalityFactory
@@ -161,9 +161,14 @@ def test_a_cohort_near_lislet_fills_up_moves_its_waiting_list_and_its_board_is_l
     assert registered == {member.pk for member in freelancers[1:]}
     assert Notification.objects.filter(recipient=freelancers[8], kind=NotificationKind.EVENT_PROMOTED).count() == 1
 
-    # The cohort's bulletin board: a post appears live for another member, without reload.
-    for member in (freelancers[1], freelancers[2]):
-        off_the_browser_thread(services.group_join, user=member, group_id=group.pk)
+    # Registering for the cohort made each one a member of its group: its bulletin board is theirs, and a
+    # post appears live for another member, without reload.
+    members = set(
+        GroupMembership.objects.filter(group=group, status=GroupMembershipStatus.ACTIVE).values_list(
+            "member", flat=True
+        )
+    )
+    assert {member.pk for member in freelancers} <= members
     group_url = base + reverse("group-detail", args=[group.slug])
     reader = _signed_in(new_page, base, freelancers[2])
     reader.goto(group_url)
