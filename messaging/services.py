@@ -6,6 +6,7 @@ Every message is saved before anything is pushed; pushes go out after the commit
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -201,7 +202,7 @@ def messages_send(outgoing: Sequence[OutgoingMessage]) -> list[SendResult]:
             results[index] = exc
     if ready:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _statements_pipelined():
                 saved = _save_messages(ready)
         except IntegrityError:
             if len(ready) == 1:
@@ -213,6 +214,22 @@ def messages_send(outgoing: Sequence[OutgoingMessage]) -> list[SendResult]:
         for index, result in saved.items():
             results[index] = result
     return results
+
+
+@contextlib.contextmanager
+def _statements_pipelined():
+    """On PostgreSQL, send the transaction's statements in psycopg's pipeline mode; elsewhere, as they come.
+
+    A statement whose rows are read still waits for its answer, but the others ride along with the next
+    one: BEGIN goes with the locked read, and the marks' UPDATEs with the unread counts' SELECT (seven
+    round trips to the server become four). `connection.connection` is the psycopg connection Django
+    opened for this transaction; `pipeline()` is psycopg's public API for this.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.connection.pipeline():
+        yield
 
 
 def _ready_message(index: int, item: OutgoingMessage) -> _ReadyMessage:
@@ -408,10 +425,11 @@ def _rows_update(model, *, set_fields: tuple, key_fields: tuple, rows: list[tupl
     would; each field prepares its value for this database (dates become text on SQLite).
     """
     fields = [model._meta.get_field(name) for name in (*set_fields, *key_fields, *((below,) if below else ()))]
-    params = [
-        [field.get_db_prep_value(value, connection) for field, value in zip(fields, row, strict=True)] for row in rows
-    ]
-    with connection.cursor() as cursor:
+    # This thread's connection itself, not the `connection` proxy: each of the proxy's attribute reads looks
+    # the connection up again in asgiref's thread-and-task local, for every value.
+    db = transaction.get_connection()
+    params = [[field.get_db_prep_value(value, db) for field, value in zip(fields, row, strict=True)] for row in rows]
+    with db.cursor() as cursor:
         cursor.executemany(_row_update_sql(model, set_fields, key_fields, below), params)
 
 
@@ -463,6 +481,24 @@ def _conversations_to_send_in() -> QuerySet[Conversation]:
     )
 
 
+@functools.cache
+def _locked_read_statement(vendor: str, count: int) -> tuple[str, tuple]:
+    """The locked read of `count` conversations as the ORM compiles it for this database: (SQL, the rules' params).
+
+    Compiled once per process and batch size, then run with the ids appended: compiling
+    the rules' subqueries cost more CPU than the database spent on the whole send (half of a
+    one-message batch). `sql_with_params()` is the compiler's entry point that `str(query)` also uses;
+    Django has no public API handing a compiled statement back. The ids come last in the statement
+    (the WHERE clause follows the annotations): checked here with placeholder ids, so a Django
+    upgrade that moves them fails loudly instead of binding the wrong values.
+    """
+    placeholders = list(range(-count, 0))
+    sql, params = _conversations_to_send_in().filter(pk__in=placeholders).query.sql_with_params()
+    if list(params[len(params) - count :]) != placeholders:
+        raise RuntimeError(f"The conversation ids are not the last parameters of the locked read ({vendor}).")
+    return sql, tuple(params[: len(params) - count])
+
+
 def _conversations_for_send(ready: list[_ReadyMessage]) -> dict[int, Conversation]:
     """The batch's conversations, locked, with the inputs of the send rules (see above); by id.
 
@@ -472,8 +508,22 @@ def _conversations_for_send(ready: list[_ReadyMessage]) -> dict[int, Conversatio
     SQLite has no row locks and Django leaves `select_for_update()` out there: its IMMEDIATE transactions
     (see DATABASES in settings.py) take the database's write lock at BEGIN, which serialises every writer.
     """
-    ids = {item.conversation_id for item in ready}
-    conversations = {conversation.pk: conversation for conversation in _conversations_to_send_in().filter(pk__in=ids)}
+    ids = sorted({item.conversation_id for item in ready})
+    sql, rule_params = _locked_read_statement(connection.vendor, len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rule_params, *ids])
+        # Rows first: in pipeline mode the columns are known once the answer is in.
+        rows = cursor.fetchall()
+        columns = [column[0] for column in cursor.description]
+    attname = {field.column: field.attname for field in Conversation._meta.concrete_fields}
+    names = [attname.get(column, column) for column in columns]
+    model_count = sum(column in attname for column in columns)  # the model's columns, then the annotations
+    conversations = {}
+    for row in rows:
+        conversation = Conversation.from_db(connection.alias, names[:model_count], row[:model_count])
+        for name, value in zip(names[model_count:], row[model_count:], strict=True):
+            setattr(conversation, name, value)
+        conversations[conversation.pk] = conversation
     with_added = [pk for pk, conversation in conversations.items() if conversation.has_added_members]
     if with_added:
         # Rare (a joint quote's conversation): one more query for who takes part and how much each added
