@@ -1,4 +1,4 @@
-.PHONY: run test test-embedded worker lint messages
+.PHONY: run test test-embedded worker lint messages bench
 
 PYTEST_ARGS ?=
 
@@ -9,6 +9,11 @@ run:
 # The whole suite against real PostgreSQL, Redis, Elasticsearch, S3 and Chromium.
 test:
 	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/test.sh
+
+# Every benchmark (or BENCH=pages|search|matching|images|chat|load|chat-processes) on services run as
+# production, one summary line each at the end; BENCH_SIZE=small for a smoke check (scripts/bench.sh).
+bench:
+	@BENCH="$(BENCH)" BENCH_SIZE="$(BENCH_SIZE)" BENCH_ARGS="$(BENCH_ARGS)" bash scripts/bench.sh
 
 # The import contract (pyproject.toml [tool.importlinter], README "Layers") is part of the lint.
 lint:

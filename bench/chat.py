@@ -161,7 +161,6 @@ def start_server(port: int, database_url: str, redis_url: str, prefix: str) -> s
         "DATABASE_CONN_MAX_AGE": "300",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
-        "RATELIMIT_ENABLED": "false",
     }
     process = subprocess.Popen(
         [
@@ -530,6 +529,19 @@ def main():
     )
     if ws_stats.errors:
         print("first errors:", ws_stats.errors[:3])
+    from bench.summary import Summary, print_summary
+
+    print_summary(
+        Summary(
+            name="chat",
+            figure=ws["p95"],
+            baseline=ps["p95"],
+            unit="ms",
+            ratio=ratio,
+            target="nothing lost, p95 < 50 ms and ratio < 10",
+            met=ok and ws["p95"] < 50 and ratio < 10,
+        )
+    )
     return 0 if ok else 1
 
 

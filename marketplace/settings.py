@@ -6,6 +6,7 @@ and console email. Each environment variable switches one part to the real
 service.
 """
 
+import copy
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -166,6 +167,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+# A streaming replica of the primary: read-only selectors that opt in (public pages read by visitors,
+# search answered by the database) read there while it is at most DATABASE_REPLICA_MAX_LAG seconds
+# behind; writes and everything else stay on the primary (marketplace/common/replica.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=5.0)
+if DATABASE_REPLICA_URL:
+    _replica = environ.Env.db_url_config(DATABASE_REPLICA_URL)
+    if {DATABASES["default"]["ENGINE"], _replica["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL names a PostgreSQL streaming replica of a PostgreSQL DATABASE_URL "
+            f"(got {DATABASES['default']['ENGINE']} and {_replica['ENGINE']})."
+        )
+    # The same connection behaviour as the primary (connection age or pool, health checks, connect
+    # timeout); options in the replica's URL (sslmode…) win.
+    for _key in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if _key in DATABASES["default"]:
+            _replica[_key] = DATABASES["default"][_key]
+    _replica["OPTIONS"] = {**copy.deepcopy(DATABASES["default"].get("OPTIONS", {})), **_replica.get("OPTIONS", {})}
+    # Under the test runner the replica reads the primary's test database (Django's documented way
+    # of testing a primary/replica setup): never created, flushed or migrated on its own.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["marketplace.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts (django-allauth, email is the login) -------------------------
@@ -268,7 +292,11 @@ STORAGE_QUOTA_BYTES = env.int("STORAGE_QUOTA_BYTES", default=200 * 1024 * 1024)
 
 # --- Channels ----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The channel layer's Redis hosts (comma-separated); the cache stays on REDIS_URL.
+CHANNEL_REDIS_URLS = [
+    url.strip() for url in env.list("CHANNEL_REDIS_URLS", default=[REDIS_URL] if REDIS_URL else []) if url.strip()
+]
+if CHANNEL_REDIS_URLS:
     CHANNEL_LAYERS = {
         "default": {
             # Pub/sub: each process holds one subscriber connection and fans events out to its sockets
@@ -279,7 +307,12 @@ if REDIS_URL:
             # (messaging/layer.py) adds pipelined group sends.
             "BACKEND": "messaging.layer.PipelinedPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}],
+                # Several hosts shard the layer: channels-redis puts each group and channel on one of
+                # them by a hash of its name (README "Sharding the channel layer"). Same order on every
+                # process, or they publish and subscribe on different hosts.
+                "hosts": [
+                    {"address": url, "socket_timeout": 15, "socket_connect_timeout": 2} for url in CHANNEL_REDIS_URLS
+                ],
                 "prefix": env.str("CHANNELS_PREFIX", default="asgi"),
             },
         }
@@ -305,6 +338,11 @@ else:
 # --- Search ----------------------------------------------------------------
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="marketplace")
+# Shards and replica copies of each index, read when an index is created (a rebuild applies a change).
+# One shard and no replica suit one node; a cluster of N data nodes wants replicas >= 1 so losing a node
+# loses no document (tests/search/test_cluster.py).
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 
 # --- Map (/carte/) -----------------------------------------------------------
 # The map's tiles: OpenStreetMap's by default ({z}/{x}/{y}); empty, the map draws its markers on a blank

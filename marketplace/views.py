@@ -21,7 +21,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["recent_projects"] = list(project_list_open()[:6])
+        context["recent_projects"] = list(project_list_open(viewer=self.request.user)[:6])
         context["categories"] = Category.choices
         context["regions"] = Region.choices
         return context

@@ -6,8 +6,8 @@ seconds behind the writes. `group_send_many` pipelines a batch instead (same cha
 serialisation, same order), so the pushes waiting at any moment leave together.
 
 channels-redis has no public API for this: `group_send_many` uses private parts of its pub/sub layer
-(`_get_layer()`, the loop layer's `_get_group_channel_name()` and `_get_shard()`, a shard's
-`_ensure_redis()` and `_redis`), so that its pushes reach exactly the Redis channels and connection
+(`_get_layer()`, the loop layer's `_get_group_channel_name()`, `_get_shard()` and `_shards`, a
+shard's `_ensure_redis()` and `_redis`), so that its pushes reach exactly the Redis channels and connection
 pool that the stock `group_send` and the subscribers use. They are kept for a measured win (bench/chat.py:
 one publish at a time fell seconds behind at 500 sockets). Check them when upgrading channels-redis:
 tests/messaging/test_layer.py fails if any of them moves, and so do the socket tests of
@@ -16,7 +16,9 @@ tests/messaging/test_consumers.py (no message reaches the other participant).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import uuid
 
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
@@ -45,18 +47,54 @@ class PipelinedPubSubChannelLayer(RedisPubSubChannelLayer):
     """RedisPubSubChannelLayer whose pushes can be sent as one pipeline per Redis shard."""
 
     async def group_send_many(self, pushes: list[tuple[str, dict]]) -> None:
-        """Publish `(group, message)` pairs in order, in one round trip per shard; raises if Redis does."""
+        """Publish `(group, message)` pairs, each group's in order, in one round trip per shard.
+
+        With several hosts (settings.CHANNEL_REDIS_URLS) the shards are sent to at once, and one
+        that is down costs only its own pushes: `live.PushesFailed` says how many were skipped.
+        """
         loop_layer = self._get_layer()
         by_shard: dict = {}
         for group, message in pushes:
             name = loop_layer._get_group_channel_name(group)
             shard = loop_layer._get_shard(name)
+            # A group always hashes to the same shard: its pushes keep their order in that pipeline.
             by_shard.setdefault(shard, []).append((name, self.serialize(message)))
-        for shard, items in by_shard.items():
-            shard._ensure_redis()
-            # A pooled connection of its own (not the subscriber's): no need for the shard's lock,
-            # which only guards the layer's one-by-one publishes and its subscriptions.
-            pipe = shard._redis.pipeline(transaction=False)
-            for name, data in items:
-                pipe.publish(name, data)
-            await pipe.execute()
+        if len(by_shard) == 1:
+            [(shard, items)] = by_shard.items()
+            await self._publish_pipelined(shard, items)
+            return
+        shards = list(by_shard.items())
+        results = await asyncio.gather(
+            *(self._publish_pipelined(shard, items) for shard, items in shards), return_exceptions=True
+        )
+        failed = [
+            (len(items), result) for (_shard, items), result in zip(shards, results, strict=True) if result is not None
+        ]
+        for _count, result in failed:
+            if not isinstance(result, Exception):
+                raise result  # CancelledError and the like
+        if failed:
+            raise live.PushesFailed([error for _count, error in failed], skipped=sum(n for n, _e in failed))
+
+    @staticmethod
+    async def _publish_pipelined(shard, items) -> None:
+        shard._ensure_redis()
+        # A pooled connection of its own (not the subscriber's): no need for the shard's lock,
+        # which only guards the layer's one-by-one publishes and its subscriptions.
+        pipe = shard._redis.pipeline(transaction=False)
+        for name, data in items:
+            pipe.publish(name, data)
+        await pipe.execute()
+
+    def group_per_shard(self, prefix: str) -> list[str]:
+        """A fresh group name landing on each Redis shard, in the hosts' order (the outage watch
+        probes every host through them: one host down must be noticed as well as all of them)."""
+        loop_layer = self._get_layer()
+        shards = loop_layer._shards
+        names: list[str | None] = [None] * len(shards)
+        while None in names:
+            group = f"{prefix}{uuid.uuid4().hex}"
+            index = shards.index(loop_layer._get_shard(loop_layer._get_group_channel_name(group)))
+            if names[index] is None:
+                names[index] = group
+        return names

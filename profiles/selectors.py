@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.common.errors import NotFound, PermissionDenied, ValidationFailed
+from marketplace.common.replica import is_visitor, reads_from_replica
 from profiles.models import (
     Availability,
     BookedWeek,
@@ -199,16 +200,19 @@ def _can_see_hidden(viewer, owner_id: int) -> bool:
 
 
 def freelancer_get(*, profile_id: int, viewer=None) -> FreelancerProfile:
-    """A profile with everything its public page shows; hidden ones only for their owner and staff."""
+    """A profile with everything its public page shows; hidden ones only for their owner and staff.
+
+    Read for a visitor, it may come from the read replica (a member reads their own edits back)."""
     portfolio = PortfolioItem.objects.prefetch_related(
         Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
     )
-    profile = (
-        with_next_free_week(FreelancerProfile.objects.select_related("user", "municipality__mrc"))
-        .prefetch_related("skills", Prefetch("portfolio_items", queryset=portfolio))
-        .filter(pk=profile_id)
-        .first()
-    )
+    with reads_from_replica(enabled=is_visitor(viewer)):
+        profile = (
+            with_next_free_week(FreelancerProfile.objects.select_related("user", "municipality__mrc"))
+            .prefetch_related("skills", Prefetch("portfolio_items", queryset=portfolio))
+            .filter(pk=profile_id)
+            .first()
+        )
     if profile is None or (profile.is_hidden and not _can_see_hidden(viewer, profile.user_id)):
         raise NotFound(_("Ce profil n'existe pas ou n'est plus public."))
     return profile

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from collectives.models import Collective, CollectiveMembership, MemberRole, MembershipStatus
 from collectives.selectors import active_members
 from marketplace.common.errors import NotFound, PermissionDenied
+from marketplace.common.replica import is_visitor, reads_from_replica, replica_bound
 from profiles.models import FreelancerProfile, User
 from projects.hooks import payment_record, writing_rules
 from projects.models import (
@@ -64,8 +65,10 @@ def _counted_quotes_subquery():
     )
 
 
-def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[Project]:
-    """Open public projects still taking quotes, newest first, with their quote counts."""
+def project_list_open(*, category: str = "", remote: bool = False, viewer=None) -> QuerySet[Project]:
+    """Open public projects still taking quotes, newest first, with their quote counts.
+
+    Read for a visitor (`viewer` not signed in), the list may come from the read replica."""
     qs = (
         Project.objects.filter(project_taking_quotes(), visibility=Visibility.PUBLIC, is_hidden=False)
         .select_related("municipality__mrc")
@@ -77,7 +80,8 @@ def project_list_open(*, category: str = "", remote: bool = False) -> QuerySet[P
         qs = qs.filter(category=category)
     if remote:
         qs = qs.filter(remote=True)
-    return qs
+    # The page evaluates this queryset later (paginator, template): where it reads is decided now.
+    return replica_bound(qs, enabled=is_visitor(viewer))
 
 
 def project_queryset_for_api() -> QuerySet[Project]:
@@ -389,6 +393,12 @@ def _project_detail_queryset(user) -> QuerySet[Project]:
 
 def project_detail_for_viewer(*, user, project_id: int, sort: str = "price") -> ProjectPage:
     """The project page for this viewer: the owner sees every quote, a freelancer only their own."""
+    # Visitors may read it from the replica; a member reads their own writes back from the primary.
+    with reads_from_replica(enabled=is_visitor(user)):
+        return _project_page(user=user, project_id=project_id, sort=sort)
+
+
+def _project_page(*, user, project_id: int, sort: str) -> ProjectPage:
     project = project_get_visible(user=user, project_id=project_id, queryset=_project_detail_queryset(user))
     is_owner = user.is_authenticated and project.owner_id == user.pk
     page = ProjectPage(project=project, is_owner=is_owner, quote_count=project.quote_count)
@@ -764,10 +774,15 @@ def collective_reviews(*, collective_id: int) -> ReviewSummary:
     return _summarise(Review.objects.filter(collective_reviews_q(collective_id)))
 
 
-def freelancer_reviews(*, user_id: int) -> ReviewSummary:
+def freelancer_reviews(*, user_id: int, viewer=None) -> ReviewSummary:
     """Visible reviews clients left a freelancer (with those of joint quotes that assigned them lines),
     newest first, their average, and how many colleagues recommended them (two queries: the page's cap
-    counts them)."""
+    counts them). Read for a visitor, they may come from the read replica."""
+    with reads_from_replica(enabled=is_visitor(viewer)):
+        return _freelancer_reviews(user_id=user_id)
+
+
+def _freelancer_reviews(*, user_id: int) -> ReviewSummary:
     reviews_qs = Review.objects.filter(REVIEW_SHOWN, reviews_counting_for(user_id), author_is_client=True)
     # One group over every review that counts (a constant groups them all): their own and the joint ones.
     per_subject = (

@@ -87,7 +87,7 @@ class ProjectListView(TemplateView):
         remote = self.request.GET.get("distance") == "1"
         page_number = self.request.GET.get("page")
         paginator = CappedCountPaginator(
-            selectors.project_list_open(category=category, remote=remote),
+            selectors.project_list_open(category=category, remote=remote, viewer=self.request.user),
             self.paginate_by,
             page_number=page_number,
             cap=self.count_cap,
@@ -764,7 +764,7 @@ class FreelancerDetailView(TemplateView):
             portfolio=list(profile.portfolio_items.all()),
             languages=profile_selectors.language_names(profile.languages),
             next_free_week=profile_selectors.free_week_label(profile_selectors.profile_next_free_week(profile)),
-            review_summary=selectors.freelancer_reviews(user_id=profile.user_id),
+            review_summary=selectors.freelancer_reviews(user_id=profile.user_id, viewer=self.request.user),
             is_owner=self.request.user.is_authenticated and self.request.user.pk == profile.user_id,
         )
         context["seo"] = profile_seo(profile=profile, skills=context["skills"])

@@ -8,6 +8,19 @@
 #   scripts/elasticsearch.sh status <workdir>         print the URL and exit 0 if running, else exit 1
 #   scripts/elasticsearch.sh build                    only build (mvn package), e.g. to warm ~/.m2
 #
+# Two nodes forming one cluster "marketplace-test" on 127.0.0.1 (tests/search/test_cluster.py):
+#   scripts/elasticsearch.sh start-cluster <http-port-1> <http-port-2> <workdir> [<transport-1> <transport-2>]
+#       starts both JVMs (node N in <workdir>/node-N, a normal one-node workdir: its own data, log and pid),
+#       each seeding discovery with both transport ports (default: each HTTP port + 1) and both named as
+#       initial master nodes; waits until both answer health with 2 nodes, yellow or better; prints the two
+#       URLs, one per line. Heap -Xms256m -Xmx512m each (ES_JAVA_OPTS still overrides).
+#   scripts/elasticsearch.sh stop-cluster <workdir>    stop both nodes (in parallel), wait for exit
+#   scripts/elasticsearch.sh status-cluster <workdir>  print both URLs and exit 0 if both are in the cluster
+#   scripts/elasticsearch.sh stop <workdir>/node-N     stop one node only (the cluster carries on without it)
+# Two master-eligible nodes cannot outvote each other: Elasticsearch keeps only one of them (the elected
+# master) in the voting configuration, so the cluster survives losing the *other* node, not the master.
+# Production wants three master-eligible nodes; two are enough here to show replicas keep every document.
+#
 # start prints progress on stderr and the URL alone as its last line on stdout, so
 #   ES_URL=$(scripts/elasticsearch.sh start 9250 /tmp/es-test)
 # works. Starting again while running on the same port just prints the URL. Each fresh start wipes
@@ -90,6 +103,33 @@ health_ok() {  # answers yellow or green, and is our cluster
 
 abs_dir() { mkdir -p "$1" && (cd "$1" && pwd -P); }
 
+# Start one launcher JVM in the background: spawn <port> <dir> <heap options> [launcher options...];
+# prints its pid. The caller holds the workdir's lock and has built.
+spawn() {
+  local port="$1" dir="$2" heap="$3" java pid
+  shift 3
+  java="$(java_bin)"
+  [[ "${ES_TEST_KEEP_DATA:-0}" == 1 ]] || rm -rf "$dir/data"
+  rm -rf "$dir/tmp"
+  mkdir -p "$dir/tmp"
+  # shellcheck disable=SC2086  # heap and ES_JAVA_OPTS are lists of options
+  nohup "$java" \
+    $heap -XX:TieredStopAtLevel=1 -XX:-OmitStackTraceInFastThrow \
+    -Dfile.encoding=UTF-8 -Djava.io.tmpdir="$dir/tmp" -Djava.locale.providers=SPI,CLDR \
+    -Djna.nosys=true -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true \
+    -Dio.netty.recycler.maxCapacityPerThread=0 -Dlog4j.shutdownHookEnabled=false \
+    -Dlog4j2.disable.jmx=true -Dlog4j2.formatMsgNoLookups=true \
+    ${ES_JAVA_OPTS:-} \
+    -cp "$PROJECT/target/classes:$PROJECT/target/lib/*" \
+    "$MAIN_CLASS" --port "$port" --dir "$dir" "$@" \
+    >"$dir/elasticsearch.log" 2>&1 </dev/null 9>&- 8>&- 7>&- &
+  pid=$!
+  echo "$pid" >"$dir/elasticsearch.pid"
+  echo "$port" >"$dir/elasticsearch.port"
+  say "started pid $pid, log $dir/elasticsearch.log"
+  echo "$pid"
+}
+
 cmd_start() {
   [[ $# == 2 ]] || die "usage: $0 start <port> <workdir>"
   local port="$1" dir pid
@@ -115,26 +155,7 @@ cmd_start() {
       die "something else already answers on 127.0.0.1:$port"
     fi
     build
-    local java
-    java="$(java_bin)"
-    [[ "${ES_TEST_KEEP_DATA:-0}" == 1 ]] || rm -rf "$dir/data"
-    rm -rf "$dir/tmp"
-    mkdir -p "$dir/tmp"
-    # shellcheck disable=SC2086  # ES_JAVA_OPTS is a list of options
-    nohup "$java" \
-      -Xms512m -Xmx1g -XX:TieredStopAtLevel=1 -XX:-OmitStackTraceInFastThrow \
-      -Dfile.encoding=UTF-8 -Djava.io.tmpdir="$dir/tmp" -Djava.locale.providers=SPI,CLDR \
-      -Djna.nosys=true -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true \
-      -Dio.netty.recycler.maxCapacityPerThread=0 -Dlog4j.shutdownHookEnabled=false \
-      -Dlog4j2.disable.jmx=true -Dlog4j2.formatMsgNoLookups=true \
-      ${ES_JAVA_OPTS:-} \
-      -cp "$PROJECT/target/classes:$PROJECT/target/lib/*" \
-      "$MAIN_CLASS" --port "$port" --dir "$dir" \
-      >"$dir/elasticsearch.log" 2>&1 </dev/null 9>&- 8>&- &
-    pid=$!
-    echo "$pid" >"$dir/elasticsearch.pid"
-    echo "$port" >"$dir/elasticsearch.port"
-    say "started pid $pid, log $dir/elasticsearch.log"
+    pid="$(spawn "$port" "$dir" "-Xms512m -Xmx1g")"
   fi
 
   local timeout="${ES_START_TIMEOUT:-180}" start_s=$SECONDS
@@ -199,10 +220,112 @@ cmd_status() {
   fi
 }
 
+# --- Two nodes forming one cluster (for the replica test; the one-node commands above are unchanged) ---
+
+CLUSTER_HEAP="-Xms256m -Xmx512m"
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_port() { [[ "$1" =~ ^[0-9]+$ ]] && (( $1 > 0 && $1 < 65536 )) || die "not a port: $1"; }
+
+cluster_ok() {  # $1 answers for our cluster, formed with $2 nodes, yellow or green
+  local body
+  body="$(curl -sf --max-time 5 "http://127.0.0.1:$1/_cluster/health?wait_for_nodes=$2&wait_for_status=yellow&timeout=1s" 2>/dev/null)" || return 1
+  grep -q '"cluster_name":"marketplace-test"' <<<"$body" && grep -q '"timed_out":false' <<<"$body" \
+    && grep -q "\"number_of_nodes\":$2," <<<"$body"
+}
+
+cmd_start_cluster() {
+  [[ $# == 3 || $# == 5 ]] || die "usage: $0 start-cluster <http-port-1> <http-port-2> <workdir> [<transport-port-1> <transport-port-2>]"
+  local http=("$1" "$2") transport dir i pids=() seeds names
+  transport=("${4:-$(( $1 + 1 ))}" "${5:-$(( $2 + 1 ))}")
+  for i in 0 1; do check_port "${http[$i]}"; check_port "${transport[$i]}"; done
+  dir="$(abs_dir "$3")"
+  exec 7>"$dir/.lock"
+  flock -w 300 7 || die "another start-cluster/stop-cluster holds $dir/.lock"
+
+  for i in 0 1; do
+    mkdir -p "$dir/node-$((i + 1))"
+    [[ -z "$(our_pids "$(abs_dir "$dir/node-$((i + 1))")")" ]] || die "a node of $dir is already running: stop-cluster first"
+  done
+  for i in 0 1; do
+    ! listening "${http[$i]}" || die "something else already listens on 127.0.0.1:${http[$i]}"
+    ! listening "${transport[$i]}" || die "something else already listens on 127.0.0.1:${transport[$i]}"
+  done
+  build
+  seeds="127.0.0.1:${transport[0]},127.0.0.1:${transport[1]}"
+  names="marketplace-test-node-1,marketplace-test-node-2"
+  # Both JVMs at once: neither can elect a master (nor answer health) until the other has joined.
+  for i in 0 1; do
+    pids+=("$(spawn "${http[$i]}" "$(abs_dir "$dir/node-$((i + 1))")" "$CLUSTER_HEAP" \
+      --node-name "marketplace-test-node-$((i + 1))" --transport-port "${transport[$i]}" \
+      --seed-hosts "$seeds" --initial-master-nodes "$names")")
+  done
+
+  local timeout="${ES_START_TIMEOUT:-180}" start_s=$SECONDS
+  until cluster_ok "${http[0]}" 2 && cluster_ok "${http[1]}" 2; do
+    for i in 0 1; do
+      if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+        tail -n 40 "$dir/node-$((i + 1))/elasticsearch.log" >&2 || true
+        flock -u 7
+        cmd_stop_cluster "$dir" || true
+        die "node $((i + 1)) exited before the cluster formed (log: $dir/node-$((i + 1))/elasticsearch.log)"
+      fi
+    done
+    if (( SECONDS - start_s >= timeout )); then
+      tail -n 20 "$dir/node-1/elasticsearch.log" "$dir/node-2/elasticsearch.log" >&2 || true
+      flock -u 7
+      cmd_stop_cluster "$dir" || true
+      die "the cluster did not form within ${timeout}s (logs: $dir/node-*/elasticsearch.log)"
+    fi
+    sleep 0.5
+  done
+  say "cluster of 2 nodes ready after $((SECONDS - start_s))s"
+  echo "http://127.0.0.1:${http[0]}"
+  echo "http://127.0.0.1:${http[1]}"
+}
+
+cmd_stop_cluster() {
+  [[ $# == 1 ]] || die "usage: $0 stop-cluster <workdir>"
+  [[ -d "$1" ]] || { say "no such workdir: $1 (nothing to stop)"; return 0; }
+  local dir node
+  dir="$(cd "$1" && pwd -P)"
+  exec 7>"$dir/.lock"
+  flock -w 300 7 || die "another start-cluster/stop-cluster holds $dir/.lock"
+  # In parallel: each stop waits for its JVM to close.
+  for node in "$dir"/node-*/; do
+    [[ -d "$node" ]] && (cmd_stop "${node%/}") &
+  done
+  wait
+}
+
+cmd_status_cluster() {
+  [[ $# == 1 ]] || die "usage: $0 status-cluster <workdir>"
+  [[ -d "$1" ]] || exit 1
+  local dir node port urls=() missing=0
+  dir="$(cd "$1" && pwd -P)"
+  for node in "$dir"/node-1 "$dir"/node-2; do
+    port="$(cat "$node/elasticsearch.port" 2>/dev/null || true)"
+    if [[ -d "$node" && -n "$(our_pids "$node")" && -n "$port" ]] && cluster_ok "$port" 2; then
+      urls+=("http://127.0.0.1:$port")
+    else
+      say "${node##*/} is not running or not in a cluster of 2"
+      missing=1
+    fi
+  done
+  (( missing == 0 )) || exit 1
+  printf '%s\n' "${urls[@]}"
+}
+
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   status) shift; cmd_status "$@" ;;
+  start-cluster) shift; cmd_start_cluster "$@" ;;
+  stop-cluster) shift; cmd_stop_cluster "$@" ;;
+  status-cluster) shift; cmd_status_cluster "$@" ;;
   build) build ;;
-  *) die "usage: $0 start <port> <workdir> | stop <workdir> | status <workdir> | build" ;;
+  *) die "usage: $0 start <port> <workdir> | stop <workdir> | status <workdir> | build
+       | start-cluster <http-port-1> <http-port-2> <workdir> [<transport-port-1> <transport-port-2>]
+       | stop-cluster <workdir> | status-cluster <workdir>" ;;
 esac

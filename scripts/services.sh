@@ -38,8 +38,12 @@ start_postgres() {
     chmod 755 "$SERVICES_DIR"
     # PostgreSQL refuses to run as root: the cluster belongs to the postgres system user.
     runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    # The tests trade durability for speed; the benchmarks (scripts/bench.sh sets PG_BENCH_DURABLE=1)
+    # measure a durable server, as production runs it.
+    local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_BENCH_DURABLE:-0}" = 1 ] && speed=""
     runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+        -o "-h 127.0.0.1 -p $port -k $data $speed -c max_connections=200" start >/dev/null
     STARTED+=("postgres")
     export DATABASE_URL="postgres://postgres@127.0.0.1:$port/marketplace"
     echo "==> PostgreSQL on 127.0.0.1:$port"

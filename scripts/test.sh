@@ -26,7 +26,7 @@ trap stop_started EXIT
 set +e
 echo "==> Main pass: PostgreSQL, Redis, Elasticsearch, S3, Chromium"
 # shellcheck disable=SC2086
-.venv/bin/python -m pytest ${PYTEST_ARGS:-}
+.venv/bin/python -m pytest --durations=30 ${PYTEST_ARGS:-}
 status=$?
 set -e
 bash scripts/test-embedded.sh || status=$?

@@ -1,5 +1,6 @@
 """Elasticsearch documents for freelancer profiles and projects, with French/English analysers."""
 
+from django.conf import settings
 from elasticsearch.dsl import (
     Boolean,
     Date,
@@ -152,10 +153,19 @@ DOCUMENTS = {
 }
 
 
+def index_settings() -> dict:
+    """The settings every index of ours is created with: shards and replicas from the project settings."""
+    return {
+        "number_of_shards": settings.ELASTICSEARCH_SHARDS,
+        "number_of_replicas": settings.ELASTICSEARCH_REPLICAS,
+        "refresh_interval": "1s",
+    }
+
+
 def index_definition(kind: str, name: str) -> Index:
     """The index `name` with the analysers and the mapping of `kind` ("profile" or "project")."""
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
+    index.settings(**index_settings())
     index.document(DOCUMENTS[kind])
     index.mapping(Mapping().meta("_meta", {"version": MAPPING_VERSION}))
     return index

@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 KINDS = ("profile", "project", "collective", "coworking")
 CHUNK = 500
 OLD_INDEX_GRACE_SECONDS = 2.0
+# Creating an index waits for its primaries to start: on a cluster, with replicas and several shards, that
+# can take longer than the client's 5 s meant for searches (tests/search/test_cluster.py).
+CREATE_TIMEOUT_SECONDS = 30
 
 
 def now_version() -> int:
@@ -199,12 +202,12 @@ def ensure_indices() -> None:
             if client.indices.exists_alias(name=alias):
                 continue
             name = _new_index_name(kind)
-            index_definition(kind, name).create(using=client)
+            index_definition(kind, name).create(using=client.options(request_timeout=CREATE_TIMEOUT_SECONDS))
             client.indices.put_alias(index=name, name=alias)
         alias = matching_index_name()
         if not client.indices.exists_alias(name=alias):
             name = f"{alias}_{timezone.now():%Y%m%d%H%M%S%f}"
-            matching_index_definition(name).create(using=client)
+            matching_index_definition(name).create(using=client.options(request_timeout=CREATE_TIMEOUT_SECONDS))
             client.indices.put_alias(index=name, name=alias)
     except TransportError as exc:
         raise BackendUnavailable(str(exc)) from exc
@@ -303,7 +306,7 @@ def rebuild(*, kind: str, progress: Callable[[int, int], None] | None = None, ch
     name = _new_index_name(kind)
     queryset_factory, build = SOURCES[kind]
     try:
-        index_definition(kind, name).create(using=client)
+        index_definition(kind, name).create(using=client.options(request_timeout=CREATE_TIMEOUT_SECONDS))
         client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
         ids = list(queryset_factory().order_by("pk").values_list("pk", flat=True))
         places = current_places()
@@ -504,7 +507,7 @@ def rebuild_matching(*, progress: Callable[[int, int], None] | None = None, chun
     alias = matching_index_name()
     name = f"{alias}_{timezone.now():%Y%m%d%H%M%S%f}"
     try:
-        matching_index_definition(name).create(using=client)
+        matching_index_definition(name).create(using=client.options(request_timeout=CREATE_TIMEOUT_SECONDS))
         client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
         places = current_places()
         batches = [

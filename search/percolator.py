@@ -20,7 +20,7 @@ from marketplace.common.errors import ValidationFailed
 from profiles.models import FreelancerProfile
 from search.backends.base import BackendUnavailable
 from search.client import require_client
-from search.documents import MAPPING_VERSION, ProjectDocument
+from search.documents import MAPPING_VERSION, ProjectDocument, index_settings
 from search.geo import reached_municipality_ids
 from search.models import SavedSearch
 from search.params import ProjectSearchParams, project_search_params
@@ -51,7 +51,7 @@ def matching_index_name() -> str:
 
 def matching_index_definition(name: str) -> Index:
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
+    index.settings(**index_settings())
     index.document(MatchingDocument)
     index.mapping(Mapping().meta("_meta", {"version": MAPPING_VERSION}))
     return index

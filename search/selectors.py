@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from marketplace.common.errors import NotFound
+from marketplace.common.replica import reads_from_replica
 from profiles.models import Mrc, Region, Skill, skill_key
 from projects.models import Visibility
 from search.backends import db, es
@@ -87,6 +88,9 @@ def _suggestions(params, drop: list[tuple[str, dict]]) -> list[dict]:
     return [{"label": label, "query": params.as_query(page=1, **changes)} for label, changes in drop[:5]]
 
 
+# Search is eventually consistent by design (the index follows the outbox): what the database answers
+# with may come from the read replica, for members too.
+@reads_from_replica()
 def freelancer_search(*, params: FreelancerSearchParams, backend: str | None = None) -> SearchResult:
     """Find freelancers: cards, facets, highlights, distances, and broadening hints when nothing matched."""
     result = _run(lambda: es.search_freelancers(params), lambda: db.search_freelancers(params), backend)
@@ -104,6 +108,7 @@ def freelancer_search(*, params: FreelancerSearchParams, backend: str | None = N
     return result
 
 
+@reads_from_replica()
 def project_search(*, params: ProjectSearchParams, user=None, backend: str | None = None) -> SearchResult:
     """Find open projects `user` may see (public ones, and invite-only ones they are invited to)."""
     user_id = user.pk if user is not None and user.is_authenticated else None
@@ -247,6 +252,7 @@ def mrc_title(mrc: Mrc) -> str:
 # --- Coworking spaces --------------------------------------------------------------------------------
 
 
+@reads_from_replica()
 def coworking_search(*, params: CoworkingSearchParams, backend: str | None = None) -> SearchResult:
     """Find approved coworking spaces (Elasticsearch, else the database): cards with `hit.distance_km` around `near`."""
     result = _run(lambda: es.search_coworking(params), lambda: db.search_coworking(params), backend)

@@ -90,7 +90,24 @@ _outage = _LayerOutage()
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError, TimeoutError)
 
 
+class PushesFailed(Exception):
+    """Part of a batch was not sent: the layer's hosts that failed (one shard down), the others did."""
+
+    def __init__(self, errors: list[BaseException], *, skipped: int):
+        super().__init__("; ".join(f"{type(error).__name__}: {error}" for error in errors))
+        self.errors = errors
+        self.skipped = skipped
+
+
 def _layer_error(exc: Exception, what: str, *, skipped: int = 0) -> None:
+    if isinstance(exc, PushesFailed):
+        # Only the down shards' pushes are lost; an outage only if each of them was unreachable.
+        skipped = exc.skipped
+        if all(isinstance(error, UNREACHABLE) for error in exc.errors):
+            _outage.failed(exc.errors[0], skipped=skipped)
+            return
+        logger.error("%s failed on some of the layer's hosts; clients catch up by id.", what, exc_info=exc)
+        return
     if isinstance(exc, UNREACHABLE):
         _outage.failed(exc, skipped=skipped)
     else:
@@ -266,8 +283,8 @@ async def receive(channel_name: str) -> dict:
 
 # channels-redis' pub/sub layer reconnects and resubscribes by itself but never says so, and what
 # was published meanwhile is gone: the sockets must hear about the recovery to read the database.
-# A probe makes the round trip through the layer (publish, then the same subscriber connection)
-# every PROBE_INTERVAL; after a failure, the first probe back tells every socket of the process.
+# A probe makes the round trip through the layer (publish, then the same subscriber connection), on
+# each of its Redis hosts when it has several (settings.CHANNEL_REDIS_URLS), every PROBE_INTERVAL; after a failure, the first probe back tells every socket of the process.
 # A refused publish is a failure at once; a probe that doesn't come back only after PROBE_TIMEOUT:
 # a busy process is slow, not down, and a false alarm would send every socket to the database at
 # once. The interval is shorter than the layer's one-second pause before it reconnects, so even a
@@ -321,14 +338,29 @@ class _LayerWatch:
             except Exception as exc:
                 self._set_failed(True, exc)
                 await asyncio.sleep(PROBE_INTERVAL)
-        seen, arrived = 0, asyncio.Event()
+        # A layer on several Redis hosts (messaging.layer): one probe group on each, joined by this
+        # channel, so that one host down is noticed and not only the channel's own. Else the channel.
+        group_per_shard = getattr(self.layer, "group_per_shard", None)
+        groups = group_per_shard("messaging.probe.") if group_per_shard is not None else []
+        targets = groups or [None]
+        seen, arrived = dict.fromkeys(range(len(targets)), 0), asyncio.Event()
 
         async def listen():
-            nonlocal seen
             while True:
                 event = await self.layer.receive(channel)
-                seen = max(seen, event.get("seq", 0))
+                target = event.get("target", 0)
+                if target in seen:
+                    seen[target] = max(seen[target], event.get("seq", 0))
                 arrived.set()
+
+        async def probe(target: int, seq: int) -> None:
+            event = {"type": "messaging.probe", "seq": seq, "target": target}
+            if targets[target] is None:
+                await self.layer.send(channel, event)
+            else:
+                # Joining again is free once joined (no Redis call), and repairs a join that failed.
+                await self.layer.group_add(targets[target], channel)
+                await self.layer.group_send(targets[target], event)
 
         listener = asyncio.get_running_loop().create_task(listen())
         seq = 0
@@ -338,8 +370,12 @@ class _LayerWatch:
                 timeout = PROBE_RETRY if self.failed else PROBE_TIMEOUT
                 try:
                     async with asyncio.timeout(timeout):
-                        await self.layer.send(channel, {"type": "messaging.probe", "seq": seq})
-                        while seen < seq:
+                        # Every host at once: a down one must not hold up the others' probes.
+                        results = await asyncio.gather(*(probe(target, seq) for target in seen), return_exceptions=True)
+                        for result in results:
+                            if isinstance(result, BaseException):
+                                raise result
+                        while min(seen.values()) < seq:
                             arrived.clear()
                             await arrived.wait()
                     self._set_failed(False)
@@ -351,11 +387,14 @@ class _LayerWatch:
                     self._set_failed(True, exc)
                 await asyncio.sleep(PROBE_INTERVAL)
         finally:
-            # Let it unsubscribe its channel before this task ends (a task left pending is cancelled
-            # again when the loop closes, in the middle of that).
+            # Let it unsubscribe its channel and groups before this task ends (a task left pending is
+            # cancelled again when the loop closes, in the middle of that).
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
+            for group in groups:
+                with contextlib.suppress(Exception):
+                    await self.layer.group_discard(group, channel)
 
 
 _watches: dict = {}

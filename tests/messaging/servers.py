@@ -57,7 +57,8 @@ class UvicornWorker:
     """`uvicorn marketplace.asgi:application` in its own process, on the test database.
 
     `port` lets a restarted worker take its predecessor's place (browsers reconnect to the same
-    address); `log_path` keeps its log output (stdout and stderr) in a file for the test to read.
+    address); `log_path` keeps its log output (stdout and stderr) in a file for the test to read;
+    `start_timeout` bounds the wait for its port (starting takes over 15 s on a loaded machine).
     """
 
     def __init__(
@@ -70,6 +71,7 @@ class UvicornWorker:
         settings_module: str = "marketplace.settings",
         log_path: Path | None = None,
         log_level: str = "WARNING",
+        start_timeout: float = 20.0,
     ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -109,7 +111,11 @@ class UvicornWorker:
             stdout=self.log,
             stderr=subprocess.STDOUT if self.log is not None else None,
         )
-        wait_for_port(self.port, process=self.process)
+        try:
+            wait_for_port(self.port, timeout=start_timeout, process=self.process)
+        except RuntimeError:
+            self.kill()  # a worker that never listened is not left running
+            raise
 
     def stop(self):
         self.process.terminate()

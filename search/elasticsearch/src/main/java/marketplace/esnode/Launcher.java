@@ -25,6 +25,7 @@ import org.elasticsearch.transport.netty4.Netty4Plugin;
  *
  * <pre>
  * java -cp target/classes:target/lib/* marketplace.esnode.Launcher [--port N] [--dir DIR]
+ *     [--node-name NAME --transport-port N --seed-hosts HOST:PORT,... --initial-master-nodes NAME,...]
  * </pre>
  *
  * <ul>
@@ -32,9 +33,12 @@ import org.elasticsearch.transport.netty4.Netty4Plugin;
  *       the transport layer takes any free port on 127.0.0.1.</li>
  *   <li>{@code --dir} (or env {@code ES_TEST_DIR}, default a new temporary folder): home, data and
  *       logs go under it ({@code home/}, {@code data/}, {@code logs/}).</li>
+ *   <li>{@code --node-name}, {@code --transport-port}, {@code --seed-hosts}, {@code --initial-master-nodes}:
+ *       one member of a cluster on 127.0.0.1 (scripts/elasticsearch.sh start-cluster). Without
+ *       {@code --seed-hosts} the node uses single-node discovery, as before.</li>
  * </ul>
  *
- * Cluster "marketplace-test", single-node discovery, no security (the node has no x-pack at all),
+ * Cluster "marketplace-test", single-node discovery unless seed hosts are given, no security (the node has no x-pack at all),
  * disk watermarks off, wildcard deletes allowed. Prints a line starting with
  * {@code ELASTICSEARCH READY} once the cluster is at least yellow, and closes the node cleanly on
  * SIGTERM/SIGINT, then prints {@code ELASTICSEARCH STOPPED}.
@@ -63,10 +67,18 @@ public final class Launcher {
 
         String portArg = System.getenv().getOrDefault("ES_TEST_PORT", Integer.toString(DEFAULT_PORT));
         String dirArg = System.getenv("ES_TEST_DIR");
+        String nodeName = NODE_NAME;
+        String transportArg = "0";
+        String seedHosts = null;
+        String initialMasters = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> portArg = value(args, ++i);
                 case "--dir" -> dirArg = value(args, ++i);
+                case "--node-name" -> nodeName = value(args, ++i);
+                case "--transport-port" -> transportArg = value(args, ++i);
+                case "--seed-hosts" -> seedHosts = value(args, ++i);
+                case "--initial-master-nodes" -> initialMasters = value(args, ++i);
                 default -> usage("unknown argument: " + args[i]);
             }
         }
@@ -79,6 +91,21 @@ public final class Launcher {
         if (port < 1 || port > 65535) {
             usage("not a port number: " + portArg);
         }
+        int transportPort = -1;
+        try {
+            transportPort = Integer.parseInt(transportArg.trim());
+        } catch (NumberFormatException e) {
+            usage("not a transport port number: " + transportArg);
+        }
+        if (transportPort < 0 || transportPort > 65535) {
+            usage("not a transport port number: " + transportArg);
+        }
+        if ((seedHosts == null) != (initialMasters == null)) {
+            usage("--seed-hosts and --initial-master-nodes go together");
+        }
+        if (seedHosts != null && transportPort == 0) {
+            usage("a cluster member needs a fixed --transport-port (the others' seed hosts name it)");
+        }
         Path dir = (dirArg == null || dirArg.isBlank()) ? Files.createTempDirectory("marketplace-es-") : Path.of(dirArg);
         dir = dir.toAbsolutePath().normalize();
         Path home = dir.resolve("home");
@@ -86,25 +113,31 @@ public final class Launcher {
             Files.createDirectories(p);
         }
 
-        Settings settings = Settings.builder()
+        Settings.Builder builder = Settings.builder()
             .put("cluster.name", CLUSTER_NAME)
-            .put("node.name", NODE_NAME)
+            .put("node.name", nodeName)
             .put("path.home", home.toString())
             .put("path.data", dir.resolve("data").toString())
             .put("path.logs", dir.resolve("logs").toString())
             .put("network.host", "127.0.0.1")
             .put("http.port", port)
-            .put("transport.port", 0)
-            .put("discovery.type", "single-node")
+            .put("transport.port", transportPort)
             // A nearly full CI disk must not turn indices read-only under the tests.
             .put("cluster.routing.allocation.disk.threshold_enabled", false)
             // Tests may delete indices by wildcard.
             .put("action.destructive_requires_name", false)
-            .put("logger.level", System.getenv().getOrDefault("ES_TEST_LOG_LEVEL", "INFO"))
-            .build();
+            .put("logger.level", System.getenv().getOrDefault("ES_TEST_LOG_LEVEL", "INFO"));
+        if (seedHosts == null) {
+            builder.put("discovery.type", "single-node");
+        } else {
+            builder.putList("discovery.seed_hosts", List.of(seedHosts.split(",")))
+                .putList("cluster.initial_master_nodes", List.of(initialMasters.split(",")));
+        }
+        Settings settings = builder.build();
 
-        Environment environment = InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> NODE_NAME);
-        LogConfigurator.setNodeName(NODE_NAME);
+        final String name = nodeName;
+        Environment environment = InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> name);
+        LogConfigurator.setNodeName(nodeName);
         LogConfigurator.configureWithoutConfig(environment.settings());
 
         Node node = new EmbeddedNode(environment, (env, nodeSettings) -> new ClasspathPluginsService(nodeSettings, env, PLUGINS));
@@ -136,6 +169,8 @@ public final class Launcher {
                 .prepareHealth()
                 .setWaitForYellowStatus()
                 .setTimeout(TimeValue.timeValueSeconds(120))
+                // A cluster member has no master until its peers have started too: wait for them as long.
+                .setMasterNodeTimeout(TimeValue.timeValueSeconds(120))
                 .get()
                 .getStatus();
             if (status == ClusterHealthStatus.RED) {
@@ -152,6 +187,7 @@ public final class Launcher {
         System.out.println(
             "ELASTICSEARCH READY http://127.0.0.1:" + port
                 + " cluster=" + CLUSTER_NAME
+                + " node=" + nodeName
                 + " version=" + Build.current().qualifiedVersion()
                 + " dir=" + dir
                 + " started_in_ms=" + millis
@@ -172,6 +208,7 @@ public final class Launcher {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: Launcher [--port N] [--dir DIR]   (env ES_TEST_PORT, ES_TEST_DIR; default port " + DEFAULT_PORT + ")");
+        System.err.println("       [--node-name NAME --transport-port N --seed-hosts HOST:PORT,... --initial-master-nodes NAME,...]");
         System.exit(2);
     }
 }
