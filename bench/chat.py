@@ -378,13 +378,13 @@ async def pubsub_member(redis_url, channel, peer_channel, stats, start_at, stop_
 
 
 async def run_load(job: dict) -> tuple[dict, dict]:
-    """One client process: its share of the conversations, over WebSocket and over raw pub/sub."""
-    url = f"ws://127.0.0.1:{job['port']}/ws/"
-    origin = f"http://127.0.0.1:{job['port']}"
+    """One client process: its share of the conversations, over WebSocket (each member on its server) and
+    over raw pub/sub."""
     start_at, stop_at, interval = job["start_at"], job["stop_at"], job["interval"]
     ws_stats, ps_stats = Stats(), Stats()
     ws_tasks = []
-    for i, (conversation_id, user_id, cookie) in enumerate(job["members"]):
+    for i, (conversation_id, user_id, cookie, port) in enumerate(job["members"]):
+        url, origin = f"ws://127.0.0.1:{port}/ws/", f"http://127.0.0.1:{port}"
         ws_tasks.append(
             asyncio.create_task(
                 ws_client(url, origin, cookie, conversation_id, user_id, ws_stats, start_at, stop_at, interval)
@@ -412,7 +412,7 @@ async def run_load(job: dict) -> tuple[dict, dict]:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (ws_stats.delivered < ws_stats.sent or ps_stats.delivered < ps_stats.sent):
         await asyncio.sleep(0.2)
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.0)  # a duplicate would come by now
     for ws, reading in ws_results:
         reading.cancel()
         with contextlib.suppress(Exception):
@@ -434,24 +434,29 @@ def client_process(job: dict) -> tuple[dict, dict]:
         return asyncio.run(run_load(job))
 
 
-def run_clients(args, members, cookies, port, prefix) -> tuple[Stats, Stats]:
+def run_clients(args, members, cookies, ports: list[int], prefix) -> tuple[Stats, Stats]:
+    """Run the clients in `args.procs` processes against the servers on `ports`; their stats merged.
+
+    With several servers, the two members of a conversation sit on different ones (the client side
+    alternating, so each server holds as many of either side): every message crosses processes.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     procs = max(1, min(args.procs, len(members) // 2))
-    # Whole conversations per process (members come in pairs), dealt round-robin.
+    # Whole conversations per client process (members come in pairs), dealt round-robin.
     shares = [[] for _ in range(procs)]
     indexes = [[] for _ in range(procs)]
     for pair in range(len(members) // 2):
-        for index in (2 * pair, 2 * pair + 1):
+        for side, index in enumerate((2 * pair, 2 * pair + 1)):
             conversation_id, user_id = members[index]
-            shares[pair % procs].append((conversation_id, user_id, cookies[user_id]))
+            port = ports[(pair + side) % len(ports)]
+            shares[pair % procs].append((conversation_id, user_id, cookies[user_id], port))
             indexes[pair % procs].append(index)
     warmup = 10.0 + len(members) / 40  # time to open every socket before the clock starts
     start_at = time.monotonic() + warmup
     jobs = [
         {
-            "port": port,
             "redis_url": args.redis_url,
             "prefix": prefix,
             "members": shares[k],
@@ -462,8 +467,11 @@ def run_clients(args, members, cookies, port, prefix) -> tuple[Stats, Stats]:
         }
         for k in range(procs)
     ]
-    print(f"{len(members)} sockets and {len(members)} pub/sub subscribers in {procs} client processes; "
-          f"sending from {warmup:.0f} s for {args.duration:.0f} s")  # fmt: skip
+    print(
+        f"{len(members)} sockets on {len(ports)} server process(es) and {len(members)} pub/sub subscribers in "
+        f"{procs} client processes; sending from {warmup:.0f} s for {args.duration:.0f} s",
+        flush=True,
+    )
     with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(client_process, jobs))
     return Stats.merge([r[0] for r in results]), Stats.merge([r[1] for r in results])
@@ -490,7 +498,7 @@ def main():
     try:
         before = saved_count()
         cpu_before, wall_before = server_cpu_seconds(server.pid), time.monotonic()
-        ws_stats, ps_stats = run_clients(args, members, cookies, args.port, prefix)
+        ws_stats, ps_stats = run_clients(args, members, cookies, [args.port], prefix)
         cpu, wall = server_cpu_seconds(server.pid) - cpu_before, time.monotonic() - wall_before
         saved = saved_count() - before
     finally:

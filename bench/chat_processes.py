@@ -19,8 +19,6 @@ Targets: nothing lost (delivered == saved == sent, no duplicate), p95 < 100 ms, 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import os
 import subprocess
 import sys
@@ -55,105 +53,9 @@ def parse_args():
 
 # --- Load ------------------------------------------------------------------------------------------
 #
-# As in bench/chat.py, both members of a conversation (and both ends of a pub/sub pair) live in the same
-# client process, so a round trip is timed on one clock; only their sockets go to different servers.
-
-
-async def run_load(job: dict) -> tuple[dict, dict]:
-    """One client process: its conversations over WebSocket (each member on its own server), and over raw
-    pub/sub. chat.run_load's shape, with a server port per member."""
-    start_at, stop_at, interval = job["start_at"], job["stop_at"], job["interval"]
-    ws_stats, ps_stats = chat.Stats(), chat.Stats()
-    ws_tasks = []
-    for i, (conversation_id, user_id, cookie, port) in enumerate(job["members"]):
-        url, origin = f"ws://127.0.0.1:{port}/ws/", f"http://127.0.0.1:{port}"
-        ws_tasks.append(
-            asyncio.create_task(
-                chat.ws_client(url, origin, cookie, conversation_id, user_id, ws_stats, start_at, stop_at, interval)
-            )
-        )
-        if i % 25 == 24:
-            await asyncio.sleep(0.25)  # don't open every socket in the same instant
-    ps_tasks = [
-        asyncio.create_task(
-            chat.pubsub_member(
-                job["redis_url"],
-                f"{job['prefix']}:ps:{index}",
-                f"{job['prefix']}:ps:{index ^ 1}",
-                ps_stats,
-                start_at,
-                stop_at,
-                interval,
-            )
-        )
-        for index in job["pubsub_indexes"]
-    ]
-    ws_results = await asyncio.gather(*ws_tasks)
-    ps_results = await asyncio.gather(*ps_tasks)
-    # Let in-flight deliveries land.
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and (ws_stats.delivered < ws_stats.sent or ps_stats.delivered < ps_stats.sent):
-        await asyncio.sleep(0.2)
-    await asyncio.sleep(1.0)  # a duplicate would come by now
-    for ws, reading in ws_results:
-        reading.cancel()
-        with contextlib.suppress(Exception):
-            await ws.close()
-    for client, pubsub, reading in ps_results:
-        reading.cancel()
-        await pubsub.aclose()
-        await client.aclose()
-    return ws_stats.result(), ps_stats.result()
-
-
-def client_process(job: dict) -> tuple[dict, dict]:
-    """Entry point of a client process (spawned): its own event loop, uvloop like the servers'."""
-    try:
-        import uvloop
-
-        return uvloop.run(run_load(job))
-    except ImportError:
-        return asyncio.run(run_load(job))
-
-
-def run_clients(args, members, cookies, ports, prefix) -> tuple[chat.Stats, chat.Stats]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    procs = max(1, min(args.procs, len(members) // 2))
-    # Whole conversations per client process, dealt round-robin; within a conversation the two members go
-    # to different servers, the client side alternating so that each server holds as many of either side.
-    shares = [[] for _ in range(procs)]
-    indexes = [[] for _ in range(procs)]
-    for pair in range(len(members) // 2):
-        for side, index in enumerate((2 * pair, 2 * pair + 1)):
-            conversation_id, user_id = members[index]
-            port = ports[(pair + side) % SERVERS]
-            shares[pair % procs].append((conversation_id, user_id, cookies[user_id], port))
-            indexes[pair % procs].append(index)
-    warmup = 10.0 + len(members) / 40  # time to open every socket before the clock starts
-    start_at = time.monotonic() + warmup
-    jobs = [
-        {
-            "redis_url": args.redis_url,
-            "prefix": prefix,
-            "members": shares[k],
-            "pubsub_indexes": indexes[k],
-            "start_at": start_at,
-            "stop_at": start_at + args.duration,
-            "interval": args.interval,
-        }
-        for k in range(procs)
-    ]
-    print(
-        f"{len(members)} sockets ({len(members) // SERVERS} on each of {SERVERS} server processes) and "
-        f"{len(members)} pub/sub subscribers in {procs} client processes; sending from {warmup:.0f} s for "
-        f"{args.duration:.0f} s",
-        flush=True,
-    )
-    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(client_process, jobs))
-    return chat.Stats.merge([r[0] for r in results]), chat.Stats.merge([r[1] for r in results])
+# bench/chat.py's clients (`chat.run_clients`) with two server ports: both members of a conversation (and
+# both ends of a pub/sub pair) live in the same client process, so a round trip is timed on one clock;
+# only their sockets go to different servers.
 
 
 # --- Run -------------------------------------------------------------------------------------------
@@ -192,7 +94,7 @@ def main():
             servers.append(chat.start_server(port, args.database_url, args.redis_url, prefix))
         before = saved_count()
         cpu_before, wall_before = [chat.server_cpu_seconds(s.pid) for s in servers], time.monotonic()
-        ws_stats, ps_stats = run_clients(args, members, cookies, ports, prefix)
+        ws_stats, ps_stats = chat.run_clients(args, members, cookies, ports, prefix)
         cpu = [chat.server_cpu_seconds(s.pid) - c for s, c in zip(servers, cpu_before, strict=True)]
         wall = time.monotonic() - wall_before
         saved = saved_count() - before
