@@ -241,6 +241,8 @@ class Member(Person):
         self.log_in()
         self.socket = _Socket(self)
         self.socket.open()
+        for conversation in self.account["conversations"]:
+            self.socket.subscribe(conversation)
 
     def on_stop(self):
         self.socket.close()
@@ -270,11 +272,6 @@ class Client(Member):
         self.live_projects = list(account["live_projects"])
         self.rng.shuffle(self.live_projects)
         return account
-
-    def on_start(self):
-        super().on_start()
-        for conversation in self.account["conversations"]:
-            self.socket.subscribe(conversation)
 
     @task(2)
     def dashboard(self):
@@ -346,11 +343,6 @@ class Freelancer(Member):
         self.quotable = list(account["quotable"])
         self.rng.shuffle(self.quotable)
         return account
-
-    def on_start(self):
-        super().on_start()
-        for conversation in self.account["conversations"]:
-            self.socket.subscribe(conversation)
 
     @task(2)
     def project_search(self):
