@@ -198,7 +198,8 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         instance = hints.get("instance")
         # Relations of a row read from the replica (prefetches, lazy accesses in templates) follow it,
-        # as Django's default routing does, so one page reads one consistent copy.
+        # as Django's default routing does, so one page reads one consistent copy. `_state.db` has no public
+        # accessor: Django's multiple-databases documentation reads it the same way in its router examples.
         from_replica = instance is not None and instance._state.db == REPLICA
         if _wanted.get() or from_replica:
             return replica_alias()
