@@ -284,7 +284,8 @@ async def receive(channel_name: str) -> dict:
 # channels-redis' pub/sub layer reconnects and resubscribes by itself but never says so, and what
 # was published meanwhile is gone: the sockets must hear about the recovery to read the database.
 # A probe makes the round trip through the layer (publish, then the same subscriber connection), on
-# each of its Redis hosts when it has several (settings.CHANNEL_REDIS_URLS), every PROBE_INTERVAL; after a failure, the first probe back tells every socket of the process.
+# each of its Redis hosts when it has several (settings.CHANNEL_REDIS_URLS), every PROBE_INTERVAL;
+# after a failure, the first probe back tells every socket of the process.
 # A refused publish is a failure at once; a probe that doesn't come back only after PROBE_TIMEOUT:
 # a busy process is slow, not down, and a false alarm would send every socket to the database at
 # once. The interval is shorter than the layer's one-second pause before it reconnects, so even a
