@@ -61,9 +61,12 @@ def test_the_sitemap_lists_public_pages_profiles_and_open_projects_in_both_langu
             "en": f"{base}{path}?lang=en",
             "x-default": f"{base}{path}",
         }
-    today = timezone.now().date().isoformat()
-    assert entries[f"{base}/pigistes/{profile.pk}/"]["lastmod"] == today
-    assert entries[f"{base}/projets/{project.pk}/?lang=en"]["lastmod"] == today
+    # The sitemap dates in Quebec time: late in the evening there, UTC is already tomorrow.
+    assert entries[f"{base}/pigistes/{profile.pk}/"]["lastmod"] == timezone.localdate(profile.updated_at).isoformat()
+    assert (
+        entries[f"{base}/projets/{project.pk}/?lang=en"]["lastmod"]
+        == timezone.localdate(project.updated_at).isoformat()
+    )
 
 
 def test_the_sitemap_leaves_out_what_search_engines_must_not_see(client, db):
