@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.common.errors import NotFound
@@ -159,7 +160,7 @@ def test_publishing_a_draft_before_confirming_waits_too(client, newcomer, projec
 
 
 def test_a_project_whose_closing_date_passed_while_waiting_comes_back_as_a_draft(newcomer, waiting):
-    Project.objects.filter(pk=waiting.pk).update(quotes_due=datetime.date.today() - datetime.timedelta(days=1))
+    Project.objects.filter(pk=waiting.pk).update(quotes_due=timezone.localdate() - datetime.timedelta(days=1))
 
     Client().post(_confirm_url(_key(newcomer)))
 
