@@ -88,7 +88,9 @@ args_for() {
     matching) small && echo "--profiles 500 --saved-searches 500 --runs 10 --sample 20" ;;
     images) small && echo "--photos 2" ;;
     chat) echo "--database-url $BASE_URL/bench_chat"; small && echo "--clients 20 --duration 10 --procs 1" ;;
-    load) small && echo "--database bench_load_small --profiles 400 --projects 2000 --quotes 6000 --users 10 --duration 20" ;;
+    # At full size the load steps up (50, 100, 200, 400 users): the summary line is the 200-user step's,
+    # and the step table gives the capacity per 2 cores.
+    load) if small; then echo "--database bench_load_small --profiles 400 --projects 2000 --quotes 6000 --users 10 --duration 20"; else echo "--step"; fi ;;
     chat-processes) echo "--database-url $BASE_URL/bench_chat"; small && echo "--clients 20 --duration 10 --procs 1" ;;
     esac
     return 0
