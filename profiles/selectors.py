@@ -207,9 +207,11 @@ def freelancer_get(*, profile_id: int, viewer=None) -> FreelancerProfile:
         Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
     )
     with reads_from_replica(enabled=is_visitor(viewer)):
+        # One profile: its booked weeks are prefetched (a small query) rather than annotated, whose CASE over
+        # every bookable week cost more to compile than the page's other queries took to run.
         profile = (
-            with_next_free_week(FreelancerProfile.objects.select_related("user", "municipality__mrc"))
-            .prefetch_related("skills", Prefetch("portfolio_items", queryset=portfolio))
+            FreelancerProfile.objects.select_related("user", "municipality__mrc")
+            .prefetch_related("skills", Prefetch("portfolio_items", queryset=portfolio), upcoming_booked_weeks())
             .filter(pk=profile_id)
             .first()
         )
