@@ -343,15 +343,21 @@ async def ws_client(url, origin, cookie, conversation_id, user_id, stats, start_
     return ws, reading
 
 
-async def pubsub_member(redis_url, channel, peer_channel, stats, start_at, stop_at, interval):
+async def pubsub_member(redis_url, channel, peer_channel, stats, start_at, stop_at, interval, delay=0.0):
     """The same traffic over raw Redis pub/sub: a subscriber connection per member, JSON payloads,
-    each member publishing to its peer's channel like a chat message to the other participant."""
+    each member publishing to its peer's channel like a chat message to the other participant.
+    A member that cannot connect is counted as an error (None), not a crash of the whole run."""
     import redis.asyncio as redis
 
-    client = redis.from_url(redis_url, socket_timeout=None)
+    await asyncio.sleep(delay)  # connections spread out as the sockets' are
+    client = redis.from_url(redis_url, socket_timeout=None, socket_connect_timeout=30)
     pubsub = client.pubsub()
-    await pubsub.subscribe(channel)
-    await pubsub.get_message(timeout=5)  # subscribe confirmation
+    try:
+        await pubsub.subscribe(channel)
+        await pubsub.get_message(timeout=5)  # subscribe confirmation
+    except (OSError, redis.RedisError) as error:
+        stats.errors.append({"pubsub_connect": repr(error)})
+        return None
 
     async def reader():
         async for item in pubsub.listen():
@@ -402,9 +408,10 @@ async def run_load(job: dict) -> tuple[dict, dict]:
                 start_at,
                 stop_at,
                 interval,
+                delay=0.25 * (position // 25),
             )
         )
-        for index in job["pubsub_indexes"]
+        for position, index in enumerate(job["pubsub_indexes"])
     ]
     ws_results = await asyncio.gather(*ws_tasks)
     ps_results = await asyncio.gather(*ps_tasks)
@@ -417,7 +424,7 @@ async def run_load(job: dict) -> tuple[dict, dict]:
         reading.cancel()
         with contextlib.suppress(Exception):
             await ws.close()
-    for client, pubsub, reading in ps_results:
+    for client, pubsub, reading in filter(None, ps_results):
         reading.cancel()
         await pubsub.aclose()
         await client.aclose()
@@ -523,7 +530,10 @@ def main():
         f"  send → other participant: p50 {ws['p50']:.1f} ms  p95 {ws['p95']:.1f} ms  p99 {ws['p99']:.1f} ms  (mean {ws['mean']:.1f})"
     )
     print(f"  send → ack:               p50 {ack['p50']:.1f} ms  p95 {ack['p95']:.1f} ms  p99 {ack['p99']:.1f} ms")
-    print(f"Redis pub/sub (same run, same client processes): sent {ps_stats.sent}, delivered {ps_stats.delivered}")
+    print(
+        f"Redis pub/sub (same run, same client processes): {ps_stats.connected} subscribed, "
+        f"{ps_stats.error_count} could not connect, sent {ps_stats.sent}, delivered {ps_stats.delivered}"
+    )
     print(f"  publish → subscriber:     p50 {ps['p50']:.1f} ms  p95 {ps['p95']:.1f} ms  p99 {ps['p99']:.1f} ms")
     print(
         f"server CPU: {cpu:.1f} s over {wall:.0f} s of load (connect, send, drain): {100 * cpu / wall:.0f} % of a core"

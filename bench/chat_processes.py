@@ -118,7 +118,10 @@ def main():
         f"p99 {ws['p99']:.1f} ms  (mean {ws['mean']:.1f})"
     )
     print(f"  send → ack:  p50 {ack['p50']:.1f} ms  p95 {ack['p95']:.1f} ms  p99 {ack['p99']:.1f} ms")
-    print(f"Redis pub/sub (same run, same client processes): sent {ps_stats.sent}, delivered {ps_stats.delivered}")
+    print(
+        f"Redis pub/sub (same run, same client processes): {ps_stats.connected} subscribed, "
+        f"{ps_stats.error_count} could not connect, sent {ps_stats.sent}, delivered {ps_stats.delivered}"
+    )
     print(f"  publish → subscriber:  p50 {ps['p50']:.1f} ms  p95 {ps['p95']:.1f} ms  p99 {ps['p99']:.1f} ms")
     for number, (server, seconds) in enumerate(zip(servers, cpu, strict=True), start=1):
         print(
