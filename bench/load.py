@@ -510,6 +510,8 @@ def main() -> None:
     server_env = {
         "DATABASE_URL": url,
         "DJANGO_DEBUG": "0",
+        # As .env.example sets it for production: each process keeps a pool of connections.
+        "DATABASE_POOL": "1",
         "LOG_FORMAT": "json",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # No mail relay here: the task worker's e-mails (quote received, new message) are built, then dropped.

@@ -2,10 +2,15 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-django_asgi_app = get_asgi_application()
+# As django.core.asgi.get_asgi_application(), with the handler that caps the views running at once.
+django.setup(set_prefix=False)
+
+from marketplace.common.handlers import MarketplaceASGIHandler  # noqa: E402
+
+django_asgi_app = MarketplaceASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

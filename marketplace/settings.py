@@ -149,20 +149,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("SQLITE_TEST_DATABASE", default=str(VAR_DIR / "test-embedded.sqlite3"))
     }
+# Views running at once in a process (marketplace/common/handlers.py; 0: no cap): the other requests
+# wait on the event loop, without a thread or a database connection.
+HTTP_MAX_IN_FLIGHT = env.int("HTTP_MAX_IN_FLIGHT", default=8)
+# Threads in which a process's chat sockets run their database work (messaging/consumers.py).
+CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=16)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Under ASGI each request runs its database work in a fresh thread, so CONN_MAX_AGE keeps nothing;
-    # psycopg's pool would. It stays opt-in: with WebSocket consumers borrowing connections from many
-    # executor threads, the pool ran dry in our tests (timeouts), which plain connections never do.
+    # Under ASGI each request runs its database work in a fresh thread, so CONN_MAX_AGE keeps nothing
+    # (the handler closes the request's connections when its view returns); psycopg's pool keeps them.
+    # The pool's default size covers everything of a process that can hold a connection at once: the
+    # capped views, the chat sockets' threads, and Channels' own (the socket's session and user).
     if env.bool("DATABASE_POOL", default=False):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
-            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
+            "max_size": env.int(
+                "DATABASE_POOL_MAX_SIZE", default=(HTTP_MAX_IN_FLIGHT or 16) + CHAT_DATABASE_THREADS + 4
+            ),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
     else:
         DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A connection kept from before a database restart is checked before use and replaced, not failed
+    # (with the pool, psycopg checks each one it hands out).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A database that does not answer must fail a request (and /readyz) in seconds, not hang it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)

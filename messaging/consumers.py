@@ -22,6 +22,7 @@ from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
+from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
 
@@ -79,8 +80,7 @@ def _close_broken_or_old_connections():
 
 # Sockets wait on the database, not on the CPU: the loop's default pool (CPUs + 4 threads) queued
 # sends behind each other under load. Each thread holds one database connection (per worker process).
-DB_THREADS = 16
-_db_threads = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="chat-db")
+_db_threads = ThreadPoolExecutor(max_workers=settings.CHAT_DATABASE_THREADS, thread_name_prefix="chat-db")
 
 
 def db(func):

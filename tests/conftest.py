@@ -80,12 +80,12 @@ class AsgiServer:
 
     def __init__(self):
         import uvicorn
-        from django.core.asgi import get_asgi_application
 
         from marketplace.asgi import build_application
+        from marketplace.common.handlers import MarketplaceASGIHandler
 
         # A fresh HTTP handler: its middleware (WhiteNoise serving static files) reads this test's settings.
-        application = build_application(get_asgi_application())
+        application = build_application(MarketplaceASGIHandler())
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -141,8 +141,31 @@ def push_all(pushes: list[tuple[str, dict]]) -> None:
     loop = _server_loop()
     if loop is not None:
         loop.call_soon_threadsafe(_queue_pushes, layer, pushes)
-    else:
+    elif isinstance(layer, InMemoryChannelLayer):
+        # Its queues belong to the loop of whoever reads them, which async_to_sync finds for us.
         async_to_sync(_push_in_order)(layer, pushes)
+    else:
+        asyncio.run_coroutine_threadsafe(_push_in_order(layer, pushes), _pushing_loop()).result()
+
+
+_pushing_loop_lock = threading.Lock()
+_pushing_loop_running: asyncio.AbstractEventLoop | None = None
+
+
+def _pushing_loop() -> asyncio.AbstractEventLoop:
+    """The event loop, in a thread of its own, that sends the pushes of a process with no ASGI server.
+
+    `async_to_sync` would start a new loop, and so a new Redis connection, for every push: the
+    search outbox drain and the task worker, which notify members one by one, spent most of their
+    time connecting to Redis. One loop keeps the layer's connections from one push to the next.
+    """
+    global _pushing_loop_running
+    with _pushing_loop_lock:
+        if _pushing_loop_running is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="live-pushes", daemon=True).start()
+            _pushing_loop_running = loop
+        return _pushing_loop_running
 
 
 # The event loop of the ASGI server whose request or socket this code works for. `ServerLoopMiddleware`

@@ -58,7 +58,8 @@ class UvicornWorker:
 
     `port` lets a restarted worker take its predecessor's place (browsers reconnect to the same
     address); `log_path` keeps its log output (stdout and stderr) in a file for the test to read;
-    `start_timeout` bounds the wait for its port (starting takes over 15 s on a loaded machine).
+    `start_timeout` bounds the wait for its port (starting takes over 15 s on a loaded machine);
+    `extra_env` adds to or overrides its environment.
     """
 
     def __init__(
@@ -72,6 +73,7 @@ class UvicornWorker:
         log_path: Path | None = None,
         log_level: str = "WARNING",
         start_timeout: float = 20.0,
+        extra_env: dict[str, str] | None = None,
     ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -86,6 +88,7 @@ class UvicornWorker:
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             LOG_LEVEL=log_level,
         )
+        env.update(extra_env or {})
         self.log = open(log_path, "ab") if log_path is not None else None  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(  # noqa: S603 (fixed argv, our own binaries)
             [
