@@ -61,6 +61,15 @@ def _fresh_reference_data():
     params._known_mrcs.clear()
 
 
+@pytest.fixture
+def redis_url():
+    """The real Redis of the main pass (channel layer, cache), for tests that start servers on it."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        raise pytest.UsageError("REDIS_URL must point at Redis for this test.")
+    return url
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate limits count in the shared cache (Redis under `make test`): each test starts from zero."""

@@ -2,7 +2,6 @@
 reused, never more than the pool's size, and pages and chat both get theirs under a burst."""
 
 import asyncio
-import os
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,14 +33,6 @@ def pooled_server(redis_url):
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        raise pytest.UsageError("REDIS_URL must point at Redis for this test.")
-    return url
 
 
 def server_backends() -> set[int]:

@@ -15,14 +15,6 @@ def redis_host(url: str) -> dict:
     return {"address": url, "socket_timeout": 15, "socket_connect_timeout": 2, "max_connections": 1000}
 
 
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        raise pytest.UsageError("REDIS_URL must point at Redis for the messaging tests.")
-    return url
-
-
 @pytest.fixture(autouse=True)
 def redis_layer(settings):
     """channels_redis (the pub/sub layer, as in production) on the real Redis, with a prefix no other
