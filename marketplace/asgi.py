@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from marketplace.common.live import ServerLoopMiddleware  # noqa: E402
+from marketplace.common.runtime import garbage_collector_tune  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -37,3 +38,6 @@ def build_application(http_app=None) -> ServerLoopMiddleware:
 
 
 application = build_application()
+
+# Last: what start-up loaded is frozen out of the collector's sight.
+garbage_collector_tune()

@@ -154,6 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 HTTP_MAX_IN_FLIGHT = env.int("HTTP_MAX_IN_FLIGHT", default=8)
 # Threads in which a process's chat sockets run their database work (messaging/consumers.py).
 CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=16)
+# Allocations between two young collections of Python's garbage collector in a server process
+# (marketplace/common/runtime.py; 0: Python's default, 700, and nothing frozen).
+GC_YOUNG_THRESHOLD = env.int("GC_YOUNG_THRESHOLD", default=10_000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI each request runs its database work in a fresh thread, so CONN_MAX_AGE keeps nothing
     # (the handler closes the request's connections when its view returns); psycopg's pool keeps them.
