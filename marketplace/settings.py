@@ -157,6 +157,8 @@ CHAT_DATABASE_THREADS = env.int("CHAT_DATABASE_THREADS", default=16)
 # Allocations between two young collections of Python's garbage collector in a server process
 # (marketplace/common/runtime.py; 0: Python's default, 700, and nothing frozen).
 GC_YOUNG_THRESHOLD = env.int("GC_YOUNG_THRESHOLD", default=10_000)
+if GC_YOUNG_THRESHOLD < 0:
+    raise ImproperlyConfigured(f"GC_YOUNG_THRESHOLD must be 0 (Python's default) or more (got {GC_YOUNG_THRESHOLD}).")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI each request runs its database work in a fresh thread, so CONN_MAX_AGE keeps nothing
     # (the handler closes the request's connections when its view returns); psycopg's pool keeps them.

@@ -19,17 +19,21 @@ print(json.dumps({"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count
 """
 
 
-def collector_after_loading(**env) -> dict:
-    """The collector's thresholds and frozen object count in a fresh process that loaded the application."""
-    completed = subprocess.run(
+def load_application(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-c", LOAD_APPLICATION],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
     )
+
+
+def collector_after_loading(**env) -> dict:
+    """The collector's thresholds and frozen object count in a fresh process that loaded the application."""
+    completed = load_application(**env)
+    assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
@@ -48,3 +52,9 @@ def test_zero_leaves_python_defaults():
     collector = collector_after_loading(GC_YOUNG_THRESHOLD="0")
     assert collector["threshold"][0] == 700
     assert collector["frozen"] == 0
+
+
+def test_a_negative_threshold_stops_the_start_with_a_message_naming_it():
+    completed = load_application(GC_YOUNG_THRESHOLD="-1")
+    assert completed.returncode != 0
+    assert "GC_YOUNG_THRESHOLD must be 0 (Python's default) or more (got -1)." in completed.stderr
