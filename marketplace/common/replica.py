@@ -6,15 +6,19 @@ transaction's writes), and whenever the replica is behind by more than `DATABASE
 seconds, is not a standby, or can't be reached. The verdict is measured at most once a second per
 process; the log says once when the replica is left aside and once when it is back, never per query.
 
-How far behind: the replica has every change the primary had written at a moment when the primary's
-WAL position was at most the replica's replay position. Each check notes the primary's position
-(`pg_current_wal_insert_lsn()`: with asynchronous commit a transaction is visible before its WAL is
-written), so the lag is the age of the latest such note, or 0 when the replica has replayed up to the
-primary's current position. `pg_last_xact_replay_timestamp()` alone goes stale on an
-idle primary (nothing to replay, yet "minutes behind"); it is only the fallback bound when no note
-qualifies, since every change the replica misses was committed after that timestamp. So a process's
-first check may not date a replica a few bytes behind (WAL not yet flushed to it): reads stay on the
-primary until the next check, a second later, dates it by the first one's note.
+How far behind: the replica has every change the primary had made visible at a moment when the
+primary's WAL position was at most the replica's replay position. Each check notes two such positions:
+- the insert position (`pg_current_wal_insert_lsn()`) now: with asynchronous commit a transaction is
+  visible before its WAL is written, but never before it is inserted;
+- the flush position (`pg_current_wal_flush_lsn()`) dated three `wal_writer_delay` earlier: the WAL
+  writer flushes an asynchronous commit within that time (PostgreSQL's documented bound), and a
+  synchronous one is flushed before it is visible. This note is what dates an idle primary: when its
+  WAL ends exactly at a page's end, PostgreSQL reports the insert position past the next page's
+  header, where no replica replays to until something else is written.
+The lag is the age of the latest note the replica has replayed, or 0 when it has replayed up to the
+primary's insert position. `pg_last_xact_replay_timestamp()` alone goes stale on an idle primary
+(nothing to replay, yet "minutes behind"); it is only the fallback bound when no note qualifies, since
+every change the replica misses was committed after that timestamp.
 """
 
 from __future__ import annotations
@@ -74,8 +78,8 @@ class _Health:
         self.state = "unknown"  # unknown, ok, lagging, unreachable, not-standby
         self.checked_at = float("-inf")
         self.lag: float | None = None
-        # (monotonic time, primary WAL position): two minutes of notes at one per second.
-        self.notes: deque[tuple[float, int]] = deque(maxlen=120)
+        # (monotonic time, primary WAL position): two minutes of notes, two per check at one check a second.
+        self.notes: deque[tuple[float, int]] = deque(maxlen=240)
 
     def verdict(self) -> bool:
         """Whether reads may go to the replica now; measured again once the last verdict is old enough."""
@@ -93,9 +97,14 @@ class _Health:
     def _measure(self) -> None:
         # The primary first: whatever it had written by now, a replica that replayed as far has it too.
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_insert_lsn()")
-            primary_lsn = _parse_lsn(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT pg_current_wal_insert_lsn(), pg_current_wal_flush_lsn(),"
+                " (SELECT setting::float / 1000 FROM pg_settings WHERE name = 'wal_writer_delay')"
+            )
+            insert_lsn, flush_lsn, wal_writer_delay = cursor.fetchone()
+        primary_lsn = _parse_lsn(insert_lsn)
         now = time.monotonic()
+        self.notes.append((now - 3 * wal_writer_delay, _parse_lsn(flush_lsn)))
         self.notes.append((now, primary_lsn))
         try:
             with connections[REPLICA].cursor() as cursor:

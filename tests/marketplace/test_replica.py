@@ -114,11 +114,18 @@ class StreamingReplica(PrivatePostgres):
             return conn.execute(query, params).fetchone()
 
     def wait_caught_up(self) -> None:
-        """Until the replica has replayed everything the primary had written when this was called."""
+        """Until the replica has replayed everything the primary had written when this was called.
+
+        The target is the end of a record written now (a logical message, superuser only): an end the
+        replica reports once it replays it. The insert position may not be one (see `_wal_end_on_a_page_boundary`).
+        """
         with psycopg.connect(_primary_url("postgres"), autocommit=True) as conn:
-            target = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+            target = conn.execute("SELECT pg_logical_emit_message(false, 'caught-up', '')").fetchone()[0]
+        self.wait_replayed(target)
+
+    def wait_replayed(self, lsn) -> None:
         wait_until(
-            lambda: self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])[0],
+            lambda: self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [str(lsn)])[0],
             timeout=30,
             every=0.05,
             what="the replica to replay the primary's writes",
@@ -136,6 +143,37 @@ class StreamingReplica(PrivatePostgres):
     def resume(self) -> None:
         with contextlib.suppress(psycopg.OperationalError):  # Stopped: nothing to resume.
             self.sql("SELECT pg_wal_replay_resume()")
+
+
+def _lsn(text: str) -> int:
+    high, low = text.split("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
+def _wal_end_at_a_page_end(conn) -> int:
+    """Write logical messages on the primary until its WAL ends exactly at a page's end; returns that end.
+
+    PostgreSQL then reports its insert position past the next page's header, a position no replica
+    replays to until something else is written. A message of content length n takes
+    MAXALIGN(overhead + n) bytes: one of length 0 measures the aligned overhead, and the next fills
+    what is left of the page.
+    """
+    page = int(conn.execute("SHOW wal_block_size").fetchone()[0])
+
+    def emit(length: int) -> int:
+        return _lsn(conn.execute("SELECT pg_logical_emit_message(false, 'page-end', repeat('x', %s))", [length])
+                    .fetchone()[0])  # fmt: skip
+
+    for _attempt in range(20):
+        start = _lsn(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
+        overhead = emit(0) - start
+        left = page - emit(0) % page
+        if overhead <= 0 or left < overhead:
+            continue  # another writer came between, or too little room left on this page: the next one
+        end = emit(left - overhead)
+        if end % page == 0:
+            return end
+    pytest.fail("The primary's WAL never ended at a page's end (another writer kept writing).")
 
 
 @pytest.fixture(scope="module")
@@ -321,6 +359,30 @@ def test_a_stopped_replica_leaves_public_pages_to_the_primary(replica_routing, a
         assert warnings[0].startswith("Database replica unreachable (")
     finally:
         replica_routing.start()
+
+
+@replica_db
+def test_an_idle_primary_whose_wal_ends_at_a_page_end_leaves_visitors_on_the_replica(replica_routing, settings):
+    # Its insert position then stays past what the replica can replay until the next write: an idle site
+    # must not look "behind" all that time.
+    settings.DATABASE_REPLICA_MAX_LAG = 2.0
+    ProjectFactory(title="Cabane à sucre Tremblay")  # The latest commit replayed, soon older than the bound.
+    with psycopg.connect(_primary_url("postgres"), autocommit=True) as conn:
+        for _attempt in range(3):
+            page_end = _wal_end_at_a_page_end(conn)
+            replica_routing.wait_replayed(f"{page_end >> 32:X}/{page_end & 0xFFFFFFFF:X}")
+            time.sleep(2.5)
+            forget_replica_health()
+            alias = replica_alias()
+            insert, flush = conn.execute("SELECT pg_current_wal_insert_lsn(), pg_current_wal_flush_lsn()").fetchone()
+            if _lsn(flush) == page_end and _lsn(insert) > page_end:
+                break  # Nothing else was written meanwhile: the check saw the WAL as it was left.
+        else:
+            pytest.fail("Something else kept writing to the primary's WAL.")
+
+    assert alias == REPLICA
+    with reads_from_replica():
+        assert Project.objects.get(title="Cabane à sucre Tremblay")._state.db == REPLICA
 
 
 def test_settings_build_the_replica_alias_like_the_primary(replica, django_db_setup):
