@@ -419,31 +419,41 @@ def _marks_move(conversations: dict[int, Conversation], messages: list[Message])
 
 
 def _rows_update(model, *, set_fields: tuple, key_fields: tuple, rows: list[tuple], below: str | None = None) -> None:
-    """`UPDATE … SET set_fields WHERE key_fields [AND below < value]` once per row, in one `executemany`.
+    """Give each row its values in one `UPDATE … FROM (VALUES …)`: set_fields where key_fields match [and below < bound].
 
     Each row gives the values in that order (and the bound of `below` last), as the model's fields
-    would; each field prepares its value for this database (dates become text on SQLite).
+    would, and names a different row of the table; each field prepares its value for this database
+    (dates become text on SQLite). One statement for the batch, not one per row: under load each
+    statement of a send is a wait for the GIL on the way back from the database.
     """
     fields = [model._meta.get_field(name) for name in (*set_fields, *key_fields, *((below,) if below else ()))]
     # This thread's connection itself, not the `connection` proxy: each of the proxy's attribute reads looks
     # the connection up again in asgiref's thread-and-task local, for every value.
     db = transaction.get_connection()
-    params = [[field.get_db_prep_value(value, db) for field, value in zip(fields, row, strict=True)] for row in rows]
+    params = [field.get_db_prep_value(value, db) for row in rows for field, value in zip(fields, row, strict=True)]
     with db.cursor() as cursor:
-        cursor.executemany(_row_update_sql(model, set_fields, key_fields, below), params)
+        cursor.execute(_row_update_sql(model, set_fields, key_fields, below, len(rows)), params)
 
 
 @functools.cache
-def _row_update_sql(model, set_fields: tuple, key_fields: tuple, below: str | None) -> str:
+def _row_update_sql(model, set_fields: tuple, key_fields: tuple, below: str | None, count: int) -> str:
     quote = connection.ops.quote_name
     column = {field.name: field.column for field in model._meta.concrete_fields}
     column.update({field.attname: field.column for field in model._meta.concrete_fields})
-    where = [f"{quote(column[name])} = %s" for name in key_fields]
+    table = quote(model._meta.db_table)
+    # VALUES names its columns column1, column2… on PostgreSQL and SQLite alike (SQLite takes no aliases).
+    names = [*set_fields, *key_fields, *((below,) if below else ())]
+    value = {name: f"new.column{position}" for position, name in enumerate(names, start=1)}
+    sets = ", ".join(f"{quote(column[name])} = {value[name]}" for name in set_fields)
+    where = [f"{table}.{quote(column[name])} = {value[name]}" for name in key_fields]
     if below:
-        where.append(f"{quote(column[below])} < %s")
-    sets = ", ".join(f"{quote(column[name])} = %s" for name in set_fields)
+        where.append(f"{table}.{quote(column[below])} < new.column{len(names)}")
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
     # Only names from the model's metadata go into the text; every value is a parameter.
-    return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {' AND '.join(where)}"  # noqa: S608
+    return (
+        f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * count)}) AS new "  # noqa: S608
+        f"WHERE {' AND '.join(where)}"
+    )
 
 
 @functools.cache

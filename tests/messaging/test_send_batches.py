@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from marketplace.common.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from messaging import selectors, services
-from messaging.models import Block, Message, Participant
+from messaging.models import Block, Conversation, Message, Participant
 from messaging.services import OutgoingMessage
 from tests.factories import UserFactory
 from tests.messaging.factories import conversation_with_quote
@@ -89,6 +89,35 @@ def test_two_members_of_one_conversation_in_one_batch_each_read_up_to_their_own_
     assert third.recipient_unread == {
         freelancer.pk: {"total": 1, "notifications": 0, "conversations": {str(conversation.pk): 1}}
     }
+
+
+@pytest.mark.embedded
+def test_a_batch_moves_each_row_to_its_own_values_and_never_a_read_mark_backwards():
+    (first, client_a, freelancer_a), (second, client_b, freelancer_b) = (conversation_with_quote() for _ in range(2))
+    untouched, client_c, freelancer_c = conversation_with_quote()
+    # A mark ahead of anything sent (set by hand: the send's own rule keeps it where it is).
+    Participant.objects.filter(conversation=second, user=client_b).update(last_read_id=10**12)
+    untouched_at = Conversation.objects.get(pk=untouched.pk).updated_at
+
+    results = services.messages_send(
+        [outgoing(client_a, first, "un"), outgoing(client_b, second, "deux"), outgoing(freelancer_a, first, "trois")]
+    )
+
+    un, deux, trois = (message for message, _created in results)
+    marks = {(p.conversation_id, p.user_id): p.last_read_id for p in Participant.objects.all()}
+    assert marks == {
+        (first.pk, client_a.pk): un.pk,
+        (first.pk, freelancer_a.pk): trois.pk,
+        (second.pk, client_b.pk): 10**12,
+        (second.pk, freelancer_b.pk): 0,
+        (untouched.pk, client_c.pk): 0,
+        (untouched.pk, freelancer_c.pk): 0,
+    }
+    for conversation, last in ((first, trois), (second, deux)):
+        conversation.refresh_from_db()
+        assert (conversation.last_message_id, conversation.last_activity_at) == (last.pk, last.created_at)
+    untouched.refresh_from_db()
+    assert (untouched.last_message_id, untouched.updated_at) == (0, untouched_at)
 
 
 @pytest.mark.embedded
