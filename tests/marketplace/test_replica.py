@@ -117,7 +117,7 @@ class StreamingReplica(PrivatePostgres):
         """Until the replica has replayed everything the primary had written when this was called.
 
         The target is the end of a record written now (a logical message, superuser only): an end the
-        replica reports once it replays it. The insert position may not be one (see `_wal_end_on_a_page_boundary`).
+        replica reports once it replays it. The insert position may not be one (see `_wal_end_at_a_page_end`).
         """
         with psycopg.connect(_primary_url("postgres"), autocommit=True) as conn:
             target = conn.execute("SELECT pg_logical_emit_message(false, 'caught-up', '')").fetchone()[0]
