@@ -12,11 +12,13 @@
   if (element.dataset.tileUrl) {
     L.tileLayer(element.dataset.tileUrl, { maxZoom: 18, attribution: element.dataset.attribution }).addTo(map);
   }
-  map.setView([center.latitude, center.longitude], 9);
-  var circle = L.circle([center.latitude, center.longitude], {
+  // The first view fits the search circle at once: a zoom or pan after the markers appear would move them
+  // away from under a first tap (Leaflet animates any view change once the map is shown).
+  var origin = L.latLng(center.latitude, center.longitude);
+  map.fitBounds(origin.toBounds(center.radius_km * 2000));
+  L.circle(origin, {
     radius: center.radius_km * 1000, interactive: false, color: "#1f5fbf", weight: 1, fillOpacity: 0.05,
   }).addTo(map);
-  map.fitBounds(circle.getBounds());
 
   // Leaflet names its popups' close button in English only: in the page's language instead.
   map.on("popupopen", function (event) {

@@ -59,6 +59,24 @@ def test_every_line_of_the_list_has_its_marker_on_the_map_without_tiles(live_map
     page.screenshot(path=str(SHOTS / f"map-{'phone' if phone else 'desktop'}.png"), full_page=True)
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_map_opens_at_its_view_without_a_zoom_that_moves_the_markers_under_a_tap(live_map, new_page, phone):
+    page = new_page(phone=phone)
+    page.add_init_script(
+        """window.zoomAnimations = 0;
+        new MutationObserver(() => { if (document.querySelector('.leaflet-zoom-anim')) window.zoomAnimations++; })
+          .observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });"""
+    )
+    page.goto(live_map)
+    marker = page.locator('#map [data-marker^="coworking-"]')
+    marker.wait_for()
+    where = marker.bounding_box()
+    page.wait_for_timeout(600)  # over twice Leaflet's 250 ms zoom animation
+
+    assert page.evaluate("window.zoomAnimations") == 0
+    assert marker.bounding_box() == where
+
+
 def test_a_keyboard_reaches_the_list_and_the_markers(live_map, new_page):
     page = new_page()
     page.goto(live_map)
