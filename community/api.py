@@ -216,7 +216,7 @@ class GroupListApi(APIView):
         groups = selectors.group_list(user=request.user, mrc_slug=mrc)
         return Response({"results": [group_payload(g) for g in groups]})
 
-    @extend_schema(operation_id="groups_create", request=GroupIn, responses={201: GroupOut})
+    @extend_schema(operation_id="groups_create", request=GroupIn, responses={201: GroupOut, **error_responses(409)})
     @ratelimit(scope="group-create")
     def post(self, request):
         data = GroupIn(data=request.data)

@@ -206,7 +206,7 @@ class SpaceProposeApi(APIView):
     @extend_schema(
         operation_id="coworking_space_propose",
         request=_PROPOSE,
-        responses={201: SpaceSerializer},
+        responses={201: SpaceSerializer, **error_responses(409)},
         summary="Proposer un espace de travail partagé",
         description="Listed and searchable once staff approve it. Photos are added next, through "
         f"`POST …/{{slug}}/photos/` (the image pipeline, at most {services.MAX_PHOTOS}, in the proposer's quota).",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -183,18 +183,25 @@ def space_propose(*, user, data: Mapping[str, Any], photos=()) -> CoworkingSpace
     photos = _photo_count_checked(list(photos), already=0)
     stored = _store_photos(photos)
     try:
-        with transaction.atomic():
-            space = CoworkingSpace(proposed_by=user, status=SpaceStatus.PROPOSED, **cleaned)
-            _place_point(space, cleaned)
-            space.slug = _unique_slug(space.name)
-            space.save()
-            space.managers.add(user)
-            _attach_photos(space, stored, user=user)
-            changes.coworking_space_changed(space_id=space.pk)
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    space = CoworkingSpace(proposed_by=user, status=SpaceStatus.PROPOSED, **cleaned)
+                    _place_point(space, cleaned)
+                    space.slug = _unique_slug(space.name)
+                    space.save()
+                    space.managers.add(user)
+                    _attach_photos(space, stored, user=user)
+                    changes.coworking_space_changed(space_id=space.pk)
+                    return space
+            except IntegrityError:
+                if not CoworkingSpace.objects.filter(slug=space.slug).exists():
+                    raise
+                continue  # two spaces of the same name at once: the next try takes the slug's next number
+        raise Conflict(_("Un espace du même nom vient d'être proposé. Réessayez."))
     except Exception:
         image_delete(keys=[key for image in stored for key in image.keys])
         raise
-    return space
 
 
 def space_update(*, user, space_id: int, data: Mapping[str, Any], add_photos=(), remove_photo_ids=()) -> CoworkingSpace:

@@ -1,3 +1,4 @@
+import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -6,6 +7,8 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views import defaults, i18n
 from django.views.generic import TemplateView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import NotFound
 
 from marketplace.common import seo
@@ -14,6 +17,19 @@ from profiles.models import Region
 from profiles.services import account_language_set
 from projects.models import Category
 from projects.selectors import project_list_open
+
+# drf-spectacular's generator keeps state shared by every thread (extensions loaded on first use, its
+# warnings' counters): two schemas built at once could answer 500 (drf-spectacular #1122, #1123, #1368).
+_schema_lock = threading.Lock()
+
+
+class SchemaView(SpectacularAPIView):
+    """The API's OpenAPI schema, built by one request of the process at a time."""
+
+    @extend_schema(exclude=True)  # as drf-spectacular's own view: the schema does not describe itself
+    def get(self, request, *args, **kwargs):
+        with _schema_lock:
+            return super().get(request, *args, **kwargs)
 
 
 class HomeView(TemplateView):
